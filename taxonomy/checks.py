@@ -1,0 +1,78 @@
+"""Checks across entries: ids, names and aliases that collide, links that lead nowhere."""
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+from .loader import LoadedCatalog
+from .lookup import normalize
+from .problems import Problem
+
+
+def probes_dir() -> Path | None:
+    """analyzer/probes, found without importing the analyzer (which pulls in numpy)."""
+    spec = importlib.util.find_spec("analyzer")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return Path(list(spec.submodule_search_locations)[0]) / "probes"
+
+
+def catalog_problems(catalog: LoadedCatalog, probes: Path | None = None) -> list[Problem]:
+    """Every cross-entry problem, each at the line of the offending value."""
+    problems: list[Problem] = []
+    probes = probes if probes is not None else probes_dir()
+
+    def at(entry, path, message, key=False):
+        line, col = catalog.where(entry.path, path, key=key)
+        problems.append(Problem(entry.path, line, col, message))
+
+    owners: dict[str, tuple] = {}  # normalized key -> (entry, path of the field)
+    ids = {e.id for e in catalog.entries}
+    for entry in catalog.entries:
+        stem = Path(entry.path).stem
+        if entry.id and entry.id != stem:
+            at(entry, ("id",), f"id '{entry.id}' differs from the file name; rename the file to {entry.id}.yaml "
+                               f"or set id: {stem}")
+        labelled = [(entry.id, ("id",)), (entry.name, ("name",))] + [
+            (alias, ("aliases", i)) for i, alias in enumerate(entry.aliases)]
+        seen_here: set[str] = set()
+        for text, path in labelled:
+            key = normalize(text)
+            if not key or key in seen_here:
+                continue
+            seen_here.add(key)
+            if key in owners and owners[key][0].id != entry.id:
+                other, other_path = owners[key]
+                what = "id" if path == ("id",) else ("name" if path == ("name",) else "alias")
+                at(entry, path, f"{what} '{text}' is already used by {other.path} ({other_path[0]}); "
+                                "each name may point to one entry")
+            elif key in owners:
+                at(entry, path, f"duplicate id '{text}' (also in {owners[key][0].path}); ids must be unique")
+            else:
+                owners[key] = (entry, path)
+        for i, related in enumerate(entry.related):
+            if related == entry.id:
+                at(entry, ("related", i), f"related lists the entry itself ('{related}'); remove it")
+            elif related not in ids:
+                at(entry, ("related", i), f"related id '{related}' does not exist in the catalog")
+        if entry.inverse and entry.inverse not in ids:
+            at(entry, ("inverse",), f"inverse '{entry.inverse}' does not exist in the catalog")
+        if entry.probe and probes is not None and not (probes / f"{entry.probe}.py").is_file():
+            at(entry, ("probe",), f"probe '{entry.probe}' does not exist; write analyzer/probes/{entry.probe}.py "
+                                  "or remove the field")
+        for path, text in _strings(entry.data):
+            if "TODO" in text:
+                at(entry, path, "still holds a TODO placeholder; fill it in or remove the field")
+    return problems
+
+
+def _strings(value, path: tuple = ()):
+    """Every (path, string) inside an entry's data."""
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(item, path + (key,))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _strings(item, path + (index,))

@@ -1,0 +1,268 @@
+"""The `taxo` command: parse, call the library, render. Each docstring is the command's --help."""
+from __future__ import annotations
+
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from .paths import default_catalog
+
+app = typer.Typer(
+    help="taxo: which of the four classical optimizations (inlining, partial evaluation, dead code "
+         "elimination, caching) explains each optimization — or is it AI-specific? "
+         "A catalog with sources, and an analyzer that measures it.",
+    no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+CatalogOption = typer.Option(None, "--catalog", help="Catalog directory (default: the bundled catalog).",
+                             file_okay=False)
+
+
+class Domain(str, Enum):
+    classic = "classic"
+    ai = "ai"
+    both = "both"
+
+
+class ReportFormat(str, Enum):
+    text = "text"
+    json = "json"
+    github = "github"
+
+
+def _fail(message: str) -> None:
+    typer.echo(f"taxo: {message}", err=True)
+    raise typer.Exit(1)
+
+
+def _catalog(path: Optional[Path]):
+    """The loaded catalog, or exit with one line when the directory is missing."""
+    from .loader import load_catalog
+
+    root = path or default_catalog()
+    if not root.is_dir():
+        _fail(f"catalog directory not found: {root}; pass --catalog PATH")
+    return load_catalog(root)
+
+
+def _taxonomy():
+    from .loader import load_taxonomy
+
+    return load_taxonomy()
+
+
+def _print_json(value) -> None:
+    from .entry_view import dumps
+
+    typer.echo(dumps(value))
+
+
+@app.command()
+def classify(query: List[str] = typer.Argument(..., help="An id, name or alias: fft, 'kv cache', CSE."),
+             as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
+             catalog: Optional[Path] = CatalogOption) -> None:
+    """Say which category an optimization belongs to, why, and who disagrees.
+
+    Example: taxo classify "Fast Fourier Transform"
+    """
+    from .fast import print_entry
+
+    raise typer.Exit(print_entry(" ".join(query), catalog, full=False, as_json=as_json))
+
+
+@app.command()
+def show(query: List[str] = typer.Argument(..., help="An id, name or alias."),
+         as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
+         catalog: Optional[Path] = CatalogOption) -> None:
+    """Show everything about one entry: description, complexity, example, references.
+
+    Example: taxo show strassen
+    """
+    from .fast import print_entry
+
+    raise typer.Exit(print_entry(" ".join(query), catalog, full=True, as_json=as_json))
+
+
+@app.command("list")
+def list_entries(category: Optional[str] = typer.Option(None, "--category", "-c", help="Only this category."),
+                 domain: Optional[Domain] = typer.Option(None, "--domain", "-d", help="classic, ai or both."),
+                 as_json: bool = typer.Option(False, "--json", help="Print a JSON list."),
+                 catalog: Optional[Path] = CatalogOption) -> None:
+    """List entries, optionally of one category or domain.
+
+    Example: taxo list --category caching --domain ai
+    """
+    from . import CATEGORIES
+
+    if category is not None and category not in CATEGORIES:
+        _fail(f"unknown category '{category}'; use one of: {', '.join(CATEGORIES)}")
+    entries = sorted(_catalog(catalog).entries, key=lambda e: e.id)
+    entries = [e for e in entries if (category is None or e.category == category)
+               and (domain is None or e.domain == domain.value)]
+    if as_json:
+        _print_json([{k: e.to_dict()[k] for k in ("id", "name", "category", "domain", "summary")} for e in entries])
+        return
+    from .tables import console, entries_table
+
+    console().print(entries_table(entries, title=f"{len(entries)} entries"))
+
+
+@app.command()
+def search(words: List[str] = typer.Argument(..., help="Words to look for."),
+           limit: int = typer.Option(20, "--limit", "-n", min=1, help="At most this many results."),
+           as_json: bool = typer.Option(False, "--json", help="Print a JSON list."),
+           catalog: Optional[Path] = CatalogOption) -> None:
+    """Search names, aliases, summaries and descriptions; best matches first.
+
+    Example: taxo search attention memory
+    """
+    from .search import search as run_search
+
+    results = run_search(_catalog(catalog).entries, " ".join(words), limit)
+    if as_json:
+        _print_json([{"id": e.id, "name": e.name, "category": e.category, "summary": e.summary,
+                      "score": round(s, 2)} for e, s in results])
+        return
+    if not results:
+        _fail(f"nothing matches '{' '.join(words)}'; try fewer words or `taxo list`")
+    from .tables import console, entries_table
+
+    console().print(entries_table([e for e, _ in results], title=f"{len(results)} results"))
+
+
+@app.command()
+def categories(as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+               catalog: Optional[Path] = CatalogOption) -> None:
+    """The taxonomy: each category's definition, what the analyzer measures, and its entry count.
+
+    Example: taxo categories
+    """
+    taxonomy, entries = _taxonomy(), _catalog(catalog).entries
+    if as_json:
+        _print_json({"claim": taxonomy.claim, "categories": [
+            {"id": c.id, "name": c.name, "definition": c.definition, "measures": c.measures,
+             "examples": list(c.examples), "entries": sum(e.category == c.id for e in entries)}
+            for c in taxonomy.categories]})
+        return
+    from .tables import categories_table, console
+
+    console().print(categories_table(taxonomy, entries))
+
+
+@app.command()
+def stats(catalog: Optional[Path] = CatalogOption) -> None:
+    """Counts: entries per category and domain, contested entries, probes, references.
+
+    Example: taxo stats
+    """
+    from .tables import console, stats_tables
+
+    out = console()
+    for table in stats_tables(_taxonomy(), _catalog(catalog).entries):
+        out.print(table)
+
+
+@app.command()
+def export(as_json: bool = typer.Option(True, "--json/--no-json", help="JSON (the only format so far)."),
+           catalog: Optional[Path] = CatalogOption) -> None:
+    """Print the whole catalog and taxonomy as one JSON document.
+
+    Example: taxo export --json > taxo.json
+    """
+    from . import __version__
+    from .entry_view import stored_measurement
+
+    taxonomy = _taxonomy()
+    entries = sorted(_catalog(catalog).entries, key=lambda e: e.id)
+    _print_json({
+        "taxo_version": __version__, "claim": taxonomy.claim, "critics": list(taxonomy.critics),
+        "categories": [{"id": c.id, "name": c.name, "definition": c.definition, "measures": c.measures,
+                        "examples": list(c.examples)} for c in taxonomy.categories],
+        "entries": [dict(e.to_dict(), measurement=stored_measurement(e.probe)) for e in entries],
+    })
+
+
+@app.command()
+def validate(catalog: Optional[Path] = CatalogOption,
+             report_format: ReportFormat = typer.Option(ReportFormat.text, "--format", "-f",
+                                                        help="text, json, or github annotations.")) -> None:
+    """Check every entry against the schema and against each other; exit 1 on any problem.
+
+    Each problem is reported as path:line:col: message.
+    Example: taxo validate --catalog catalog --format github
+    """
+    from .reporters import REPORTERS
+    from .validate import validate_catalog
+
+    root = catalog or default_catalog()
+    if not root.is_dir():
+        _fail(f"catalog directory not found: {root}; pass --catalog PATH")
+    result = validate_catalog(root)
+    typer.echo(REPORTERS[report_format.value](result.problems, result.files))
+    raise typer.Exit(0 if result.ok else 1)
+
+
+@app.command()
+def new(name: List[str] = typer.Argument(..., help="The optimization's name, e.g. 'Loop peeling'."),
+        catalog: Optional[Path] = CatalogOption,
+        stdout: bool = typer.Option(False, "--stdout", help="Print the template instead of writing a file.")) -> None:
+    """Write a new entry file from a commented template (never overwrites a file).
+
+    Example: taxo new "Loop peeling" --catalog catalog
+    """
+    from .paths import SCHEMA_PATH
+    from .template import new_entry_text
+
+    root = catalog or default_catalog()
+    ident, text = new_entry_text(" ".join(name), root, SCHEMA_PATH)
+    if not ident:
+        _fail("the name needs at least one letter or digit")
+    if stdout:
+        typer.echo(text, nl=False)
+        return
+    if not root.is_dir():
+        _fail(f"catalog directory not found: {root}; pass --catalog PATH")
+    target = root / f"{ident}.yaml"
+    try:
+        with open(target, "x", encoding="utf-8") as handle:
+            handle.write(text)
+    except FileExistsError:
+        _fail(f"{target} already exists; edit it, or choose another name")
+    except OSError as exc:
+        _fail(f"cannot write {target}: {exc.strerror or exc}")
+    typer.echo(f"wrote {target}; fill in the TODOs, then run: taxo validate --catalog {root}")
+
+
+def _probe_map(catalog: Optional[Path]) -> dict[str, tuple[str, str]]:
+    return {e.id: (e.probe, e.category) for e in _catalog(catalog).entries if e.probe}
+
+
+@app.command()
+def analyze(probe: Optional[str] = typer.Argument(None, help="A probe file (path/to/probe.py) or a catalog id."),
+            all_probes: bool = typer.Option(False, "--all", help="Run every catalog probe in parallel."),
+            size: Optional[int] = typer.Option(None, "--size", min=1, help="Run one size."),
+            sizes: Optional[str] = typer.Option(None, "--sizes", help="Run several sizes: A,B,C (fits growth)."),
+            timeout: float = typer.Option(60.0, "--timeout", min=0.1, help="Seconds per probe before it is stopped."),
+            as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
+            store: bool = typer.Option(False, "--store", help="With --all: save results for `taxo classify`."),
+            catalog: Optional[Path] = CatalogOption) -> None:
+    """Measure which mechanism explains an optimization's savings, by tracing both versions.
+
+    Example: taxo analyze fft --sizes 16,64,256
+    """
+    if not all_probes and not probe:
+        _fail("name a probe file or catalog id, or pass --all")
+    try:
+        from analyzer.command import analyze_command
+    except ImportError as exc:
+        _fail(f"the analyzer is not installed ({exc})")
+    kwargs = dict(all_probes=all_probes, size=size, sizes=sizes, timeout=timeout, as_json=as_json,
+                  catalog_probes=_probe_map(catalog))
+    if store:
+        kwargs["store"] = True
+    raise typer.Exit(analyze_command(probe, **kwargs))

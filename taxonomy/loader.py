@@ -1,0 +1,84 @@
+"""Load a catalog directory and the taxonomy: every file is read, none can stop the others."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .model import Entry, Taxonomy, Category
+from .paths import CATEGORIES_PATH
+from .problems import Problem
+from .yaml_source import Document, read_document
+
+
+@dataclass
+class LoadedCatalog:
+    """What a directory held: entries that could be read, their documents, and the problems."""
+
+    root: Path
+    entries: list[Entry] = field(default_factory=list)
+    documents: dict[str, Document] = field(default_factory=dict)  # label -> document
+    problems: list[Problem] = field(default_factory=list)
+
+    def by_id(self) -> dict[str, Entry]:
+        return {e.id: e for e in self.entries}
+
+    def where(self, label: str, path: tuple, *, key: bool = False) -> tuple[int | None, int | None]:
+        """(line, col) of a value in a file; re-reads the file if its document was not kept."""
+        document = self.documents.get(label)
+        if document is None:
+            document = read_document(self.root / Path(label).name, label)
+            if isinstance(document, Problem):
+                return None, None
+            self.documents[label] = document
+        return document.where(path, key=key)
+
+
+def display_path(path: Path) -> str:
+    """The path as a contributor would type it: relative to the working directory when inside it."""
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+
+
+def catalog_files(root: Path) -> list[Path]:
+    """The entry files of a catalog directory, sorted; other files are ignored."""
+    return sorted(p for p in root.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+
+
+def load_catalog(root: Path) -> LoadedCatalog:
+    """Read every entry file under `root`. Unreadable files become problems, not exceptions."""
+    loaded = LoadedCatalog(root=root)
+    if not root.is_dir():
+        loaded.problems.append(Problem(str(root), None, None, "catalog directory not found; pass --catalog PATH"))
+        return loaded
+    for path in catalog_files(root):
+        label = display_path(path)
+        result = read_document(path, label)
+        if isinstance(result, Problem):
+            loaded.problems.append(result)
+            continue
+        loaded.documents[label] = result
+        add_entry(loaded, label, result.data)
+    return loaded
+
+
+def add_entry(loaded: LoadedCatalog, label: str, data: object) -> None:
+    """Add one file's data as an entry, or a problem when its top level is not a mapping."""
+    if isinstance(data, dict):
+        loaded.entries.append(Entry.from_dict(data, label))
+    else:
+        kind = {list: "list", str: "text", type(None): "nothing"}.get(type(data), type(data).__name__)
+        loaded.problems.append(Problem(label, 1, 1, f"the top level is a {kind}, not a mapping of fields; "
+                                                    "start from `taxo new NAME`"))
+
+
+def load_taxonomy(path: Path = CATEGORIES_PATH) -> Taxonomy:
+    """The bundled categories file (trusted, but read through the same safe reader)."""
+    document = read_document(path)
+    if isinstance(document, Problem):
+        raise RuntimeError(str(document))
+    data = document.data
+    return Taxonomy(categories=tuple(Category.from_dict(c) for c in data["categories"]),
+                    claim=" ".join(data["claim"].split()), critics=tuple(data.get("critics", ())))

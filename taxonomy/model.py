@@ -1,0 +1,146 @@
+"""The knowledge base as frozen values: entries, references, positions, categories. No I/O here."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A published source: title, authors (first author first), year and a resolvable identifier."""
+
+    title: str
+    authors: tuple[str, ...]
+    year: int | None
+    doi: str | None = None
+    arxiv: str | None = None
+    url: str | None = None
+    note: str | None = None
+
+    @property
+    def link(self) -> str | None:
+        """The best address for a reader: the DOI, then arXiv, then the URL."""
+        if self.doi:
+            return f"https://doi.org/{self.doi}"
+        if self.arxiv:
+            return f"https://arxiv.org/abs/{self.arxiv}"
+        return self.url
+
+    @property
+    def citation(self) -> str:
+        """`Cooley et al. (1965). An Algorithm for …` — short enough for a terminal line."""
+        first = self.authors[0].split()[-1] if self.authors else "Anonymous"
+        who = first if len(self.authors) == 1 else (
+            f"{first} & {self.authors[1].split()[-1]}" if len(self.authors) == 2 else f"{first} et al.")
+        return f"{who} ({self.year}). {self.title}"
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Reference:
+        return cls(title=str(data.get("title", "")), authors=tuple(str(a) for a in data.get("authors") or ()),
+                   year=data.get("year"), doi=data.get("doi"), arxiv=data.get("arxiv"),
+                   url=data.get("url"), note=data.get("note"))
+
+
+@dataclass(frozen=True)
+class Position:
+    """One side of a contested classification: the category someone argues for, and why."""
+
+    category: str
+    argument: str
+    source: str | None = None
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One optimization of the catalog. `data` keeps the file's mapping for JSON output."""
+
+    id: str
+    name: str
+    category: str
+    summary: str
+    description: str = ""
+    rationale: str = ""
+    domain: str = "classic"
+    exact: bool | None = None
+    aliases: tuple[str, ...] = ()
+    positions: tuple[Position, ...] = ()
+    related: tuple[str, ...] = ()
+    references: tuple[Reference, ...] = ()
+    tags: tuple[str, ...] = ()
+    introduced: int | None = None
+    inverse: str | None = None
+    probe: str | None = None
+    path: str = ""
+    data: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def contested(self) -> bool:
+        """True when someone argues for a category other than the catalog's."""
+        return any(p.category != self.category for p in self.positions)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The entry as written, with every documented field present (empty where absent)."""
+        out: dict[str, Any] = {"id": self.id, "name": self.name, "aliases": list(self.aliases),
+                               "category": self.category, "summary": self.summary,
+                               "description": self.description, "rationale": self.rationale,
+                               "positions": [], "domain": self.domain, "exact": self.exact,
+                               "related": list(self.related), "references": [], "tags": list(self.tags)}
+        out.update(self.data)
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], path: str = "") -> Entry:
+        """Build from a parsed file; tolerant of missing fields (validation reports them)."""
+        def strings(key: str) -> tuple[str, ...]:
+            value = data.get(key) or ()
+            return tuple(str(v) for v in value) if isinstance(value, list) else ()
+
+        def records(key: str) -> list[dict]:
+            value = data.get(key) or ()
+            return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
+
+        return cls(
+            id=str(data.get("id", "")), name=str(data.get("name", data.get("id", ""))),
+            category=str(data.get("category", "")), summary=str(data.get("summary", "")),
+            description=str(data.get("description", "")), rationale=str(data.get("rationale", "")),
+            domain=str(data.get("domain", "classic")), exact=data.get("exact"),
+            aliases=strings("aliases"), related=strings("related"), tags=strings("tags"),
+            positions=tuple(Position(str(p.get("category", "")), str(p.get("argument", "")), p.get("source"))
+                            for p in records("positions")),
+            references=tuple(Reference.from_dict(r) for r in records("references")),
+            introduced=data.get("introduced") if isinstance(data.get("introduced"), int) else None,
+            inverse=data.get("inverse"), probe=data.get("probe"), path=path, data=dict(data))
+
+
+@dataclass(frozen=True)
+class Category:
+    """One of the five categories of the taxonomy."""
+
+    id: str
+    name: str
+    definition: str
+    measures: str
+    examples: tuple[str, ...] = ()
+    color: str = "white"
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Category:
+        return cls(id=data["id"], name=data["name"], definition=data["definition"].strip(),
+                   measures=data["measures"].strip(), examples=tuple(data.get("examples", ())),
+                   color=data.get("color", "white"))
+
+
+@dataclass(frozen=True)
+class Taxonomy:
+    """The categories and the claim the project tests."""
+
+    categories: tuple[Category, ...]
+    claim: str
+    critics: tuple[dict[str, str], ...] = ()
+
+    def category(self, category_id: str) -> Category | None:
+        return next((c for c in self.categories if c.id == category_id), None)
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        return tuple(c.id for c in self.categories)

@@ -1,0 +1,23 @@
+"""Where taxo's data lives: the bundled catalog, the taxonomy file and the entry schema."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+SCHEMA_PATH = PACKAGE_DIR / "schema" / "entry.schema.json"
+CATEGORIES_PATH = PACKAGE_DIR / "categories.yaml"
+
+
+def default_catalog() -> Path:
+    """The catalog shipped in the wheel, or the checkout's `catalog/` for an editable install."""
+    bundled = PACKAGE_DIR / "catalog"
+    if bundled.is_dir():
+        return bundled
+    return PACKAGE_DIR.parent / "catalog"
+
+
+def cache_dir() -> Path:
+    """Where derived, throw-away files go (the lookup index); honours XDG_CACHE_HOME."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "taxo"

@@ -1,0 +1,25 @@
+"""Problems found in catalog files: values, never exceptions.
+
+Every loader and check returns a list of `Problem`; only the CLI turns them into an exit code.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with one file, e.g. `catalog/fft.yaml:3:11: unknown category 'cache'`."""
+
+    path: str
+    line: int | None
+    col: int | None
+    message: str
+
+    def __str__(self) -> str:
+        if self.line is None:
+            return f"{self.path}: {self.message}"
+        return f"{self.path}:{self.line}:{self.col or 1}: {self.message}"
+
+    def as_dict(self) -> dict:
+        return {"path": self.path, "line": self.line, "col": self.col, "message": self.message}

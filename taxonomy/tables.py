@@ -1,0 +1,77 @@
+"""Rich views of many entries: lists, search results, categories, statistics."""
+from __future__ import annotations
+
+from collections import Counter
+
+from rich import box
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from .model import Entry, Taxonomy
+from .terminal import CATEGORY_COLORS
+
+_RICH_COLORS = {"36": "cyan", "35": "magenta", "31": "red", "32": "green", "33": "yellow", "37": "white"}
+
+
+def console() -> Console:
+    """Rich console; piped output gets a fixed, roomy width so it is stable and readable."""
+    import sys
+
+    return Console(highlight=False, width=None if sys.stdout.isatty() else 120)
+
+
+def badge(category: str) -> Text:
+    return Text(category, style="bold " + _RICH_COLORS.get(CATEGORY_COLORS.get(category, "37"), "white"))
+
+
+def entries_table(entries: list[Entry], title: str | None = None, scores: list[float] | None = None) -> Table:
+    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, expand=False)
+    table.add_column("id", style="bold", overflow="fold", max_width=34)
+    table.add_column("category", no_wrap=True)
+    table.add_column("domain", no_wrap=True)
+    table.add_column("summary", ratio=1, min_width=30)
+    for entry in entries:
+        table.add_row(entry.id, badge(entry.category), entry.domain, entry.summary)
+    return table
+
+
+def categories_table(taxonomy: Taxonomy, entries: list[Entry]) -> Table:
+    counts = Counter(e.category for e in entries)
+    table = Table(title=taxonomy.claim, title_justify="left", show_lines=True)
+    table.add_column("category", no_wrap=True)
+    table.add_column("entries", justify="right")
+    table.add_column("definition")
+    table.add_column("what the analyzer measures")
+    for category in taxonomy.categories:
+        table.add_row(badge(category.id), str(counts.get(category.id, 0)), category.definition, category.measures)
+    return table
+
+
+def stats_tables(taxonomy: Taxonomy, entries: list[Entry]) -> list[Table]:
+    by_category = Counter(e.category for e in entries)
+    by_domain = Counter(e.domain for e in entries)
+    table = Table(title=f"{len(entries)} entries", title_justify="left")
+    table.add_column("category", no_wrap=True)
+    for domain in ("classic", "ai", "both"):
+        table.add_column(domain, justify="right")
+    table.add_column("total", justify="right")
+    table.add_column("contested", justify="right")
+    for category in taxonomy.ids:
+        in_category = [e for e in entries if e.category == category]
+        table.add_row(badge(category), *(str(sum(e.domain == d for e in in_category)) for d in ("classic", "ai", "both")),
+                      str(by_category.get(category, 0)), str(sum(e.contested for e in in_category)))
+    table.add_row("all", *(str(by_domain.get(d, 0)) for d in ("classic", "ai", "both")), str(len(entries)),
+                  str(sum(e.contested for e in entries)), style="bold")
+    references = [r for e in entries for r in e.references]
+    facts = Table(show_header=False, title="evidence", title_justify="left")
+    facts.add_column("what")
+    facts.add_column("count", justify="right")
+    facts.add_row("exact (same function)", str(sum(e.exact is True for e in entries)))
+    facts.add_row("approximate (changes the function)", str(sum(e.exact is False for e in entries)))
+    facts.add_row("entries with an analyzer probe", str(sum(bool(e.probe) for e in entries)))
+    facts.add_row("references", str(len(references)))
+    facts.add_row("  with a DOI", str(sum(bool(r.doi) for r in references)))
+    facts.add_row("  with an arXiv id", str(sum(bool(r.arxiv) for r in references)))
+    facts.add_row("  with a URL only", str(sum(not r.doi and not r.arxiv and bool(r.url) for r in references)))
+    return [table, facts]

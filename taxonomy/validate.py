@@ -1,0 +1,71 @@
+"""Validation: read every file, check each against the schema, then check them together.
+
+Files are independent until the cross-entry checks, so large catalogs are read and
+schema-checked on every core; positions for cross-entry problems are re-read on demand.
+"""
+from __future__ import annotations
+
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from .checks import catalog_problems
+from .loader import LoadedCatalog, add_entry, catalog_files, display_path
+from .problems import Problem
+from .schema import schema_problems
+from .yaml_source import read_document
+
+PARALLEL_FROM = 400  # files; below this, starting worker processes costs more than it saves
+
+
+@dataclass
+class ValidationResult:
+    """Every problem in a catalog, with the number of files read."""
+
+    catalog: LoadedCatalog
+    problems: list[Problem]
+    files: int
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def check_file(path: Path) -> tuple[str, object, list[Problem]]:
+    """(label, data or None, problems) for one file: parse and schema, nothing across files."""
+    label = display_path(path)
+    document = read_document(path, label)
+    if isinstance(document, Problem):
+        return label, None, [document]
+    problems = schema_problems(document, label) if isinstance(document.data, dict) else []
+    return label, document.data, problems
+
+
+def _check_files(paths: list[Path]) -> list[tuple[str, object, list[Problem]]]:
+    return [check_file(path) for path in paths]
+
+
+def validate_catalog(root: Path, workers: int | None = None) -> ValidationResult:
+    """All problems of the catalog at `root`, sorted by file and line."""
+    catalog = LoadedCatalog(root=root)
+    if not root.is_dir():
+        problem = Problem(str(root), None, None, "catalog directory not found; pass --catalog PATH")
+        return ValidationResult(catalog, [problem], 0)
+    paths = catalog_files(root)
+    workers = workers or min(os.cpu_count() or 1, 8)
+    if workers > 1 and len(paths) >= PARALLEL_FROM:
+        chunks = [paths[i::workers * 4] for i in range(workers * 4)]
+        with ProcessPoolExecutor(workers) as pool:
+            results = [r for chunk in pool.map(_check_files, chunks) for r in chunk]
+    else:
+        results = _check_files(paths)
+    problems: list[Problem] = []
+    for label, data, file_problems in sorted(results, key=lambda r: r[0]):
+        problems.extend(file_problems)
+        if data is not None or not file_problems:
+            add_entry(catalog, label, data)
+    problems.extend(catalog.problems)
+    problems.extend(catalog_problems(catalog))
+    ordered = sorted(set(problems), key=lambda p: (p.path, p.line or 0, p.col or 0, p.message))
+    return ValidationResult(catalog, ordered, len(paths))
