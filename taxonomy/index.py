@@ -4,7 +4,7 @@
 when it does not have to:
 
 1. a query that is an id (or a name whose slug is an id) opens `catalog/<id>.yaml` directly;
-2. otherwise a cached key index (normalized name/alias -> id) names the file to open;
+2. otherwise a cached key index (normalized name/alias -> id, sharded by key hash) names the file;
 3. a hit is always confirmed against the file itself, so a stale index can only cost time:
    a miss or a mismatch rebuilds the index from every file before answering "not found".
 
@@ -16,13 +16,19 @@ from __future__ import annotations
 import hashlib
 import marshal
 import os
+import zlib
 from pathlib import Path
 from typing import Any
 
 from .lookup import keys_of, near_misses, normalize, slug
 from .paths import cache_dir
 
-_FORMAT = 1
+_FORMAT = 2
+_SHARDS = 64
+
+
+def _shard(key: str) -> int:
+    return zlib.crc32(key.encode()) % _SHARDS
 
 
 class _Cache:
@@ -86,7 +92,10 @@ class EntryFinder:
         return key in keys_of(str(data.get("id", "")), str(data.get("name", "")), map(str, aliases))
 
     def build_index(self) -> dict[str, str]:
-        """Normalized key -> id for every entry; first file wins on a collision (validate reports it)."""
+        """Normalized key -> id for every entry; first file wins on a collision (validate reports it).
+
+        Stored in shards by key hash, so a lookup reads one small file whatever the catalog's size.
+        """
         index: dict[str, str] = {}
         for path in sorted(self.catalog.glob("*.yaml")):
             data = read_cached(path, self.cache)
@@ -95,12 +104,21 @@ class EntryFinder:
             aliases = data.get("aliases") if isinstance(data.get("aliases"), list) else []
             for key in keys_of(path.stem, str(data.get("name", "")), map(str, aliases)):
                 index.setdefault(key, path.stem)
-        self.cache.put("index", [_FORMAT, index])
+        shards: list[dict[str, str]] = [{} for _ in range(_SHARDS)]
+        for key, ident in index.items():
+            shards[_shard(key)][key] = ident
+        for number, shard in enumerate(shards):
+            self.cache.put(f"index-{number}", [_FORMAT, shard])
+        self.cache.put("index-keys", [_FORMAT, index])  # only read to suggest near misses
         return index
 
-    def _index(self) -> dict[str, str] | None:
-        cached = self.cache.get("index")
-        return cached[1] if cached and cached[0] == _FORMAT else None
+    def _lookup(self, key: str) -> str | None:
+        cached = self.cache.get(f"index-{_shard(key)}")
+        return cached[1].get(key) if cached and cached[0] == _FORMAT else None
+
+    def _all_keys(self) -> dict[str, str]:
+        cached = self.cache.get("index-keys")
+        return cached[1] if cached and cached[0] == _FORMAT else self.build_index()
 
     def find(self, query: str) -> tuple[dict | None, list[str]]:
         """(entry data, []) on a match, else (None, ids of the closest entries)."""
@@ -110,12 +128,12 @@ class EntryFinder:
         direct = self._entry(slug(query))
         if direct is not None and self._answers_to(direct, key):
             return direct, []
-        index = self._index()
         for attempt in range(2):
-            if index is not None and key in index:
-                data = self._entry(index[key])
+            ident = self._lookup(key)
+            if ident is not None:
+                data = self._entry(ident)
                 if data is not None and self._answers_to(data, key):
                     return data, []
             if attempt == 0:
-                index = self.build_index()
-        return None, near_misses(query, index or {})
+                self.build_index()  # a miss or a stale hit: the index may be out of date
+        return None, near_misses(query, self._all_keys())
