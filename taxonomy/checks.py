@@ -2,11 +2,14 @@
 from __future__ import annotations
 
 import importlib.util
+import re
 from pathlib import Path
 
 from .loader import LoadedCatalog
 from .lookup import normalize
 from .problems import Problem
+
+_PROBE_NAME = re.compile(r"[a-z0-9_]+$")  # as the schema requires; anything else never touches the disk
 
 
 def probes_dir() -> Path | None:
@@ -55,9 +58,11 @@ def catalog_problems(catalog: LoadedCatalog, probes: Path | None = None) -> list
                 at(entry, ("related", i), f"related lists the entry itself ('{related}'); remove it")
             elif related not in ids:
                 at(entry, ("related", i), f"related id '{related}' does not exist in the catalog")
-        if entry.inverse and entry.inverse not in ids:
+        # inverse and probe of the wrong type are the schema's to report; only text is looked up
+        if isinstance(entry.inverse, str) and entry.inverse and entry.inverse not in ids:
             at(entry, ("inverse",), f"inverse '{entry.inverse}' does not exist in the catalog")
-        if entry.probe and probes is not None and not (probes / f"{entry.probe}.py").is_file():
+        if (isinstance(entry.probe, str) and _PROBE_NAME.match(entry.probe) and probes is not None
+                and not (probes / f"{entry.probe}.py").is_file()):
             at(entry, ("probe",), f"probe '{entry.probe}' does not exist; write analyzer/probes/{entry.probe}.py "
                                   "or remove the field")
         for path, text in _strings(entry.data):

@@ -55,6 +55,10 @@ def _describe(error) -> list[tuple[str, tuple, bool]]:
             hint = f"did you mean '{guess[0]}'?" if guess else f"known fields: {', '.join(known)}"
             out.append((f"unknown field '{name}' in {_field(path)}; {hint}", path + (name,), True))
         return out
+    if error.validator == "required" and isinstance(error.instance, dict):
+        # one problem per missing field: a reference without title and year gets both
+        return [(f"missing required field '{name}' in {_field(path)}", path, False)
+                for name in error.validator_value if name not in error.instance]
     return [_describe_one(error)]
 
 

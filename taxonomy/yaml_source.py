@@ -28,6 +28,7 @@ from .problems import Problem
 
 MAX_BYTES = 256 * 1024
 MAX_DEPTH = 32
+MAX_DIGITS = 30  # longer digit strings stay text: no entry needs them, and int() of huge ones is slow
 PLAIN = "taxo:plain"
 _STANDARD_TAGS = {
     "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
@@ -37,6 +38,8 @@ _STANDARD_TAGS = {
 _INT = re.compile(r"[-+]?(0|[1-9][0-9]*)$")
 _FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
 _LEADING_ZERO = re.compile(r"[-+]?0[0-9]+$")
+# YAML's printable set; surrogates (from a broken decoder) are outside it as well.
+_NOT_PRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _NULLS = {"", "~", "null", "Null", "NULL"}
 _BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
 
@@ -105,7 +108,7 @@ def plain_scalar(text: str) -> Any:
     if text in _BOOLS:
         return _BOOLS[text]
     if _INT.match(text):
-        return int(text)
+        return int(text) if len(text) <= MAX_DIGITS else text
     if _LEADING_ZERO.match(text):  # YAML 1.1 octal (0755 -> 493): keep what was typed
         return text
     if _FLOAT.match(text):  # the pattern requires a digit
@@ -154,6 +157,8 @@ class _Builder:
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode):
                 raise YamlError("mapping keys must be plain words", *_mark(key_node))
+            if key_node.tag not in (PLAIN, "tag:yaml.org,2002:str"):
+                raise YamlError(f"tag {key_node.tag!r} is not allowed on a key; remove it", *_mark(key_node))
             key = key_node.value
             if key == "<<":
                 raise YamlError("merge keys (<<) are not allowed; write the fields out", *_mark(key_node))
@@ -177,12 +182,52 @@ def _flow_depth(text: str) -> int:
     return deepest
 
 
+# A line starting with many spaces, block indicators (- ? :) or node properties (&anchor !tag):
+# block nesting needs at least one of them per two levels, so without such a line it is shallow.
+_LONG_BLOCK_PREFIX = re.compile(r"^(?:[ \t]|[-?:](?=[ \t]|$)|[&!]\S*(?!\S)){%d,}" % (MAX_DEPTH // 2 + 1), re.M)
+
+
+def _maybe_deep(text: str) -> bool:
+    """Cheap test: could this text nest deeper than MAX_DEPTH? (False means surely not.)"""
+    if text.count("[") + text.count("{") > MAX_DEPTH and _flow_depth(text) > MAX_DEPTH:
+        return True
+    return _LONG_BLOCK_PREFIX.search(text) is not None
+
+
+def _check_depth(text: str) -> None:
+    """Refuse deep nesting from the parser's events, before anything recurses into it.
+
+    The composer (Cython, when libyaml is present) recurses once per level and can overflow the
+    C stack on `- - - - … x`; the event parser keeps an explicit stack and is safe to run.
+    """
+    parser = _Loader(text)
+    depth = 0
+    try:
+        while (event := parser.get_event()) is not None:
+            if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise YamlError(f"nesting deeper than {MAX_DEPTH} levels; flatten the entry",
+                                    *_mark(event))
+            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                depth -= 1
+            elif isinstance(event, yaml.StreamEndEvent):
+                break
+    finally:
+        parser.dispose()
+
+
 def parse_text(text: str, label: str) -> Document:
     """Parse YAML text; raise YamlError with a position on anything we refuse."""
-    if text.count("[") + text.count("{") > MAX_DEPTH and _flow_depth(text) > MAX_DEPTH:
-        raise YamlError(f"nesting deeper than {MAX_DEPTH} levels; flatten the entry")
+    bad = _NOT_PRINTABLE.search(text)
+    if bad:  # the parser would refuse it too, but without saying where
+        line = text.count("\n", 0, bad.start()) + 1
+        col = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
+        raise YamlError(f"control character U+{ord(bad.group()):04X} is not allowed in YAML; remove it", line, col)
     loader = _Loader(text)
     try:
+        if _maybe_deep(text):
+            _check_depth(text)
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         # An unterminated construct is best shown where it starts; anything else where it broke.
