@@ -25,8 +25,8 @@ def taxo(tmp_path):
     """`taxo(...)` with a private cache directory, so tests never share a lookup index."""
     cache = tmp_path / "cache"
 
-    def call(*args: str, **kwargs) -> subprocess.CompletedProcess:
-        return run_taxo(*args, env={"XDG_CACHE_HOME": str(cache)}, **kwargs)
+    def call(*args: str, env_extra: dict | None = None, **kwargs) -> subprocess.CompletedProcess:
+        return run_taxo(*args, env={"XDG_CACHE_HOME": str(cache), **(env_extra or {})}, **kwargs)
 
     return call
 

@@ -149,3 +149,10 @@ def test_python_m_taxonomy_works(tmp_path):
     result = subprocess.run([sys.executable, "-m", "taxonomy", "classify", "fft", "--json"],
                             capture_output=True, text=True, cwd=tmp_path)
     assert result.returncode == 0 and json.loads(result.stdout)["id"] == "fft"
+
+
+def test_colour_by_category_on_request_and_never_with_no_color(taxo):
+    coloured = taxo("classify", "fft", env_extra={"FORCE_COLOR": "1", "NO_COLOR": ""}).stdout
+    assert "\x1b[1;32mcaching\x1b[0m" in coloured  # caching is green
+    plain = taxo("classify", "fft", env_extra={"FORCE_COLOR": "1", "NO_COLOR": "1"}).stdout
+    assert "\x1b[" not in plain
