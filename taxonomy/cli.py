@@ -238,6 +238,47 @@ def new(name: List[str] = typer.Argument(..., help="The optimization's name, e.g
     typer.echo(f"wrote {target}; fill in the TODOs, then run: taxo validate --catalog {root}")
 
 
+@app.command()
+def render(out: Path = typer.Option(..., "--out", "-o", help="Directory to write the site into.", file_okay=False),
+           base_url: Optional[str] = typer.Option(None, "--base-url", help="Public address, for absolute sitemap links."),
+           catalog: Optional[Path] = CatalogOption) -> None:
+    """Render the catalog as a static website (works from file:// and over http).
+
+    Example: taxo render --out site && xdg-open site/index.html
+    """
+    from .site import render_site
+
+    root = catalog or default_catalog()
+    if not root.is_dir():
+        _fail(f"catalog directory not found: {root}; pass --catalog PATH")
+    options = {"base_url": base_url} if base_url else {}
+    try:
+        report = render_site(root, out, **options)
+    except OSError as exc:
+        _fail(f"cannot write the site to {out}: {exc.strerror or exc}")
+    typer.echo(str(report))
+
+
+@app.command()
+def serve(port: int = typer.Option(8000, "--port", "-p", min=0, max=65535, help="Port on 127.0.0.1 (0: any free)."),
+          catalog: Optional[Path] = CatalogOption) -> None:
+    """Render the catalog and serve it on localhost until Ctrl-C.
+
+    Example: taxo serve --port 8000
+    """
+    from .site import serve as run_server
+
+    root = catalog or default_catalog()
+    if not root.is_dir():
+        _fail(f"catalog directory not found: {root}; pass --catalog PATH")
+    try:
+        run_server(port, root)
+    except OSError as exc:
+        _fail(f"cannot serve on port {port}: {exc.strerror or exc}")
+    except KeyboardInterrupt:
+        pass
+
+
 def _probe_map(catalog: Optional[Path]) -> dict[str, tuple[str, str]]:
     return {e.id: (e.probe, e.category) for e in _catalog(catalog).entries if e.probe}
 

@@ -1,0 +1,152 @@
+"""The rendered files, read as HTML: every page present, safe, and linked."""
+from __future__ import annotations
+
+import json
+import re
+from html import unescape
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from taxonomy.loader import load_catalog
+from taxonomy.site import render_site
+
+ALLOWED_SCHEMES = ("https://", "http://")
+
+
+class Page(HTMLParser):
+    """Every tag with its attributes, and the text inside <script> elements."""
+
+    def __init__(self, text: str):
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.script_text: list[str] = []
+        self._in_script = False
+        self.feed(text)
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+        self._in_script = tag == "script"
+
+    def handle_endtag(self, tag):
+        self._in_script = False if tag == "script" else self._in_script
+
+    def handle_data(self, data):
+        if self._in_script and data.strip():
+            self.script_text.append(data)
+
+
+def pages(site: Path) -> list[Path]:
+    return sorted(site.rglob("*.html"))
+
+
+def test_one_page_per_entry_category_and_the_index_and_debate(site, hostile_catalog):
+    entries = load_catalog(hostile_catalog).entries
+    assert len(list((site / "entries").glob("*.html"))) == len(entries)
+    assert {p.stem for p in (site / "categories").glob("*.html")} == {
+        "inlining", "partial-evaluation", "dead-code-elimination", "caching", "ai-specific"}
+    assert (site / "index.html").exists() and (site / "debate.html").exists()
+
+
+def test_every_page_has_a_csp_title_and_viewport(site):
+    for path in pages(site):
+        tags = Page(path.read_text(encoding="utf-8")).tags
+        metas = {(a.get("http-equiv") or a.get("name")): a.get("content") for t, a in tags if t == "meta"}
+        csp = metas.get("Content-Security-Policy") or ""
+        assert "script-src 'self'" in csp and "default-src 'none'" in csp, path
+        assert "unsafe-inline" not in csp
+        assert "width=device-width" in (metas.get("viewport") or ""), path
+        assert re.search(r"<title>[^<]+</title>", path.read_text(encoding="utf-8")), path
+
+
+def test_no_inline_script_no_event_handler_no_unsafe_link(site):
+    for path in pages(site):
+        parsed = Page(path.read_text(encoding="utf-8"))
+        assert parsed.script_text == [], f"inline script in {path}"
+        for tag, attrs in parsed.tags:
+            assert not [a for a in attrs if a.startswith("on")], f"{path}: <{tag} {attrs}>"
+            assert "style" not in attrs, f"{path}: inline style on <{tag}>"
+            if tag == "script":
+                assert attrs.get("src") and "//" not in attrs["src"], f"{path}: script {attrs}"
+            if tag in ("img", "iframe", "object", "embed"):
+                pytest.fail(f"{path}: <{tag}> from contributed text")
+            href = (attrs.get("href") or "").strip()
+            assert not href.lower().startswith(("javascript:", "data:", "vbscript:")), f"{path}: {href}"
+            if "://" in href:
+                assert href.startswith(ALLOWED_SCHEMES), f"{path}: {href}"
+
+
+def test_the_hostile_entry_shows_its_markup_as_text(site):
+    html = (site / "entries" / "hostile.html").read_text(encoding="utf-8")
+    text = unescape(html)
+    assert "Evil &lt;script&gt;window.__pwned" in html       # escaped in the markup ...
+    assert "Evil <script>window.__pwned = 'name'</script> entry" in text   # ... and readable as text
+    assert "&lt;img src=x onerror=" in html
+    assert "[here](javascript:window.__pwned='link')" in text
+    assert 'href="https://doi.org/10.1000/182"' in html          # the good link in the same text survives
+    assert 'href="https://arxiv.org/abs/1706.03762"' in html
+
+
+def test_search_index_is_a_script_that_cannot_be_broken_out_of(site, hostile_catalog):
+    text = (site / "search-index.js").read_text(encoding="utf-8")
+    assert text.startswith("window.TAXO_INDEX = ") and text.rstrip().endswith(";")
+    assert "<" not in text and ">" not in text
+    records = json.loads(text.removeprefix("window.TAXO_INDEX = ").rstrip().rstrip(";"))
+    assert len(records) == len(load_catalog(hostile_catalog).entries)
+    hostile = next(r for r in records if r["id"] == "hostile")
+    assert "<script>" in hostile["t"]       # the text is intact once parsed
+
+
+def test_sitemap_lists_every_page(site):
+    sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
+    locs = set(re.findall(r"<loc>([^<]+)</loc>", sitemap))
+    assert locs == {p.relative_to(site).as_posix() for p in pages(site)}
+
+
+def test_base_url_makes_sitemap_and_canonical_links_absolute(hostile_catalog, tmp_path):
+    render_site(hostile_catalog, tmp_path, base_url="https://example.org/taxo")
+    assert "<loc>https://example.org/taxo/entries/fft.html</loc>" in (tmp_path / "sitemap.xml").read_text()
+    assert 'rel="canonical" href="https://example.org/taxo/entries/fft.html"' in \
+        (tmp_path / "entries" / "fft.html").read_text()
+
+
+def test_a_measured_entry_shows_costs_and_both_charts(site):
+    html = (site / "entries" / "fft.html").read_text(encoding="utf-8")
+    assert html.count("<svg") == 2
+    assert "8,128" in html and "960" in html            # flops, baseline and optimized
+    assert "90.0%" in html                              # unexplained share beside the chart
+    assert "n^2.00" in html and "n^1.25" in html        # growth exponents
+    assert "&lt;script&gt;window.__pwned='m'&lt;/script&gt;" in html
+
+
+def test_an_unmeasured_probe_says_so(site):
+    html = (site / "entries" / "memoization.html").read_text(encoding="utf-8")
+    assert "no stored measurement yet" in html and "<svg" not in html
+
+
+def test_a_hostile_id_cannot_write_outside_the_site(tmp_path):
+    catalog, out = tmp_path / "catalog", tmp_path / "deep" / "site"
+    catalog.mkdir()
+    (catalog / "evil.yaml").write_text("id: ../../escaped\nname: Evil\ncategory: caching\nsummary: s\n")
+    report = render_site(catalog, out, measurement_for=lambda probe: None)
+    assert report.entries == 1
+    assert not (tmp_path / "escaped.html").exists() and not (tmp_path / "deep" / "escaped.html").exists()
+    assert len(list((out / "entries").glob("escaped-*.html"))) == 1
+
+
+def test_the_debate_scores_by_catalog_and_by_measurement(site):
+    html = (site / "debate.html").read_text(encoding="utf-8")
+    assert "The analyzer has measured <b>1</b> entries" in html
+    unexplained = html.split("unexplained</span> (1)")[1].split("</ul>")[0]
+    assert 'href="entries/fft.html"' in unexplained
+
+
+def test_duplicate_ids_and_unreadable_files_are_skipped_not_fatal(tmp_path):
+    catalog = tmp_path / "catalog"
+    catalog.mkdir()
+    for name in ("a", "b"):
+        (catalog / f"{name}.yaml").write_text("id: same\nname: Same\ncategory: caching\nsummary: s\n")
+    (catalog / "broken.yaml").write_text("id: [unclosed\n")
+    report = render_site(catalog, tmp_path / "site", measurement_for=lambda probe: None)
+    assert (report.entries, report.skipped) == (1, 2)
