@@ -302,8 +302,5 @@ def analyze(probe: Optional[str] = typer.Argument(None, help="A probe file (path
         from analyzer.command import analyze_command
     except ImportError as exc:
         _fail(f"the analyzer is not installed ({exc})")
-    kwargs = dict(all_probes=all_probes, size=size, sizes=sizes, timeout=timeout, as_json=as_json,
-                  catalog_probes=_probe_map(catalog))
-    if store:
-        kwargs["store"] = True
-    raise typer.Exit(analyze_command(probe, **kwargs))
+    raise typer.Exit(analyze_command(probe, all_probes=all_probes, size=size, sizes=sizes, timeout=timeout,
+                                     as_json=as_json, catalog_probes=_probe_map(catalog), store=store))

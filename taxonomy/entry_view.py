@@ -39,16 +39,19 @@ def _measurement_lines(card: Card, entry: Entry, measurement: dict) -> None:
     verdict = str(measurement.get("verdict", "?"))
     agrees = verdict == entry.category
     card.heading("Measured by the analyzer")
-    card.field("verdict", f"{card.badge(verdict)}  "
+    card.field("verdict", f"{card.badge(verdict)}: "
                           f"{'agrees with' if agrees else 'differs from'} the catalog ({entry.category})")
     shares = measurement.get("attribution") or {}
-    parts = [f"{name} {value:.0%}" for name, value in sorted(shares.items(), key=lambda kv: -abs(kv[1] or 0))
+    mechanisms = ("caching", "dead-code-elimination", "partial-evaluation", "inlining", "unexplained")
+    ranked = sorted(((name, shares.get(name)) for name in mechanisms), key=lambda kv: -abs(kv[1] or 0))
+    parts = [f"{name} {value:.0%}" for name, value in ranked
              if isinstance(value, (int, float)) and abs(value) >= 0.005]
     if parts:
-        card.field("attribution", ", ".join(parts))
+        measure = shares.get("measure") if isinstance(shares.get("measure"), str) else "work"
+        card.field("attribution", f"{', '.join(parts)} of the {measure} saved")
     if measurement.get("explanation"):
         card.paragraph(str(measurement["explanation"]))
-    card.field("rerun", f"taxo analyze {entry.id}")
+    card.field("rerun", f"taxo analyze {entry.id}  (stored results: taxo analyze --all --store)")
 
 
 def render_entry(entry: Entry, *, full: bool, color: bool, columns: int,

@@ -1,0 +1,45 @@
+"""Boundaries: what inlining and fusion remove without touching the arithmetic.
+
+Counts calls of the probe's own functions (per function), numpy calls launched, and
+intermediates materialized (new arrays that are not outputs) with their bytes.
+
+Before::  def g(x): return x + 1;  def f(x): return g(x) * 2     # 2 calls
+After::   def f(x): return (x + 1) * 2                            # 1 call
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from analyzer.ops import ARITHMETIC, Op
+from analyzer.trace import Trace
+
+
+@dataclass(frozen=True)
+class Boundaries:
+    calls: int
+    calls_by_function: dict[str, int]
+    launches: int
+    intermediates: int
+    intermediate_bytes: int
+
+    @property
+    def total(self) -> int:
+        """Boundaries crossed: calls + numpy launches + materialized intermediates."""
+        return self.calls + self.launches + self.intermediates
+
+
+def boundaries(trace: Trace) -> Boundaries:
+    outputs = set(trace.outputs)
+    by_fn: Counter[str] = Counter()
+    launches = intermediates = nbytes = 0
+    for i, rec in enumerate(trace.records):
+        op, extra = rec[0], rec[4]
+        if op is Op.CALL:
+            by_fn[trace.functions[rec[3]]] += 1
+        elif extra is not None and op in ARITHMETIC:
+            launches += 1
+            if extra.bytes and i not in outputs:
+                intermediates += 1
+                nbytes += extra.bytes
+    return Boundaries(sum(by_fn.values()), dict(by_fn), launches, intermediates, nbytes)

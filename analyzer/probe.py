@@ -1,0 +1,113 @@
+"""Loading a probe file and checking the protocol.
+
+A probe is one Python file defining ``inputs(size)``, ``baseline(**inputs)`` and
+``optimized(**inputs)``, and optionally ``CLAIM``, ``SIZES``, ``STATIC`` and
+``prepare(**static) -> dict``. Every problem is a ``ProbeError`` whose message is one line
+naming the probe and the cause.
+"""
+from __future__ import annotations
+
+import sys
+import types
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+from analyzer.verdict import CATEGORIES
+
+PROBES_DIR = Path(__file__).parent / "probes"
+DEFAULT_SIZE = 8
+
+
+class ProbeError(Exception):
+    """A probe that cannot be run; ``str()`` is the one-line message."""
+
+
+@dataclass(frozen=True)
+class Probe:
+    name: str
+    path: Path
+    module: types.ModuleType
+    claim: str | None
+    sizes: tuple[int, ...]
+    static: tuple[str, ...]
+    prepare: Callable[..., dict[str, Any]] | None
+
+    @property
+    def doc(self) -> str:
+        return (self.module.__doc__ or "").strip().splitlines()[0] if self.module.__doc__ else ""
+
+
+def catalog_probe_path(name: str) -> Path:
+    return PROBES_DIR / f"{name}.py"
+
+
+def catalog_probe_names() -> list[str]:
+    return sorted(p.stem for p in PROBES_DIR.glob("*.py") if not p.stem.startswith("_"))
+
+
+def declared_claim(path: Path) -> str | None:
+    """The CLAIM a probe file states, read without running it (None if absent or unreadable)."""
+    import ast
+    try:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+    except (OSError, SyntaxError, ValueError):
+        return None
+    for node in tree.body:
+        if (isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "CLAIM" for t in node.targets)
+                and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)):
+            return node.value.value
+    return None
+
+
+def resolve(target: str) -> Path:
+    """A probe file path, or the name of one of the catalog probes."""
+    path = Path(target)
+    if path.suffix == ".py" or path.exists():
+        if not path.is_file():
+            raise ProbeError(f"probe '{target}': no such file")
+        return path
+    if catalog_probe_path(target).is_file():
+        return catalog_probe_path(target)
+    raise ProbeError(f"probe '{target}': not a file and not a catalog probe")
+
+
+def load(path: Path | str) -> Probe:
+    path = Path(path)
+    name = path.stem
+    try:
+        source = path.read_text(encoding="utf-8")
+    except OSError as e:
+        raise ProbeError(f"probe '{name}': cannot read {path}: {e.strerror}") from None
+    try:
+        code = compile(source, str(path), "exec")
+    except SyntaxError as e:
+        raise ProbeError(f"probe '{name}' is not valid Python: line {e.lineno}: {e.msg}") from None
+    module = types.ModuleType(f"taxo_probe_{name}")
+    module.__file__ = str(path)
+    sys.modules[module.__name__] = module   # dataclasses and pickling look modules up
+    try:
+        exec(code, module.__dict__)
+    except Exception as e:  # noqa: BLE001 — any failure of user code is one line
+        raise ProbeError(f"probe '{name}' failed while loading: {type(e).__name__}: {e}") from None
+    return check(name, path, module)
+
+
+def check(name: str, path: Path, module: types.ModuleType) -> Probe:
+    missing = [f for f in ("baseline", "optimized", "inputs") if not callable(getattr(module, f, None))]
+    if missing:
+        raise ProbeError(f"probe '{name}' lacks {', '.join(missing)} (a probe defines baseline, optimized and inputs)")
+    claim = getattr(module, "CLAIM", None)
+    if claim is not None and claim not in CATEGORIES:
+        raise ProbeError(f"probe '{name}': CLAIM {claim!r} is not one of {', '.join(CATEGORIES)}")
+    sizes = getattr(module, "SIZES", (DEFAULT_SIZE,))
+    if (not isinstance(sizes, (tuple, list)) or not sizes
+            or not all(isinstance(s, int) and s > 0 for s in sizes)):
+        raise ProbeError(f"probe '{name}': SIZES must be a non-empty tuple of positive integers")
+    static = getattr(module, "STATIC", ())
+    if not isinstance(static, (tuple, list)) or not all(isinstance(s, str) for s in static):
+        raise ProbeError(f"probe '{name}': STATIC must be a tuple of input names")
+    prepare = getattr(module, "prepare", None)
+    if prepare is not None and not callable(prepare):
+        raise ProbeError(f"probe '{name}': prepare must be a function")
+    return Probe(name, path, module, claim, tuple(sorted(sizes)), tuple(static), prepare)

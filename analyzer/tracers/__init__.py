@@ -1,0 +1,103 @@
+"""Front-ends that record a version's run into a ``Trace``.
+
+``run(fn, inputs, trace, module, static)`` wraps the inputs (numbers and nested lists of
+numbers as ``Scalar``, numpy arrays as ``TracedArray``), counts calls of the probe's own
+functions as boundaries, runs ``fn`` and records which values reach the output.
+"""
+from __future__ import annotations
+
+import gc
+import types
+from contextlib import contextmanager
+from typing import Any, Callable, Iterator
+
+from analyzer.trace import Trace
+from analyzer.tracers import scalar
+from analyzer.tracers.scalar import NUMBERS, Scalar
+
+
+def wrap(value: Any, trace: Trace, name: str, static: bool) -> Any:
+    """A traced copy of one input: numbers, (nested) lists/tuples/dicts of them, arrays."""
+    if isinstance(value, NUMBERS) and not isinstance(value, bool):
+        return Scalar(value, trace.input(name, value, static))
+    if isinstance(value, (list, tuple)):
+        return type(value)(wrap(v, trace, f"{name}[{k}]", static) for k, v in enumerate(value))
+    if isinstance(value, dict):
+        return {k: wrap(v, trace, f"{name}[{k!r}]", static) for k, v in value.items()}
+    if type(value).__module__ == "numpy":
+        from analyzer.tracers.array import TracedArray
+        import numpy as np
+        if isinstance(value, np.ndarray):
+            return TracedArray(value, trace.input(name, value, static))
+        if isinstance(value, np.generic):
+            return Scalar(value, trace.input(name, value, static))
+    return value
+
+
+def unwrap(obj: Any, ids: list[int]) -> Any:
+    """The raw output, with the ids of every traced value in it appended to ``ids``."""
+    if type(obj) is Scalar:
+        ids.append(obj.i)
+        return obj.v
+    if type(obj).__name__ == "TracedArray":
+        ids.append(obj.i)
+        return obj.a
+    if isinstance(obj, (list, tuple)):
+        return type(obj)(unwrap(v, ids) for v in obj)
+    if isinstance(obj, dict):
+        return {k: unwrap(v, ids) for k, v in obj.items()}
+    return obj
+
+
+def _count_calls(fn: Callable, name: str) -> Callable:
+    def traced(*args: Any, **kwargs: Any) -> Any:
+        t = scalar._T
+        caller = t.enter(name)
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            t.fn = caller
+    traced.__wrapped__ = fn  # type: ignore[attr-defined]
+    return traced
+
+
+@contextmanager
+def tracing(trace: Trace, module: types.ModuleType | None = None) -> Iterator[None]:
+    """Send records to ``trace``; count calls of ``module``'s own functions.
+
+    The garbage collector is paused: a trace is millions of small tuples, and generational
+    collection over them would dominate the tracer's cost.
+    """
+    patched: dict[str, Callable] = {}
+    if module is not None:
+        for name, obj in vars(module).items():
+            if isinstance(obj, types.FunctionType) and obj.__module__ == module.__name__:
+                patched[name] = obj
+        for name, obj in patched.items():
+            setattr(module, name, _count_calls(obj, name))
+    previous = scalar.active()
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    scalar.activate(trace)
+    try:
+        yield
+    finally:
+        scalar.activate(previous)
+        if gc_was_enabled:
+            gc.enable()
+        for name, obj in patched.items():
+            setattr(module, name, obj)
+
+
+def run(fn: Callable, inputs: dict[str, Any], trace: Trace, module: types.ModuleType | None = None,
+        static: frozenset[str] = frozenset()) -> Any:
+    """Trace one call ``fn(**inputs)``; returns its raw output and sets ``trace.outputs``."""
+    with tracing(trace, module):
+        wrapped = {k: wrap(v, trace, k, k in static) for k, v in inputs.items()}
+        name = getattr(fn, "__name__", "version")
+        traced = getattr(module, name, fn) if module is not None else fn
+        result = traced(**wrapped)
+    ids: list[int] = []
+    raw = unwrap(result, ids)
+    trace.outputs = tuple(ids)
+    return raw

@@ -1,0 +1,259 @@
+"""Array front-end: numpy arrays traced through ``__array_ufunc__`` / ``__array_function__``.
+
+A ``TracedArray`` wraps an ndarray and the SSA id of the record that produced it. Each
+numpy call on traced operands becomes ONE record whose ``ArrayCost`` comes from shapes
+(``(m,k) @ (k,n)`` costs ``m*k*n`` mults and ``m*(k-1)*n`` adds) and whose ``bytes`` are
+those newly materialized (views and writes into ``out=`` materialize nothing). Traced
+scalars (``Scalar``) mix freely: they enter as 0-d operands, and 0-d results come back
+as ``Scalar``.
+
+Writes (``a[i] = x``, ``out=a``) keep SSA: the wrapper gets a new id, and every earlier
+value sharing the buffer is snapshotted first so passes see what it was.
+
+>>> import numpy as np
+>>> from analyzer.trace import Trace
+>>> from analyzer.tracers.scalar import activate
+>>> t = Trace(); activate(t); a = TracedArray(np.ones((2, 3)), t.input("a", None))
+>>> (a @ a.T).shape, t.node(len(t) - 1).extra.mults
+((2, 2), 12)
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from numpy.lib.mixins import NDArrayOperatorsMixin
+
+from analyzer.ops import Op
+from analyzer.trace import ArrayCost, Trace
+from analyzer.tracers import scalar
+from analyzer.tracers.array_cost import (KIND, ADDITIVE, ELEMENTWISE, FUNCTION_OPS, MULTIPLICATIVE,
+                                         UFUNC_OPS, cost_of, materialized, new_cost)
+from analyzer.tracers.scalar import NUMBERS, Scalar
+
+_UFUNCS: dict[Any, tuple[Op, str, int]] = {}
+
+
+def _ufunc_op(ufunc: np.ufunc) -> tuple[Op, str, int]:
+    op = UFUNC_OPS.get(ufunc.__name__, _OTHER)
+    known = _UFUNCS[ufunc] = (op, ufunc.__name__, KIND[op])
+    return known
+
+
+_OTHER = Op.OTHER
+
+
+def _unwrap(x: Any, srcs: list[int], t: Trace) -> Any:
+    """Raw operand of ``x``; appends the ids it reads, in order, to ``srcs``."""
+    tx = type(x)
+    if tx is TracedArray:
+        srcs.append(x.i)
+        return x.a
+    if tx is Scalar:
+        srcs.append(x.i)
+        return x.v
+    if tx is list or tx is tuple:
+        return tx(_unwrap(e, srcs, t) for e in x)
+    if isinstance(x, np.ndarray) or (isinstance(x, NUMBERS) and tx is not bool):
+        srcs.append(t.const(x))
+    return x
+
+
+_SCALARS = (np.generic, *NUMBERS)
+
+
+def _wrap(t: Trace, op: Op, srcs: tuple, result: Any, cost: ArrayCost) -> Any:
+    rec = t.records
+    rec.append((op, srcs, result, t.fn, cost))
+    i = len(rec) - 1
+    if type(result) is np.ndarray:
+        return TracedArray(result, i)
+    if isinstance(result, _SCALARS):
+        return Scalar(result, i)
+    if isinstance(result, tuple):   # e.g. divmod: each element gets a free GETITEM record
+        return tuple(_wrap(t, Op.GETITEM, (i,), r, ArrayCost(0, 0, 0, 0, "getitem")) for r in result)
+    return result
+
+
+def register(t: Trace, i: int, a: np.ndarray) -> None:
+    """Remember that value ``i`` lives in ``a``'s buffer (so a later write snapshots it)."""
+    base = a.base if a.base is not None else a
+    t.buffers.setdefault(id(base), []).append(i)
+
+
+def _index_buffers(t: Trace) -> None:
+    """Register the array values recorded since the last write (lazily: writes are rare,
+    numpy calls are not, so the hot path does not pay for this)."""
+    records = t.records
+    for i in range(t.indexed, len(records)):
+        value = records[i][2]
+        if type(value) is np.ndarray:
+            register(t, i, value)
+    t.indexed = len(records)
+
+
+def _before_write(t: Trace, target: np.ndarray) -> None:
+    """Snapshot every recorded value that shares ``target``'s buffer."""
+    _index_buffers(t)
+    base = target.base if target.base is not None else target
+    for vid in t.buffers.pop(id(base), ()):
+        if vid not in t.snapshots:
+            t.snapshots[vid] = np.array(t.records[vid][2], copy=True)
+
+
+def traced_ufunc(ufunc: np.ufunc, method: str, inputs: tuple, kwargs: dict) -> Any:
+    t = scalar._T
+    srcs: list[int] = []
+    raw = []
+    for x in inputs:    # _unwrap, inlined for the two common cases
+        tx = type(x)
+        if tx is TracedArray:
+            srcs.append(x.i)
+            raw.append(x.a)
+        elif tx is Scalar:
+            srcs.append(x.i)
+            raw.append(x.v)
+        else:
+            raw.append(_unwrap(x, srcs, t))
+    targets = ()
+    if kwargs:
+        out = kwargs.get("out")
+        if out is not None:
+            targets = tuple(o for o in out if type(o) is TracedArray)
+            for o in targets:
+                srcs.append(o.i)
+                _before_write(t, o.a)
+            kwargs["out"] = tuple(o.a if type(o) is TracedArray else o for o in out)
+    result = ufunc(*raw, **kwargs) if method == "__call__" else getattr(ufunc, method)(*raw, **kwargs)
+    op, name, kind = _UFUNCS.get(ufunc) or _ufunc_op(ufunc)
+    if not targets and type(result) is np.ndarray and method == "__call__" and kind <= ELEMENTWISE:
+        # the common case (an elementwise ufunc making a new array), inlined
+        n = result.size
+        cost = new_cost(ArrayCost, ((0, n, 0, result.nbytes, name) if kind == ADDITIVE else
+                                     (n, 0, 0, result.nbytes, name) if kind == MULTIPLICATIVE else
+                                     (0, 0, n, result.nbytes, name)))
+        rec = t.records
+        rec.append((op, tuple(srcs), result, t.fn, cost))
+        return TracedArray(result, len(rec) - 1)
+    cost = cost_of(op, name, raw, result, method == "reduce")
+    if targets:     # written in place: nothing new materialized, the target gets a new id
+        wrapped = _wrap(t, op, tuple(srcs), result, cost._replace(bytes=0))
+        if type(wrapped) is TracedArray:
+            targets[0].i = wrapped.i
+            return targets[0]
+        return wrapped
+    return _wrap(t, op, tuple(srcs), result, cost)
+
+
+def traced_function(func: Any, args: tuple, kwargs: dict) -> Any:
+    t = scalar._T
+    srcs: list[int] = []
+    raw_args = _unwrap(args, srcs, t)
+    raw_kwargs = {k: _unwrap(v, srcs, t) for k, v in kwargs.items()}
+    result = func(*raw_args, **raw_kwargs)
+    name = func.__name__
+    op = FUNCTION_OPS.get(name, Op.OTHER)
+    return _wrap(t, op, tuple(srcs), result, cost_of(op, name, list(raw_args), result))
+
+
+def _operator(ufunc: np.ufunc, reflected: bool = False) -> Any:
+    """``a + b`` straight to the tracer (skips numpy's dispatch; same record as ``np.add``)."""
+    if reflected:
+        return lambda self, other: traced_ufunc(ufunc, "__call__", (other, self), {})
+    return lambda self, other: traced_ufunc(ufunc, "__call__", (self, other), {})
+
+
+class TracedArray(NDArrayOperatorsMixin):
+    """A traced ndarray: ``a`` is the array, ``i`` the id of the record that produced it."""
+    __slots__ = ("a", "i")
+
+    def __init__(self, a: np.ndarray, i: int) -> None:
+        self.a = a
+        self.i = i
+
+    def __array_ufunc__(self, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs: Any) -> Any:
+        return traced_ufunc(ufunc, method, inputs, kwargs)
+
+    def __array_function__(self, func: Any, types: Any, args: tuple, kwargs: dict) -> Any:
+        return traced_function(func, args, kwargs)
+
+    __add__, __radd__ = _operator(np.add), _operator(np.add, True)
+    __sub__, __rsub__ = _operator(np.subtract), _operator(np.subtract, True)
+    __mul__, __rmul__ = _operator(np.multiply), _operator(np.multiply, True)
+    __truediv__, __rtruediv__ = _operator(np.true_divide), _operator(np.true_divide, True)
+    __matmul__, __rmatmul__ = _operator(np.matmul), _operator(np.matmul, True)
+
+    shape = property(lambda self: self.a.shape)
+    ndim = property(lambda self: self.a.ndim)
+    size = property(lambda self: self.a.size)
+    dtype = property(lambda self: self.a.dtype)
+    T = property(lambda self: np.transpose(self))
+
+    def reshape(self, *shape: Any) -> TracedArray:
+        return np.reshape(self, shape[0] if len(shape) == 1 else shape)
+
+    def astype(self, dtype: Any) -> TracedArray:
+        t = scalar._T
+        result = self.a.astype(dtype)
+        return _wrap(t, Op.CAST, (self.i,), result, cost_of(Op.CAST, "astype", [self.a], result))
+
+    def __getattr__(self, name: str) -> Any:
+        # a.sum(axis=0), a.max(), a.copy() ... route through numpy's dispatch
+        func = getattr(np, name, None)
+        if func is None or not callable(func):
+            raise AttributeError(name)
+        return lambda *args, **kwargs: func(self, *args, **kwargs)
+
+    def __getitem__(self, key: Any) -> Any:
+        t = scalar._T
+        srcs = [self.i]
+        raw_key = _unwrap(key, srcs, t)
+        result = self.a[raw_key]
+        return _wrap(t, Op.GETITEM, tuple(srcs), result,
+                     ArrayCost(0, 0, 0, materialized(result), "getitem"))
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        t = scalar._T
+        srcs = [self.i]
+        raw_key = _unwrap(key, srcs, t)
+        raw_value = _unwrap(value, srcs, t)
+        _before_write(t, self.a)
+        self.a[raw_key] = raw_value
+        new = _wrap(t, Op.SETITEM, tuple(srcs), self.a, ArrayCost(0, 0, 0, 0, "setitem"))
+        self.i = new.i
+
+    def __len__(self) -> int:
+        return len(self.a)
+
+    def __iter__(self):
+        return (self[k] for k in range(len(self.a)))
+
+    def _escape(self, op: Op = Op.ESCAPE) -> np.ndarray:
+        t = scalar._T
+        t.records.append((op, (self.i,), None, t.fn, None))
+        return self.a
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        a = self._escape()
+        return a if dtype is None else a.astype(dtype)
+
+    def __bool__(self) -> bool:
+        return bool(self._escape(Op.BRANCH))
+
+    def __float__(self) -> float:
+        return float(self._escape())
+
+    def __int__(self) -> int:
+        return int(self._escape())
+
+    def __index__(self) -> int:
+        return int(self._escape(Op.INDEX))
+
+    def tolist(self) -> list:
+        return self._escape().tolist()
+
+    def item(self) -> Any:
+        return self._escape().item()
+
+    def __repr__(self) -> str:
+        return f"TracedArray({self.a!r})"

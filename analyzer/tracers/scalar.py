@@ -1,0 +1,145 @@
+"""Scalar front-end: operator overloading on int, float and complex.
+
+A ``Scalar`` is a number plus the SSA id of the record that produced it; every operator
+appends one record to the active trace (micrograd's ``Value``, minus gradients). Inputs
+stay ordered, so ``x * x`` reads ``(i, i)``. Comparisons return plain bools and, like
+``__bool__``, ``__index__`` and ``__hash__``, mark the value as deciding control flow.
+
+>>> from analyzer.trace import Trace
+>>> t = Trace(); activate(t); x = Scalar(3, t.input("x", 3))
+>>> (x * x + 1).v, [t.node(i).op.value for i in range(len(t))]
+(10, ['input', 'mul', 'const', 'add'])
+"""
+from __future__ import annotations
+
+import operator
+from typing import Any, Callable
+
+from analyzer.ops import Op
+from analyzer.trace import Trace
+
+NUMBERS = (int, float, complex)
+_T: Trace = Trace()     # the active trace; replaced by activate()
+
+
+def activate(trace: Trace) -> None:
+    """Make ``trace`` receive every record from now on."""
+    global _T
+    _T = trace
+
+
+def active() -> Trace:
+    return _T
+
+
+def _binary(op: Op, f: Callable[[Any, Any], Any]) -> tuple[Callable, Callable]:
+    """The forward and reflected methods of one binary operator."""
+    def forward(a: Scalar, b: Any) -> Any:
+        t = _T
+        if type(b) is Scalar:
+            bi, bv = b.i, b.v
+        elif isinstance(b, NUMBERS):
+            bi, bv = t.const(b), b
+        else:
+            return NotImplemented
+        v = f(a.v, bv)
+        rec = t.records
+        rec.append((op, (a.i, bi), v, t.fn, None))
+        return Scalar(v, len(rec) - 1)
+
+    def reflected(a: Scalar, b: Any) -> Any:   # b <op> a, b a plain number
+        t = _T
+        if not isinstance(b, NUMBERS):
+            return NotImplemented
+        v = f(b, a.v)
+        rec = t.records
+        rec.append((op, (t.const(b), a.i), v, t.fn, None))
+        return Scalar(v, len(rec) - 1)
+    return forward, reflected
+
+
+def _unary(op: Op, f: Callable[[Any], Any]) -> Callable:
+    def method(a: Scalar) -> Scalar:
+        t = _T
+        v = f(a.v)
+        rec = t.records
+        rec.append((op, (a.i,), v, t.fn, None))
+        return Scalar(v, len(rec) - 1)
+    return method
+
+
+def _compare(op: Op, f: Callable[[Any, Any], bool]) -> Callable:
+    """A comparison concretizes: it records the op and returns a plain bool (a guard)."""
+    def method(a: Scalar, b: Any) -> Any:
+        t = _T
+        if type(b) is Scalar:
+            bi, bv = b.i, b.v
+        elif isinstance(b, NUMBERS):
+            bi, bv = t.const(b), b
+        else:
+            return NotImplemented
+        v = f(a.v, bv)
+        t.records.append((op, (a.i, bi), v, t.fn, None))
+        return v
+    return method
+
+
+def _guard(op: Op, f: Callable[[Any], Any]) -> Callable:
+    """Concretize: the raw value leaves the trace, so it decides what happens next."""
+    def method(a: Scalar) -> Any:
+        t = _T
+        t.records.append((op, (a.i,), None, t.fn, None))
+        return f(a.v)
+    return method
+
+
+class Scalar:
+    """A traced number: ``v`` is its value, ``i`` the id of the record that made it."""
+    __slots__ = ("v", "i")
+
+    def __init__(self, v: Any, i: int) -> None:
+        self.v = v
+        self.i = i
+
+    __add__, __radd__ = _binary(Op.ADD, operator.add)
+    __sub__, __rsub__ = _binary(Op.SUB, operator.sub)
+    __mul__, __rmul__ = _binary(Op.MUL, operator.mul)
+    __truediv__, __rtruediv__ = _binary(Op.DIV, operator.truediv)
+    __floordiv__, __rfloordiv__ = _binary(Op.FLOORDIV, operator.floordiv)
+    __mod__, __rmod__ = _binary(Op.MOD, operator.mod)
+    __pow__, __rpow__ = _binary(Op.POW, operator.pow)
+    __neg__ = _unary(Op.NEG, operator.neg)
+    __abs__ = _unary(Op.ABS, abs)
+    conjugate = _unary(Op.CONJ, lambda v: v.conjugate())
+    real = property(_unary(Op.REAL, lambda v: v.real))
+    imag = property(_unary(Op.IMAG, lambda v: v.imag))
+    __lt__ = _compare(Op.LT, operator.lt)
+    __le__ = _compare(Op.LE, operator.le)
+    __gt__ = _compare(Op.GT, operator.gt)
+    __ge__ = _compare(Op.GE, operator.ge)
+    __eq__ = _compare(Op.EQ, operator.eq)     # so traced values work as dict keys
+    __ne__ = _compare(Op.NE, operator.ne)
+    __hash__ = _guard(Op.KEY, hash)
+    __bool__ = _guard(Op.BRANCH, bool)
+    __index__ = _guard(Op.INDEX, operator.index)
+    __int__ = _guard(Op.ESCAPE, int)
+    __float__ = _guard(Op.ESCAPE, float)
+    __complex__ = _guard(Op.ESCAPE, complex)
+
+    def __pos__(self) -> Scalar:
+        return self
+
+    def __round__(self, ndigits: int | None = None) -> Scalar:
+        t = _T
+        v = round(self.v, ndigits)
+        return Scalar(v, t.emit(Op.ROUND, (self.i,), v))
+
+    def __array_ufunc__(self, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
+        from analyzer.tracers.array import traced_ufunc  # numpy only when arrays meet scalars
+        return traced_ufunc(ufunc, method, inputs, kwargs)
+
+    def __repr__(self) -> str:
+        return f"Scalar({self.v!r})"
+
+    def __format__(self, spec: str) -> str:
+        return format(self.v, spec)

@@ -1,0 +1,104 @@
+"""Verdict: the category the measurements support, with the numbers that produced it.
+
+Changed outputs -> ``ai-specific``; nothing saved on any cost -> ``none``; otherwise the
+mechanism with the largest share, ``unexplained`` included. It never forces one of the
+four: when value numbering, liveness and staging do not reproduce the savings, it says so.
+
+>>> from analyzer.passes.equivalence import Equivalence
+>>> decide(Equivalence(False, 0.1), None).category
+'ai-specific'
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from analyzer.attribution import (CACHING, DCE, INLINING, MECHANISMS, PARTIAL_EVALUATION,
+                                  UNEXPLAINED, Attribution, Measured)
+from analyzer.passes.equivalence import Equivalence
+
+AI_SPECIFIC = "ai-specific"
+NONE = "none"
+CATEGORIES = (*MECHANISMS, AI_SPECIFIC, UNEXPLAINED, NONE)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    category: str
+    direction: str = "forward"      # "reverse": the optimized version trades work for memory
+
+
+def decide(eq: Equivalence, attribution: Attribution | None) -> Verdict:
+    if not eq.equal:
+        return Verdict(AI_SPECIFIC)
+    if attribution is None or attribution.measure is None:
+        return Verdict(NONE)
+    order = (*MECHANISMS, UNEXPLAINED)
+    best = max(order, key=lambda m: (attribution.shares[m], -order.index(m)))
+    return Verdict(best, "reverse" if attribution.savings < 0 else "forward")
+
+
+def _n(x: float) -> str:
+    return f"{round(x):,}"
+
+
+def _pct(part: float, whole: float) -> str:
+    return f"{100 * part / whole:.0f}%" if whole else "0%"
+
+
+def explain(v: Verdict, eq: Equivalence, a: Attribution, b: Measured, o: Measured,
+            static_names: tuple[str, ...] = (), prepared_flops: int = 0) -> str:
+    """One plain-language paragraph with the real numbers behind the verdict."""
+    unit = a.measure or "flops"
+    total_b = b.cost.flops if unit == "flops" else b.cost.mults
+    scalar_only = b.cost.launches == 0 and o.cost.launches == 0
+    if v.category == AI_SPECIFIC:
+        err = "different shapes" if eq.max_rel_error is None else f"{eq.max_rel_error:.3g} (relative)"
+        return (f"The outputs differ by {err}, beyond numerical noise: the optimized version "
+                f"computes a different function, which no semantics-preserving pass does. "
+                f"It costs {_n(o.cost.flops)} flops against {_n(b.cost.flops)} and reads "
+                f"{_n(o.cost.input_bytes)} bytes of inputs against {_n(b.cost.input_bytes)}: ai-specific.")
+    if v.category == NONE:
+        return (f"The optimized version saves nothing: {_n(o.cost.flops)} flops against "
+                f"{_n(b.cost.flops)}, {o.cost.calls} calls against {b.cost.calls}, and no less memory: none.")
+    if v.direction == "reverse":
+        return (f"The optimized version does {_n(-a.savings)} more {unit} than the baseline "
+                f"({_n(o.cost.flops)} against {_n(b.cost.flops)} flops), {_n(a.removable['optimized'][CACHING])} "
+                f"of them recomputing values it had already computed: {v.category} in reverse. "
+                f"In exchange its peak live memory drops from {_n(b.cost.peak_bytes)} to "
+                f"{_n(o.cost.peak_bytes)} bytes.")
+    if v.category == CACHING:
+        if scalar_only:
+            rb, ro = b.redundancy.ops, o.redundancy.ops
+            return (f"The baseline computed {_n(rb)} of its {_n(b.cost.ops)} operations on values it "
+                    f"had already computed; the optimized version "
+                    f"{'computes each once' if ro == 0 else f'recomputes only {_n(ro)} of its {_n(o.cost.ops)}'}"
+                    f": caching ({_pct(a.shares[CACHING], 1)} of the {_n(a.savings)} {unit} saved).")
+        return (f"The baseline spent {_n(a.removable['baseline'][CACHING])} of its {_n(total_b)} {unit} "
+                f"recomputing values (or rows of values) it had already computed; the optimized version "
+                f"spends {_n(a.removable['optimized'][CACHING])}: caching explains "
+                f"{_pct(a.shares[CACHING], 1)} of the {_n(a.savings)} {unit} saved.")
+    if v.category == DCE:
+        return (f"{_n(a.removable['baseline'][DCE])} of the baseline's {_n(total_b)} {unit} produce "
+                f"values that never reach the output; the optimized version skips them: dead-code "
+                f"elimination ({_pct(a.shares[DCE], 1)} of the {_n(a.savings)} {unit} saved).")
+    if v.category == PARTIAL_EVALUATION:
+        names = ", ".join(static_names) or "constants"
+        return (f"{_n(a.removable['baseline'][PARTIAL_EVALUATION])} of the baseline's {_n(total_b)} {unit} "
+                f"depend only on inputs known ahead of time ({names}); the optimized version does that "
+                f"work once, in prepare ({_n(prepared_flops)} flops ahead of time): partial evaluation "
+                f"({_pct(a.shares[PARTIAL_EVALUATION], 1)} of the {_n(a.savings)} {unit} saved).")
+    if v.category == INLINING:
+        bb, ob = b.boundaries, o.boundaries
+        crossed = [f"{x} -> {y} {what}" for x, y, what in (
+            (bb.calls, ob.calls, "calls"), (bb.launches, ob.launches, "numpy calls"),
+            (bb.intermediates, ob.intermediates,
+             f"materialized intermediates ({_n(bb.intermediate_bytes)} -> {_n(ob.intermediate_bytes)} bytes)"))
+            if x or y]
+        return (f"Both versions do the same arithmetic ({_n(b.cost.flops)} flops); the optimized version "
+                f"crosses fewer boundaries: {', '.join(crossed)}: inlining.")
+    found = {m: a.removable["baseline"][m] for m in (CACHING, DCE, PARTIAL_EVALUATION)}
+    return (f"The optimized version saves {_n(a.savings)} of the baseline's {_n(total_b)} {unit} "
+            f"({_pct(a.savings, total_b)}), but the baseline has only {_n(found[CACHING])} {unit} of "
+            f"recomputation, {_n(found[DCE])} dead and {_n(found[PARTIAL_EVALUATION])} static: "
+            f"{_pct(a.shares[UNEXPLAINED], 1)} of the saving is explained by none of the four classical "
+            f"mechanisms (an algebraic restructuring): unexplained.")

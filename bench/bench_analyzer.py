@@ -1,0 +1,98 @@
+"""Speed of the analyzer: `python bench/bench_analyzer.py` prints the figures of one run.
+
+Goals (issue 3): scalar tracer >= 1,000,000 traced ops/s; array tracer <= 2 us added per
+numpy call; every pass linear, a 1,000,000-op trace analyzed in <= 5 s; `--all` over the
+catalog probes <= 60 s on a 2-core machine.
+"""
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import numpy as np  # noqa: E402
+
+from analyzer.trace import Trace  # noqa: E402
+from analyzer.tracers import run  # noqa: E402
+from analyzer.worker import passes  # noqa: E402
+
+
+def scalar_workload(x: float, r: float, n: int) -> float:
+    """5 traced ops per iteration: the chaotic logistic map (fresh values, bounded) plus one
+    loop-invariant product recomputed at every iteration (redundant), like a real probe."""
+    for _ in range(n):
+        gain = r * r
+        x = (x * (1.0 - x)) * (gain - 11.31)
+    return x
+
+
+def bench_scalar(ops: int = 1_000_000) -> Trace:
+    n = ops // 5
+    t0 = time.perf_counter()
+    scalar_workload(0.3, 3.9, n)
+    plain = time.perf_counter() - t0
+    trace = Trace()
+    t0 = time.perf_counter()
+    run(scalar_workload, {"x": 0.3, "r": 3.9, "n": n}, trace)
+    traced = time.perf_counter() - t0
+    recorded = sum(1 for r in trace.records if r[0].value in ("add", "sub", "mul"))
+    print(f"scalar tracer: {recorded:,} ops in {traced:.3f} s = {recorded / traced / 1e6:.2f} M traced ops/s "
+          f"(untraced {plain:.3f} s; slowdown {traced / plain:.0f}x)   goal >= 1.00 M/s")
+    return trace
+
+
+def bench_array(calls: int = 100_000) -> None:
+    from analyzer.tracers import tracing
+    from analyzer.tracers.array import TracedArray
+    a, b = np.ones(16), np.full(16, 2.0)
+    t0 = time.perf_counter()
+    for _ in range(calls):
+        np.add(a, b)
+    plain = (time.perf_counter() - t0) / calls
+    trace = Trace()
+    with tracing(trace):    # as in a real run: the collector paused
+        ta, tb = TracedArray(a, trace.input("a", a)), TracedArray(b, trace.input("b", b))
+        t0 = time.perf_counter()
+        for _ in range(calls):
+            np.add(ta, tb)
+        traced = (time.perf_counter() - t0) / calls
+        t0 = time.perf_counter()
+        for _ in range(calls):
+            ta + tb
+        operator = (time.perf_counter() - t0) / calls
+    print(f"array tracer: np.add on 16 floats {plain * 1e6:.2f} us untraced, {traced * 1e6:.2f} us traced "
+          f"= {(traced - plain) * 1e6:.2f} us added per numpy call (x{traced / plain:.1f}); "
+          f"via the + operator {(operator - plain) * 1e6:.2f} us added   goal <= 2 us")
+
+
+def bench_passes() -> None:
+    times = {}
+    for ops in (250_000, 500_000, 1_000_000):
+        trace = Trace()
+        run(scalar_workload, {"x": 0.3, "r": 3.9, "n": ops // 5}, trace)
+        t0 = time.perf_counter()
+        passes(trace)
+        times[ops] = time.perf_counter() - t0
+    parts = ", ".join(f"{ops:,} ops {s:.2f} s" for ops, s in times.items())
+    ratio = times[1_000_000] / times[250_000]
+    print(f"passes (cost, redundancy, liveness, staging, boundaries): {parts}; "
+          f"4x the ops -> {ratio:.1f}x the time (linear = 4)   goal <= 5 s at 1,000,000")
+
+
+def bench_all() -> None:
+    t0 = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "analyzer", "--all"], cwd=ROOT, capture_output=True, text=True)
+    took = time.perf_counter() - t0
+    probes = len(list((ROOT / "analyzer" / "probes").glob("[!_]*.py")))
+    print(f"--all over {probes} catalog probes: {took:.1f} s (exit {done.returncode})   goal <= 60 s")
+
+
+if __name__ == "__main__":
+    bench_scalar()
+    bench_array()
+    bench_passes()
+    bench_all()

@@ -1,0 +1,130 @@
+"""Each pass, on tiny traces: precondition, result, and what it must not report."""
+from __future__ import annotations
+
+import numpy as np
+
+from analyzer.ops import Op
+from analyzer.passes.equivalence import compare
+from analyzer.trace import Trace
+from analyzer.tracers import run
+from analyzer.worker import passes
+
+
+def measured(fn, static=frozenset(), **inputs):
+    t = Trace()
+    run(fn, inputs, t, static=static)
+    return passes(t)
+
+
+# redundancy -------------------------------------------------------------------------------
+
+def test_a_repeated_expression_is_redundant_once():
+    m = measured(lambda a, b: a * b + a * b, a=2.0, b=3.0)
+    assert m.redundancy.ops == 1
+
+
+def test_redundancy_is_by_value_not_by_path():
+    # (a + 1) - 1 reaches the value a again; multiplying it by b repeats a * b
+    m = measured(lambda a, b: a * b + ((a + 1.0) - 1.0) * b, a=2.0, b=3.0)
+    assert m.redundancy.ops == 1
+
+
+def test_commutative_operands_match_in_either_order():
+    assert measured(lambda a, b: a * b + b * a, a=2.0, b=3.0).redundancy.ops == 1
+    assert measured(lambda a, b: (a - b) + (b - a), a=2.0, b=3.0).redundancy.ops == 0
+
+
+def test_values_equal_up_to_rounding_noise_are_one_value():
+    # 0.1 + 0.2 and 0.3 differ in the last bit; halving both is one computation
+    m = measured(lambda a, b, c: (a + b) * 0.5 + c * 0.5, a=0.1, b=0.2, c=0.3)
+    assert m.redundancy.ops == 1
+
+
+def test_identity_operations_are_never_redundant():
+    m = measured(lambda a: (a * 1.0 + 0.0) + (a * 1.0 + 0.0), a=2.0)
+    assert m.redundancy.ops == 0
+
+
+def test_a_computed_zero_is_an_ordinary_operand():
+    # fib(1) + fib(0) repeated in a recursion is recomputation, though fib(0) == 0
+    m = measured(lambda a, b: (a + (b - b)) * (a + (b - b)), a=2.0, b=3.0)
+    assert m.redundancy.ops == 2       # the second b - b and the second a + 0
+
+
+def test_rows_recomputed_inside_a_larger_matmul_are_redundant():
+    x = np.random.default_rng(0).standard_normal((4, 3))
+    w = np.random.default_rng(1).standard_normal((3, 5))
+    m = measured(lambda x, w: (x[:2] @ w, x[:3] @ w), x=x, w=w)
+    (_, second) = [i for i in range(len(m.trace)) if m.trace.node(i).op is Op.MATMUL]
+    assert m.redundancy.fraction[second] == 2 / 3     # rows 0 and 1 again, row 2 new
+
+
+# liveness ---------------------------------------------------------------------------------
+
+def test_work_whose_only_consumer_is_dead_is_dead():
+    def f(x):
+        y = x * 2.0
+        z = y + 1.0     # noqa: F841 — dead, and so is y, its only input
+        return x + 3.0
+    m = measured(f, x=1.0)
+    dead = {m.trace.node(i).op for i in m.liveness.dead}
+    assert dead == {Op.MUL, Op.ADD} and len(m.liveness.dead) == 2
+
+
+def test_values_that_decide_control_flow_are_live():
+    def f(x):
+        flag = x * 2.0          # only used in a comparison
+        return 1.0 if flag > 3.0 else 0.0
+    assert measured(f, x=1.0).liveness.dead == frozenset()
+
+
+def test_peak_bytes_counts_values_alive_at_once():
+    def f(x):
+        a, b = x * 2.0, x * 3.0     # both alive until the sum
+        return a + b
+    m = measured(f, x=np.ones(100))
+    assert m.cost.peak_bytes == 3 * 800
+
+
+# staging ----------------------------------------------------------------------------------
+
+def test_ops_on_static_inputs_only_are_static():
+    m = measured(lambda x, w: x * (w * 2.0 + 1.0), static=frozenset({"w"}), x=3.0, w=0.5)
+    assert {m.trace.node(i).op for i in m.staging.static} == {Op.MUL, Op.ADD}
+    assert len(m.staging.static) == 2       # the final x * (...) is not static
+
+
+# boundaries -------------------------------------------------------------------------------
+
+def test_launches_and_intermediates_are_counted():
+    m = measured(lambda x: np.maximum(x * 2.0 + 1.0, 0.0), x=np.ones(8))
+    assert (m.boundaries.launches, m.boundaries.intermediates) == (3, 2)
+
+
+# equivalence ------------------------------------------------------------------------------
+
+def test_reassociation_noise_is_equal_and_a_different_function_is_changed():
+    assert compare([0.1 + 0.2, 1.0], [0.3, 1.0]).equal
+    assert not compare([1.0, 2.0], [1.0, 2.01]).equal
+    assert not compare([1.0], [1.0, 2.0]).equal
+
+
+def test_equivalence_compares_arrays_normwise():
+    b = np.array([1.0, 1e-17])
+    assert compare(b, np.array([1.0, -1e-17])).equal     # elementwise this would be 200%
+    assert compare(b, b * 1.5).max_rel_error == 0.5
+
+
+def test_arrays_equal_up_to_last_bits_are_one_value():
+    # a BLAS kernel chosen by shape changes the last bits; the recomputation is still found
+    a = np.linspace(0.1, 1.0, 64)
+    noisy = a * (1 + 2.0 ** -51)
+    assert not np.array_equal(a, noisy)
+    m = measured(lambda a, b: (np.exp(a), np.exp(b)), a=a, b=noisy)
+    assert m.redundancy.ops == 1
+
+
+def test_different_values_are_not_merged():
+    a = np.linspace(0.1, 1.0, 64)
+    m = measured(lambda a, b: (np.exp(a), np.exp(b)), a=a, b=a * (1 + 1e-6))
+    assert m.redundancy.ops == 0
