@@ -170,16 +170,17 @@ class _Builder:
         return result
 
 
-def _flow_depth(text: str) -> int:
-    """Upper bound of [ { nesting, counted cheaply before the parser recurses into it."""
-    depth = deepest = 0
-    for char in text:
+def _too_deep_flow(text: str) -> int | None:
+    """Offset of the first [ or { that nests deeper than MAX_DEPTH (quotes ignored: an upper bound)."""
+    depth = 0
+    for offset, char in enumerate(text):
         if char in "[{":
             depth += 1
-            deepest = max(deepest, depth)
+            if depth > MAX_DEPTH:
+                return offset
         elif char in "]}":
             depth = max(0, depth - 1)
-    return deepest
+    return None
 
 
 # A line starting with many spaces, block indicators (- ? :) or node properties (&anchor !tag):
@@ -188,9 +189,7 @@ _LONG_BLOCK_PREFIX = re.compile(r"^(?:[ \t]|[-?:](?=[ \t]|$)|[&!]\S*(?!\S)){%d,}
 
 
 def _maybe_deep(text: str) -> bool:
-    """Cheap test: could this text nest deeper than MAX_DEPTH? (False means surely not.)"""
-    if text.count("[") + text.count("{") > MAX_DEPTH and _flow_depth(text) > MAX_DEPTH:
-        return True
+    """Cheap test: could block nesting go deeper than MAX_DEPTH? (False means surely not.)"""
     return _LONG_BLOCK_PREFIX.search(text) is not None
 
 
@@ -224,6 +223,12 @@ def parse_text(text: str, label: str) -> Document:
         line = text.count("\n", 0, bad.start()) + 1
         col = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
         raise YamlError(f"control character U+{ord(bad.group()):04X} is not allowed in YAML; remove it", line, col)
+    # Deep [ { nesting is refused before any parser sees it (libyaml's own limit differs by version).
+    deep = _too_deep_flow(text) if text.count("[") + text.count("{") > MAX_DEPTH else None
+    if deep is not None:
+        line = text.count("\n", 0, deep) + 1
+        raise YamlError(f"nesting deeper than {MAX_DEPTH} levels; flatten the entry", line,
+                        deep - (text.rfind("\n", 0, deep) + 1) + 1)
     loader = _Loader(text)
     try:
         if _maybe_deep(text):
