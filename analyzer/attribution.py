@@ -13,7 +13,8 @@ into ``prepare`` is partial evaluation.
 
 The measure is flops when flops were saved; otherwise multiplications when those were
 saved (Winograd trades multiplications for additions); otherwise, when the arithmetic is
-unchanged, boundaries (calls, launches, intermediates: inlining); otherwise flops again,
+unchanged, boundaries (calls, launches, intermediates: inlining), then bytes materialized
+(the same calls, fused through buffers: inlining); otherwise flops again,
 which makes S negative for a trade-off such as recomputation (shares then say which
 mechanism the optimized version runs *in reverse*).
 """
@@ -50,7 +51,7 @@ class Measured:
 
 @dataclass(frozen=True)
 class Attribution:
-    measure: str | None                       # "flops", "mults", "boundaries", or None: nothing saved
+    measure: str | None                       # "flops", "mults", "boundaries", "bytes", or None: nothing saved
     savings: float                            # S in that measure
     removable: dict[str, dict[str, float]]    # "baseline"/"optimized" -> mechanism -> amount
     explained: dict[str, float]               # mechanism -> removable(baseline) - removable(optimized)
@@ -95,6 +96,8 @@ def _measure(saved: dict[str, int], b: Measured, o: Measured) -> str | None:
     boundary_saved = b.boundaries.total - o.boundaries.total
     if saved["flops"] == 0 and saved["mults"] == 0 and boundary_saved > 0:
         return "boundaries"
+    if saved["flops"] == 0 and saved["mults"] == 0 and boundary_saved == 0 and saved["bytes"] > 0:
+        return "bytes"  # the same calls and arithmetic, less memory materialized: fused through buffers
     if any(v > 0 for v in saved.values()) or boundary_saved > 0:
         return "flops"
     return None
@@ -107,10 +110,11 @@ def attribute(b: Measured, o: Measured) -> Attribution:
     if measure is None:
         return Attribution(None, 0.0, {"baseline": zero, "optimized": zero}, zero,
                            {**zero, UNEXPLAINED: 0.0})
-    if measure == "boundaries":
-        s = float(b.boundaries.total - o.boundaries.total)
-        rb = {**zero, INLINING: float(b.boundaries.total)}
-        ro = {**zero, INLINING: float(o.boundaries.total)}
+    if measure in ("boundaries", "bytes"):
+        before, after = ((b.boundaries.total, o.boundaries.total) if measure == "boundaries"
+                         else (b.cost.bytes, o.cost.bytes))
+        s = float(before - after)
+        rb, ro = {**zero, INLINING: float(before)}, {**zero, INLINING: float(after)}
     else:
         s = float(saved[measure])
         rb, ro = removable(b, measure), removable(o, measure)

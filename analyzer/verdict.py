@@ -33,8 +33,11 @@ def decide(eq: Equivalence, attribution: Attribution | None) -> Verdict:
     if attribution is None or attribution.measure is None:
         return Verdict(NONE)
     order = (*MECHANISMS, UNEXPLAINED)
+    direction = "reverse" if attribution.savings < 0 else "forward"
+    if all(attribution.shares[m] <= 0 for m in order):
+        return Verdict(UNEXPLAINED, direction)  # savings no pass accounts for: never a tie-break winner
     best = max(order, key=lambda m: (attribution.shares[m], -order.index(m)))
-    return Verdict(best, "reverse" if attribution.savings < 0 else "forward")
+    return Verdict(best, direction)
 
 
 def _n(x: float) -> str:
@@ -61,11 +64,18 @@ def explain(v: Verdict, eq: Equivalence, a: Attribution, b: Measured, o: Measure
         return (f"The optimized version saves nothing: {_n(o.cost.flops)} flops against "
                 f"{_n(b.cost.flops)}, {o.cost.calls} calls against {b.cost.calls}, and no less memory: none.")
     if v.direction == "reverse":
-        return (f"The optimized version does {_n(-a.savings)} more {unit} than the baseline "
-                f"({_n(o.cost.flops)} against {_n(b.cost.flops)} flops), {_n(a.removable['optimized'][CACHING])} "
-                f"of them recomputing values it had already computed: {v.category} in reverse. "
-                f"In exchange its peak live memory drops from {_n(b.cost.peak_bytes)} to "
-                f"{_n(o.cost.peak_bytes)} bytes.")
+        more = f"The optimized version does {_n(-a.savings)} more {unit} than the baseline " \
+               f"({_n(o.cost.flops)} against {_n(b.cost.flops)} flops), "
+        if v.category == CACHING:
+            why = f"{_n(a.removable['optimized'][CACHING])} of them recomputing values it had already computed"
+        else:
+            why = "extra work that none of the four mechanisms accounts for"
+        if o.cost.peak_bytes < b.cost.peak_bytes:
+            gain = (f"In exchange its peak live memory drops from {_n(b.cost.peak_bytes)} to "
+                    f"{_n(o.cost.peak_bytes)} bytes.")
+        else:
+            gain = "It saves no memory the analyzer measures (it may save memory traffic, which is not traced)."
+        return f"{more}{why}: {v.category} in reverse. {gain}"
     if v.category == CACHING:
         if scalar_only:
             rb, ro = b.redundancy.ops, o.redundancy.ops
@@ -93,7 +103,9 @@ def explain(v: Verdict, eq: Equivalence, a: Attribution, b: Measured, o: Measure
             (bb.calls, ob.calls, "calls"), (bb.launches, ob.launches, "numpy calls"),
             (bb.intermediates, ob.intermediates,
              f"materialized intermediates ({_n(bb.intermediate_bytes)} -> {_n(ob.intermediate_bytes)} bytes)"))
-            if x or y]
+            if x != y]
+        if a.measure == "bytes":
+            crossed.append(f"{_n(b.cost.bytes)} -> {_n(o.cost.bytes)} bytes materialized")
         return (f"Both versions do the same arithmetic ({_n(b.cost.flops)} flops); the optimized version "
                 f"crosses fewer boundaries: {', '.join(crossed)}: inlining.")
     found = {m: a.removable["baseline"][m] for m in (CACHING, DCE, PARTIAL_EVALUATION)}

@@ -166,3 +166,44 @@ def test_hoisting_static_work_at_run_time_is_caching_and_moving_it_ahead_is_part
     a = result["attribution"]
     # the 15 repeats are what a cache removes; the first computation only partial evaluation does
     assert a["explained"]["caching"] == 15 * 4 and a["explained"]["partial-evaluation"] == 4
+
+
+def test_fusing_through_an_output_buffer_is_inlining(measure_source):
+    # same calls and arithmetic; the optimized version writes the second step into the first's buffer
+    source = """
+        import numpy as np
+        def baseline(a, b):
+            t = a * 2.0
+            return t + b
+        def optimized(a, b):
+            y = np.multiply(a, 2.0)
+            np.add(y, b, out=y)
+            return y
+        def inputs(size):
+            return {"a": np.linspace(0.0, 1.0, size), "b": np.linspace(1.0, 2.0, size)}
+    """
+    result = measure_source(textwrap.dedent(source), (64,))
+    assert result["savings"]["flops"] == 0 and result["savings"]["bytes"] == 64 * 8
+    assert result["attribution"]["measure"] == "bytes"
+    assert result["verdict"] == "inlining", result["explanation"]
+
+
+def test_savings_no_mechanism_accounts_for_are_unexplained_not_a_tie(measure_source):
+    # the same work in a different order frees an array earlier: only peak memory drops
+    source = """
+        import numpy as np
+        def baseline(x):
+            a = x * 2.0
+            b = x * 3.0
+            c = x * 4.0
+            return (a + b) + c
+        def optimized(x):
+            s = x * 2.0 + x * 3.0
+            return s + x * 4.0
+        def inputs(size):
+            return {"x": np.linspace(0.0, 1.0, size)}
+    """
+    result = measure_source(textwrap.dedent(source), (64,))
+    saved = result["savings"]
+    assert saved["flops"] == 0 and saved["peak_bytes"] > 0
+    assert result["verdict"] == "unexplained", result["explanation"]

@@ -34,3 +34,33 @@ def test_every_reference_has_an_identifier_and_a_first_author():
     for entry in load_catalog(default_catalog()).entries:
         for reference in entry.references:
             assert reference.link and reference.authors and reference.year, (entry.id, reference.title)
+
+
+def test_contrary_measurements_are_stated_in_positions():
+    """Where the analyzer's stored verdict differs from the catalog, the entry says so, with the command."""
+    from taxonomy.entry_view import stored_measurement
+
+    for entry in load_catalog(default_catalog()).entries:
+        measurement = stored_measurement(entry.probe)
+        if measurement is None or measurement["verdict"] == entry.category:
+            continue
+        stated = [p for p in entry.positions
+                  if p.category == measurement["verdict"] and f"taxo analyze {entry.id}" in (p.source or "")]
+        assert stated, f"{entry.id}: measured {measurement['verdict']}, catalog says {entry.category}"
+
+
+def test_every_catalog_probe_backs_an_entry():
+    from taxonomy.checks import probes_dir
+
+    named = {e.probe for e in load_catalog(default_catalog()).entries if e.probe}
+    # torch_* probes are an optional front-end's second measurement of entries that have a probe already
+    written = {p.stem for p in probes_dir().glob("*.py") if not p.stem.startswith(("_", "torch_"))}
+    assert written - named == set(), "probes no entry names"
+
+
+def test_each_probe_claims_what_its_entry_files():
+    from analyzer.probe import catalog_probe_path, declared_claim
+
+    for entry in load_catalog(default_catalog()).entries:
+        if entry.probe:
+            assert declared_claim(catalog_probe_path(entry.probe)) == entry.category, entry.id
