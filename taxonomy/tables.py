@@ -69,7 +69,14 @@ def stats_tables(taxonomy: Taxonomy, entries: list[Entry]) -> list[Table]:
     facts.add_column("count", justify="right")
     facts.add_row("exact (same function)", str(sum(e.exact is True for e in entries)))
     facts.add_row("approximate (changes the function)", str(sum(e.exact is False for e in entries)))
+    from .entry_view import stored_measurement
+
+    measured = [(e, m) for e in entries if (m := stored_measurement(e.probe))]
     facts.add_row("entries with an analyzer probe", str(sum(bool(e.probe) for e in entries)))
+    facts.add_row("  measured verdict agrees with the catalog",
+                  str(sum(m.get("verdict") == e.category for e, m in measured)))
+    facts.add_row("  measured verdict differs (see taxo analyze --all)",
+                  str(sum(m.get("verdict") != e.category for e, m in measured)))
     facts.add_row("references", str(len(references)))
     facts.add_row("  with a DOI", str(sum(bool(r.doi) for r in references)))
     facts.add_row("  with an arXiv id", str(sum(bool(r.arxiv) for r in references)))
