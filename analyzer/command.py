@@ -115,7 +115,11 @@ def _analyze_all(catalog: dict[str, tuple[str, str]], sizes: tuple[int, ...] | N
 
 def local_catalog() -> dict[str, tuple[str, str]]:
     """Without the catalog: every probe file, with its own CLAIM as the category."""
+    import importlib.util
+
     from analyzer.probe import PROBES_DIR, catalog_probe_names, declared_claim
-    return {name: (name, declared_claim(PROBES_DIR / f"{name}.py") or "") for name in catalog_probe_names()}
+    has_torch = importlib.util.find_spec("torch") is not None
+    return {name: (name, declared_claim(PROBES_DIR / f"{name}.py") or "") for name in catalog_probe_names()
+            if has_torch or not name.startswith("torch_")}
 
 

@@ -88,6 +88,10 @@ def load(path: Path | str) -> Probe:
     sys.modules[module.__name__] = module   # dataclasses and pickling look modules up
     try:
         exec(code, module.__dict__)
+    except ModuleNotFoundError as e:
+        if e.name != "torch":
+            raise ProbeError(f"probe '{name}' failed while loading: {type(e).__name__}: {e}") from None
+        raise ProbeError(f"probe '{name}' needs torch: pip install '.[torch]'") from None
     except Exception as e:  # noqa: BLE001 — any failure of user code is one line
         raise ProbeError(f"probe '{name}' failed while loading: {type(e).__name__}: {e}") from None
     return check(name, path, module)

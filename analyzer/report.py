@@ -15,7 +15,7 @@ from rich.text import Text
 SHARES = ("caching", "dead-code-elimination", "partial-evaluation", "inlining", "unexplained")
 COST_ROWS = (("mults", "multiplications"), ("adds", "additions"), ("other", "other flops"),
              ("flops", "flops (total)"), ("bytes", "bytes materialized"), ("calls", "calls"),
-             ("launches", "numpy calls"), ("peak_bytes", "peak live bytes"),
+             ("launches", "array ops launched"), ("peak_bytes", "peak live bytes"),
              ("input_bytes", "input bytes read"))
 GROWTH_COSTS = ("mults", "adds", "flops", "calls")
 

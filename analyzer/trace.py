@@ -48,7 +48,7 @@ class Cost:
     other: int = 0
     bytes: int = 0
     calls: int = 0
-    launches: int = 0       # numpy calls
+    launches: int = 0       # array operations launched (numpy calls, aten ops)
     peak_bytes: int = 0     # filled in by the liveness pass
     input_bytes: int = 0    # bytes of the inputs it reads (int8 weights read 8x less than float64)
 

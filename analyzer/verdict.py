@@ -100,7 +100,7 @@ def explain(v: Verdict, eq: Equivalence, a: Attribution, b: Measured, o: Measure
     if v.category == INLINING:
         bb, ob = b.boundaries, o.boundaries
         crossed = [f"{x} -> {y} {what}" for x, y, what in (
-            (bb.calls, ob.calls, "calls"), (bb.launches, ob.launches, "numpy calls"),
+            (bb.calls, ob.calls, "calls"), (bb.launches, ob.launches, "array operations launched"),
             (bb.intermediates, ob.intermediates,
              f"materialized intermediates ({_n(bb.intermediate_bytes)} -> {_n(ob.intermediate_bytes)} bytes)"))
             if x != y]

@@ -61,10 +61,12 @@ def catalog_problems(catalog: LoadedCatalog, probes: Path | None = None) -> list
         # inverse and probe of the wrong type are the schema's to report; only text is looked up
         if isinstance(entry.inverse, str) and entry.inverse and entry.inverse not in ids:
             at(entry, ("inverse",), f"inverse '{entry.inverse}' does not exist in the catalog")
-        if (isinstance(entry.probe, str) and _PROBE_NAME.match(entry.probe) and probes is not None
-                and not (probes / f"{entry.probe}.py").is_file()):
-            at(entry, ("probe",), f"probe '{entry.probe}' does not exist; write analyzer/probes/{entry.probe}.py "
-                                  "or remove the field")
+        for field in ("probe", "torch_probe"):
+            name = getattr(entry, field)
+            if (isinstance(name, str) and _PROBE_NAME.match(name) and probes is not None
+                    and not (probes / f"{name}.py").is_file()):
+                at(entry, (field,), f"{field.replace('_', ' ')} '{name}' does not exist; "
+                                    f"write analyzer/probes/{name}.py or remove the field")
         for path, text in _strings(entry.data):
             if "TODO" in text:
                 at(entry, path, "still holds a TODO placeholder; fill it in or remove the field")

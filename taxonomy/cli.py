@@ -183,7 +183,8 @@ def export(as_json: bool = typer.Option(True, "--json/--no-json", help="JSON (th
         "taxo_version": __version__, "claim": taxonomy.claim, "critics": list(taxonomy.critics),
         "categories": [{"id": c.id, "name": c.name, "definition": c.definition, "measures": c.measures,
                         "examples": list(c.examples)} for c in taxonomy.categories],
-        "entries": [dict(e.to_dict(), measurement=stored_measurement(e.probe)) for e in entries],
+        "entries": [dict(e.to_dict(), measurement=stored_measurement(e.probe),
+                         torch_measurement=stored_measurement(e.torch_probe)) for e in entries],
     })
 
 
@@ -280,7 +281,14 @@ def serve(port: int = typer.Option(8000, "--port", "-p", min=0, max=65535, help=
 
 
 def _probe_map(catalog: Optional[Path]) -> dict[str, tuple[str, str]]:
-    return {e.id: (e.probe, e.category) for e in _catalog(catalog).entries if e.probe}
+    """Entry id -> (probe, category); torch probes join as `<id> (torch)` where torch is installed."""
+    import importlib.util
+
+    entries = _catalog(catalog).entries
+    probes = {e.id: (e.probe, e.category) for e in entries if e.probe}
+    if importlib.util.find_spec("torch") is not None:
+        probes.update({f"{e.id} (torch)": (e.torch_probe, e.category) for e in entries if e.torch_probe})
+    return probes
 
 
 @app.command()

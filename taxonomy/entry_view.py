@@ -29,16 +29,18 @@ def stored_measurement(probe: str | None) -> dict | None:
     return data if isinstance(data, dict) else None
 
 
-def entry_json(entry: Entry, measurement: dict | None = None) -> dict[str, Any]:
+def entry_json(entry: Entry, measurement: dict | None = None, torch_measurement: dict | None = None) -> dict[str, Any]:
     out = entry.to_dict()
     out["measurement"] = measurement
+    if entry.torch_probe:
+        out["torch_measurement"] = torch_measurement
     return out
 
 
-def _measurement_lines(card: Card, entry: Entry, measurement: dict) -> None:
+def _measurement_lines(card: Card, entry: Entry, measurement: dict, title: str, rerun: str) -> None:
     verdict = str(measurement.get("verdict", "?"))
     agrees = verdict == entry.category
-    card.heading("Measured by the analyzer")
+    card.heading(title)
     card.field("verdict", f"{card.badge(verdict)}: "
                           f"{'agrees with' if agrees else 'differs from'} the catalog ({entry.category})")
     shares = measurement.get("attribution") or {}
@@ -51,11 +53,11 @@ def _measurement_lines(card: Card, entry: Entry, measurement: dict) -> None:
         card.field("attribution", f"{', '.join(parts)} of the {measure} saved")
     if measurement.get("explanation"):
         card.paragraph(str(measurement["explanation"]))
-    card.field("rerun", f"taxo analyze {entry.id}  (stored results: taxo analyze --all --store)")
+    card.field("rerun", f"{rerun}  (stored results: taxo analyze --all --store)")
 
 
-def render_entry(entry: Entry, *, full: bool, color: bool, columns: int,
-                 measurement: dict | None = None, category_name: str | None = None) -> str:
+def render_entry(entry: Entry, *, full: bool, color: bool, columns: int, measurement: dict | None = None,
+                 torch_measurement: dict | None = None, category_name: str | None = None) -> str:
     """The entry card; `full` adds description, complexity, example and the rest."""
     card = Card(color, columns)
     card.title(entry.name, entry.id, entry.category)
@@ -78,7 +80,10 @@ def render_entry(entry: Entry, *, full: bool, color: bool, columns: int,
             source = f" ({position.source})" if position.source else ""
             card.item(card.badge(position.category), position.argument + source)
     if measurement:
-        _measurement_lines(card, entry, measurement)
+        _measurement_lines(card, entry, measurement, "Measured by the analyzer", f"taxo analyze {entry.id}")
+    if torch_measurement:
+        _measurement_lines(card, entry, torch_measurement, "Measured on torch.nn modules",
+                           f"taxo analyze {entry.torch_probe}")
     if full:
         _details(card, entry)
     if entry.related:
@@ -125,6 +130,8 @@ def _details(card: Card, entry: Entry) -> None:
         card.paragraph(", ".join(entry.tags))
     if entry.probe:
         card.field("probe", f"{entry.probe} (taxo analyze {entry.id})")
+    if entry.torch_probe:
+        card.field("torch probe", f"{entry.torch_probe} (taxo analyze {entry.torch_probe})")
 
 
 def dumps(value: Any) -> str:

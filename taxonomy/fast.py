@@ -31,12 +31,12 @@ def print_entry(query: str, catalog: Path | None, *, full: bool, as_json: bool) 
             print(f"taxo: no entry matches '{query}'; try `taxo search {query}` or `taxo list`", file=sys.stderr)
         return 1
     entry = Entry.from_dict(data, str(catalog / f"{data.get('id')}.yaml"))
-    measurement = stored_measurement(entry.probe)
+    measurement, torch_measurement = stored_measurement(entry.probe), stored_measurement(entry.torch_probe)
     if as_json:
-        sys.stdout.write(dumps(entry_json(entry, measurement)) + "\n")
+        sys.stdout.write(dumps(entry_json(entry, measurement, torch_measurement)) + "\n")
     else:
         sys.stdout.write(render_entry(entry, full=full, color=use_color(), columns=width(),
-                                      measurement=measurement))
+                                      measurement=measurement, torch_measurement=torch_measurement))
     return 0
 
 

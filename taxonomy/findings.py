@@ -39,6 +39,7 @@ def findings(catalog_root: Path | None = None) -> str:
     taxonomy = load_taxonomy()
     entries = sorted(load_catalog(catalog_root or default_catalog()).entries, key=lambda e: e.id)
     measured = [(e, m) for e in entries if (m := stored_measurement(e.probe))]
+    on_torch = [(e, m) for e in entries if (m := stored_measurement(e.torch_probe))]
     filed = Counter(e.category for e in entries)
     verdicts = Counter(str(m.get("verdict")) for _, m in measured)
     lines = [
@@ -76,6 +77,12 @@ def findings(catalog_root: Path | None = None) -> str:
         "| --- | --- | --- | ---: | --- | --- |",
     ]
     lines += [_row(e, m) for e, m in measured]
+    if on_torch:
+        lines += ["", f"The same optimizations measured on real `torch.nn` modules ({len(on_torch)} probes, "
+                      "the optional torch front-end: `pip install '.[torch]'`):", "",
+                  "| entry | catalog | measured | share | | why (from the measurement) |",
+                  "| --- | --- | --- | ---: | --- | --- |"]
+        lines += [_row(e, m) for e, m in on_torch]
     confirmed = sum(1 for e, m in measured if m.get("verdict") == e.category)
     unexplained = [e for e, m in measured if m.get("verdict") == "unexplained"]
     lines += [

@@ -70,6 +70,7 @@ class Entry:
     introduced: int | None = None
     inverse: str | None = None
     probe: str | None = None
+    torch_probe: str | None = None
     path: str = ""
     data: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
@@ -109,7 +110,8 @@ class Entry:
                             for p in records("positions")),
             references=tuple(Reference.from_dict(r) for r in records("references")),
             introduced=data.get("introduced") if isinstance(data.get("introduced"), int) else None,
-            inverse=data.get("inverse"), probe=data.get("probe"), path=path, data=dict(data))
+            inverse=data.get("inverse"), probe=data.get("probe"), torch_probe=data.get("torch_probe"),
+            path=path, data=dict(data))
 
 
 @dataclass(frozen=True)

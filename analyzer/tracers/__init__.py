@@ -1,14 +1,19 @@
 """Front-ends that record a version's run into a ``Trace``.
 
 ``run(fn, inputs, trace, module, static)`` wraps the inputs (numbers and nested lists of
-numbers as ``Scalar``, numpy arrays as ``TracedArray``), counts calls of the probe's own
-functions as boundaries, runs ``fn`` and records which values reach the output.
+numbers as ``Scalar``, numpy arrays as ``TracedArray``, torch tensors and modules through
+``torch_dispatch``), counts calls of the probe's own functions as boundaries, runs ``fn``
+and records which values reach the output.
+
+torch is never imported here: a value can only be a torch object if the probe imported
+torch already, so ``sys.modules`` tells whether to look.
 """
 from __future__ import annotations
 
 import gc
+import sys
 import types
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from typing import Any, Callable, Iterator
 
 from analyzer.trace import Trace
@@ -31,10 +36,18 @@ def wrap(value: Any, trace: Trace, name: str, static: bool) -> Any:
             return TracedArray(value, trace.input(name, value, static))
         if isinstance(value, np.generic):
             return Scalar(value, trace.input(name, value, static))
+    if _is_torch(value):
+        from analyzer.tracers import torch_dispatch
+        return torch_dispatch.wrap(value, trace, name, static)
     return value
 
 
-def unwrap(obj: Any, ids: list[int]) -> Any:
+def _is_torch(value: Any) -> bool:
+    torch = sys.modules.get("torch")
+    return torch is not None and isinstance(value, (torch.Tensor, torch.nn.Module))
+
+
+def unwrap(obj: Any, ids: list[int], trace: Trace | None = None) -> Any:
     """The raw output, with the ids of every traced value in it appended to ``ids``."""
     if type(obj) is Scalar:
         ids.append(obj.i)
@@ -43,10 +56,21 @@ def unwrap(obj: Any, ids: list[int]) -> Any:
         ids.append(obj.i)
         return obj.a
     if isinstance(obj, (list, tuple)):
-        return type(obj)(unwrap(v, ids) for v in obj)
+        return type(obj)(unwrap(v, ids, trace) for v in obj)
     if isinstance(obj, dict):
-        return {k: unwrap(v, ids) for k, v in obj.items()}
+        return {k: unwrap(v, ids, trace) for k, v in obj.items()}
+    if trace is not None and _is_torch(obj) and not isinstance(obj, sys.modules["torch"].nn.Module):
+        from analyzer.tracers import torch_dispatch
+        return torch_dispatch.unwrap(obj, ids, trace)
     return obj
+
+
+def _frontends(trace: Trace) -> Any:
+    """The torch dispatch mode when an input was a torch value, else nothing to enter."""
+    torch_dispatch = sys.modules.get("analyzer.tracers.torch_dispatch")
+    if torch_dispatch is not None and torch_dispatch.uses_torch(trace):
+        return torch_dispatch.tracing(trace)
+    return nullcontext()
 
 
 def _count_calls(fn: Callable, name: str) -> Callable:
@@ -92,12 +116,18 @@ def tracing(trace: Trace, module: types.ModuleType | None = None) -> Iterator[No
 def run(fn: Callable, inputs: dict[str, Any], trace: Trace, module: types.ModuleType | None = None,
         static: frozenset[str] = frozenset()) -> Any:
     """Trace one call ``fn(**inputs)``; returns its raw output and sets ``trace.outputs``."""
-    with tracing(trace, module):
-        wrapped = {k: wrap(v, trace, k, k in static) for k, v in inputs.items()}
-        name = getattr(fn, "__name__", "version")
-        traced = getattr(module, name, fn) if module is not None else fn
-        result = traced(**wrapped)
-    ids: list[int] = []
-    raw = unwrap(result, ids)
-    trace.outputs = tuple(ids)
+    try:
+        with tracing(trace, module):
+            wrapped = {k: wrap(v, trace, k, k in static) for k, v in inputs.items()}
+            name = getattr(fn, "__name__", "version")
+            traced = getattr(module, name, fn) if module is not None else fn
+            with _frontends(trace):
+                result = traced(**wrapped)
+        ids: list[int] = []
+        raw = unwrap(result, ids, trace)
+        trace.outputs = tuple(ids)
+    finally:
+        torch_dispatch = sys.modules.get("analyzer.tracers.torch_dispatch")
+        if torch_dispatch is not None and torch_dispatch.uses_torch(trace):
+            torch_dispatch.finish(trace)
     return raw

@@ -60,8 +60,8 @@ def test_stored_results_round_trip(tmp_path, monkeypatch):
     assert "seconds" not in loaded and store.load("no_such_probe") is None
 
 
-@pytest.mark.parametrize("name", catalog_probe_names())
-def test_every_catalog_probe_has_a_fresh_stored_result(name):
+@pytest.mark.parametrize("name", [n for n in catalog_probe_names() if not n.startswith("torch_")])
+def test_every_catalog_probe_has_a_fresh_stored_result(name):  # torch_*: tests/analyzer_torch
     stored = store.load(name)
     assert stored is not None, f"no stored result: run {store.REFRESH_COMMAND}"
     p = load(catalog_probe_path(name))

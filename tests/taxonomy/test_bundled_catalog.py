@@ -41,20 +41,21 @@ def test_contrary_measurements_are_stated_in_positions():
     from taxonomy.entry_view import stored_measurement
 
     for entry in load_catalog(default_catalog()).entries:
-        measurement = stored_measurement(entry.probe)
-        if measurement is None or measurement["verdict"] == entry.category:
-            continue
-        stated = [p for p in entry.positions
-                  if p.category == measurement["verdict"] and f"taxo analyze {entry.id}" in (p.source or "")]
-        assert stated, f"{entry.id}: measured {measurement['verdict']}, catalog says {entry.category}"
+        for probe, command in ((entry.probe, entry.id), (entry.torch_probe, entry.torch_probe)):
+            measurement = stored_measurement(probe)
+            if measurement is None or measurement["verdict"] == entry.category:
+                continue
+            stated = [p for p in entry.positions
+                      if p.category == measurement["verdict"] and f"taxo analyze {command}" in (p.source or "")]
+            assert stated, f"{entry.id}: {probe} measured {measurement['verdict']}, catalog says {entry.category}"
 
 
 def test_every_catalog_probe_backs_an_entry():
     from taxonomy.checks import probes_dir
 
-    named = {e.probe for e in load_catalog(default_catalog()).entries if e.probe}
-    # torch_* probes are an optional front-end's second measurement of entries that have a probe already
-    written = {p.stem for p in probes_dir().glob("*.py") if not p.stem.startswith(("_", "torch_"))}
+    entries = load_catalog(default_catalog()).entries
+    named = {e.probe for e in entries if e.probe} | {e.torch_probe for e in entries if e.torch_probe}
+    written = {p.stem for p in probes_dir().glob("*.py") if not p.stem.startswith("_")}
     assert written - named == set(), "probes no entry names"
 
 
@@ -62,5 +63,5 @@ def test_each_probe_claims_what_its_entry_files():
     from analyzer.probe import catalog_probe_path, declared_claim
 
     for entry in load_catalog(default_catalog()).entries:
-        if entry.probe:
-            assert declared_claim(catalog_probe_path(entry.probe)) == entry.category, entry.id
+        for probe in filter(None, (entry.probe, entry.torch_probe)):
+            assert declared_claim(catalog_probe_path(probe)) == entry.category, (entry.id, probe)

@@ -19,7 +19,8 @@ def test_findings_flag_each_disagreement_with_the_catalog():
     from taxonomy.loader import load_catalog
 
     entries = load_catalog(ROOT / "catalog").entries
-    disagreeing = [e for e in entries if (m := stored_measurement(e.probe)) and m["verdict"] != e.category]
+    disagreeing = [e for e in entries for probe in (e.probe, e.torch_probe)
+                   if (m := stored_measurement(probe)) and m["verdict"] != e.category]
     text = findings(ROOT / "catalog")
     assert text.count("**disagrees**") == len(disagreeing)
     for entry in disagreeing:

@@ -1,0 +1,364 @@
+"""Torch front-end: every aten op recorded through a ``TorchDispatchMode``.
+
+Each aten op (below autograd, so backward ops too) becomes ONE record, like a numpy call in
+the array front-end: its ``Op``, the ordered ids of the tensors it reads, its output
+tensor (the value passes fingerprint), the ``nn.Module`` it ran in (``trace.fn``, entered
+through global module hooks: a module call is a boundary, like a probe function's call),
+and an ``ArrayCost`` from shapes (``torch_cost``).
+
+A tensor is identified by where its data lives and which version it is:
+``(data_ptr, _version, shape, stride, dtype)``, never ``id()`` (the Python object of an
+activation is recreated at will). Every recorded tensor stays referenced by its record, so
+an address is never reused during a trace. An in-place op bumps ``_version``; the values
+recorded earlier on that storage are cloned first, so passes see what they were (SSA).
+``detach`` and ``alias`` yield the very same key, so they add no record. A tensor the
+tracer has not seen is a view of a storage written since (a zero-cost ``getitem`` of its
+last writer) or a constant made outside the run.
+
+Eval-mode batch norm is recorded as two ops, so the passes see the split a compiler sees:
+a per-channel scale and shift (static when the weights are) and a per-element ``x * a + b``.
+
+Values become numpy arrays at the end of the run (``finish``, zero-copy views): every pass
+then works unchanged, and fingerprints are computed lazily, by the passes, only for the
+values they compare (hashing is never on the tracing path).
+
+Limits: the redundancy pass numbers the rows of 2-D values only, so a probe that wants
+row-level redundancy found (a KV cache) keeps its sequences 2-D; liveness ends a value's
+life at its last direct reader, so a view read later does not keep its base alive.
+
+>>> import torch
+>>> from analyzer.trace import Trace
+>>> t = Trace(); x = torch.ones(2, 3)
+>>> with tracing(t): _ = wrap(x, t, "x", False) @ torch.ones(3, 4)
+>>> t.node(len(t) - 1).extra[:5]
+(24, 16, 0, 32, 'mm')
+"""
+from __future__ import annotations
+
+import itertools
+from contextlib import contextmanager
+from typing import Any, Iterator, NamedTuple
+
+import torch
+from torch.utils._python_dispatch import TorchDispatchMode
+
+from analyzer.ops import Op
+from analyzer.trace import ArrayCost, Trace
+from analyzer.tracers.torch_cost import MOVING, FREE, classify
+
+Tensor = torch.Tensor
+_new = tuple.__new__
+# bias + a @ b: the tracer records (a, b, bias), the array front-end's order, so the
+# redundancy pass numbers the rows of the left operand
+_BIAS_FIRST = frozenset({"addmm", "baddbmm", "addmv"})
+_BATCH_NORM_EVAL = {"native_batch_norm": 5, "_native_batch_norm_legit": 5,
+                    "_native_batch_norm_legit_no_training": None}
+
+
+class OpInfo(NamedTuple):
+    """What the tracer knows about one aten overload (learned once, on first sight)."""
+    op: Op
+    name: str
+    kind: str
+    cost: Any               # (args, out) -> (mults, adds, other), or None: by kind
+    view: bool              # a pure view of an input (nothing written, nothing materialized)
+    aliased: bool           # the output IS an input (a view, or an in-place op returning self)
+    written: tuple[int, ...]  # positions of arguments written in place
+
+
+def key(t: Tensor) -> tuple:
+    """Identity of a tensor value: where its data is, which version, how it is viewed."""
+    return (t.data_ptr(), t._version, t.shape, t.stride(), t.dtype)
+
+
+def _storage(t: Tensor) -> int:
+    return t.untyped_storage().data_ptr()
+
+
+class TorchState:
+    """Per-trace bookkeeping: tensor identities, module names, storages written."""
+
+    def __init__(self, trace: Trace) -> None:
+        self.trace = trace
+        self.ids: dict[tuple, int] = {}
+        self.pending: dict[tuple, tuple[int, Tensor]] = {}   # secondary outputs not read yet
+        self.objects: dict[int, int] = {}           # id(packed-weights ScriptObject) -> value id
+        self.module_names: dict[int, str] = {}
+        self.by_storage: dict[int, list[int]] = {}  # storage -> ids of values living in it
+        self.indexed = 0
+        self.stack: list[int] = []
+
+    def id_of(self, t: Tensor) -> int:
+        k = key(t)
+        i = self.ids.get(k)
+        return i if i is not None else self._unseen(t, k)
+
+    def _unseen(self, t: Tensor, k: tuple) -> int:
+        trace = self.trace
+        if k in self.pending:       # a secondary output (layer-norm statistics) read at last
+            main, _ = self.pending.pop(k)
+            i = trace.emit(Op.GETITEM, (main,), t, _new(ArrayCost, (0, 0, 0, 0, "getitem")))
+        else:
+            self._index()
+            writers = self.by_storage.get(_storage(t))
+            if writers:             # a view of a storage recorded (and maybe written) before
+                i = trace.emit(Op.GETITEM, (writers[-1],), t, _new(ArrayCost, (0, 0, 0, 0, "view")))
+            else:                   # made outside the run: a constant
+                i = trace.emit(Op.CONST, (), t)
+        self.ids[k] = i
+        return i
+
+    def _index(self) -> None:
+        """Note the storage of every tensor recorded since the last call (lazily: only
+        writes and unseen tensors need it, so the hot path never pays for it)."""
+        records, by_storage = self.trace.records, self.by_storage
+        for i in range(self.indexed, len(records)):
+            value = records[i][2]
+            if isinstance(value, Tensor):
+                by_storage.setdefault(_storage(value), []).append(i)
+        self.indexed = len(records)
+
+    def before_write(self, t: Tensor) -> None:
+        """Clone every recorded value living in ``t``'s storage before it is overwritten."""
+        self._index()
+        snapshots, records = self.trace.snapshots, self.trace.records
+        for vid in self.by_storage.get(_storage(t), ()):
+            if vid not in snapshots:
+                snapshots[vid] = records[vid][2].detach().clone()
+
+    def object_id(self, obj: Any) -> int:
+        i = self.objects.get(id(obj))
+        if i is None:
+            i = self.objects[id(obj)] = self.trace.emit(Op.CONST, (), _packed_weight(obj))
+        return i
+
+
+_STATES: dict[int, TorchState] = {}
+
+
+def state_of(trace: Trace) -> TorchState:
+    state = _STATES.get(id(trace))
+    if state is None or state.trace is not trace:
+        state = _STATES[id(trace)] = TorchState(trace)
+    return state
+
+
+def uses_torch(trace: Trace) -> bool:
+    state = _STATES.get(id(trace))
+    return state is not None and state.trace is trace
+
+
+def _packed_weight(obj: Any) -> Any:
+    """The int8 weight inside a dynamic-quantized Linear's packed parameters (its fingerprint
+    and its size: int8 weights are read 4x less than float32 ones)."""
+    try:
+        weight = torch.ops.quantized.linear_unpack(obj)[0]
+        return weight.int_repr()
+    except Exception:  # noqa: BLE001 — an unknown packed object is an opaque constant
+        return None
+
+
+def _learn(func: Any) -> OpInfo:
+    schema = func._schema
+    name = func._overloadpacket.__name__
+    op, kind, cost = classify(name)
+    written = tuple(k for k, a in enumerate(schema.arguments)
+                    if a.alias_info is not None and a.alias_info.is_write)
+    aliased = any(r.alias_info is not None for r in schema.returns)
+    return OpInfo(op, name, kind, cost, aliased and not written, aliased, written)
+
+
+_INFOS: dict[Any, OpInfo] = {}     # aten overload -> what we know of it, for every run
+
+
+class TorchTracer(TorchDispatchMode):
+    """Records every aten op run while active into ``state.trace``."""
+
+    def __init__(self, state: TorchState) -> None:
+        super().__init__()
+        self.state = state
+
+    def __torch_dispatch__(self, func: Any, types: Any, args: tuple = (), kwargs: dict | None = None) -> Any:
+        info = _INFOS.get(func)
+        if info is None:
+            info = _INFOS[func] = _learn(func)
+        state = self.state
+        id_of = state.id_of
+        srcs = []
+        for a in args:
+            if isinstance(a, Tensor):
+                srcs.append(id_of(a))
+            elif type(a) is list or type(a) is tuple:
+                srcs.extend(id_of(e) for e in a if isinstance(e, Tensor))
+            elif isinstance(a, torch.ScriptObject):
+                srcs.append(state.object_id(a))
+        if kwargs:
+            for a in kwargs.values():
+                if isinstance(a, Tensor):
+                    srcs.append(id_of(a))
+        else:
+            kwargs = {}
+        targets = ()
+        if info.written:
+            arguments = func._schema.arguments
+            targets = tuple(t for t in (args[k] if k < len(args) else kwargs.get(arguments[k].name)
+                                        for k in info.written) if isinstance(t, Tensor))
+        if info.name == "native_batch_norm" and args[5]:
+            # training mode updates the running statistics in place, which its schema does
+            # not declare (and no version is bumped): the legacy op's one known quirk
+            targets = tuple(t for t in args[3:5] if isinstance(t, Tensor))
+        for target in targets:
+            state.before_write(target)
+        out = func(*args, **kwargs)
+        if info.name in _BIAS_FIRST and len(srcs) == 3:
+            srcs.append(srcs.pop(0))
+        elif info.name in _BATCH_NORM_EVAL:
+            flag = _BATCH_NORM_EVAL[info.name]
+            if flag is None or not args[flag]:
+                return self._batch_norm_eval(args, srcs, out)
+        i = self._record(info, args, srcs, out, kwargs)
+        for target in targets if i >= 0 else ():   # the written tensors' next versions: this op's value
+            k = key(target)         # autograd bumps _version after this returns (not in inference mode)
+            state.ids[k] = state.ids[(k[0], k[1] + 1, *k[2:])] = i
+        return out
+
+    def _record(self, info: OpInfo, args: tuple, srcs: list[int], out: Any, kwargs: dict) -> int:
+        """Append the op's record; returns its id (-1 when it is an escape or a no-op alias)."""
+        trace, state = self.state.trace, self.state
+        first = out
+        if not isinstance(out, Tensor):
+            first = out[0] if type(out) in (tuple, list) and out and isinstance(out[0], Tensor) else None
+            if first is None:       # a Python number or bool: the value leaves the graph
+                trace.records.append((Op.ESCAPE, tuple(srcs), None, trace.fn, None))
+                return -1
+        if info.cost is not None:
+            flops = info.cost(args, first, kwargs)
+        elif info.kind == MOVING or info.kind == FREE:
+            flops = (0, 0, 0)
+        else:
+            n = first.numel()
+            kind = info.kind
+            flops = (0, n, 0) if kind == "add" else (n, 0, 0) if kind == "mul" else (0, 0, n)
+        if info.view and args and isinstance(args[0], Tensor):
+            # autograd makes a view share its base's version counter only after this
+            # returns: key the view by the base's version now
+            version = args[0]._version
+            k = (first.data_ptr(), version, first.shape, first.stride(), first.dtype)
+            if k in state.ids:      # detach, alias: the very same value, nothing to record
+                return state.ids[k]
+        else:
+            version = None
+            k = key(first)
+        nbytes = 0 if info.aliased else first.numel() * first.element_size()
+        records = trace.records
+        records.append((info.op, tuple(srcs), first, trace.fn, _new(ArrayCost, (*flops, nbytes, info.name))))
+        i = len(records) - 1
+        state.ids[k] = i
+        if first is not out:
+            for o in out[1:]:
+                if isinstance(o, Tensor):
+                    ko = key(o) if version is None else (o.data_ptr(), version, o.shape, o.stride(), o.dtype)
+                    state.pending[ko] = (i, o)
+        return i
+
+    def _batch_norm_eval(self, args: tuple, srcs: list[int], out: Any) -> Any:
+        """Two records: scale = w / sqrt(var + eps), shift = b - mean * scale (per channel,
+        static when the weights are), then y = x * scale + shift (per element)."""
+        trace, state = self.state.trace, self.state
+        x, weight, bias, mean, var = args[:5]
+        eps = args[-1]
+        with torch.no_grad():
+            scale = torch.rsqrt(var + eps) * (weight if weight is not None else 1.0)
+            shift = (bias if bias is not None else 0.0) - mean * scale
+            folded = torch.stack([scale, shift])
+        c = folded.shape[1]
+        records = trace.records
+        records.append((Op.OTHER, tuple(srcs[1:]), folded, trace.fn,
+                        _new(ArrayCost, (2 * c, 2 * c, c, folded.numel() * folded.element_size(),
+                                         "batch_norm_scale"))))
+        y = out[0] if isinstance(out, (tuple, list)) else out
+        n = y.numel()
+        records.append((Op.OTHER, (srcs[0], len(records) - 1), y, trace.fn,
+                        _new(ArrayCost, (n, n, 0, n * y.element_size(), "batch_norm"))))
+        state.ids[key(y)] = len(records) - 1
+        return out
+
+
+def wrap(value: Any, trace: Trace, name: str, static: bool) -> Any:
+    """Register one torch input: a tensor, or every parameter, buffer and packed weight of a module."""
+    state = state_of(trace)
+    if isinstance(value, Tensor):
+        state.ids[key(value)] = trace.input(name, value, static)
+        return value
+    if isinstance(value, torch.nn.Module):
+        for sub_name, sub in value.named_modules():
+            state.module_names[id(sub)] = f"{name}.{sub_name}" if sub_name else name
+            packed = getattr(getattr(sub, "_packed_params", None), "_packed_params", None)
+            if isinstance(packed, torch.ScriptObject) and id(packed) not in state.objects:
+                state.objects[id(packed)] = trace.input(f"{name}.{sub_name}.weight",
+                                                        _packed_weight(packed), static)
+        for p_name, p in itertools.chain(value.named_parameters(), value.named_buffers()):
+            k = key(p)
+            if k not in state.ids:
+                state.ids[k] = trace.input(f"{name}.{p_name}", p, static)
+    return value
+
+
+def unwrap(t: Tensor, ids: list[int], trace: Trace) -> Any:
+    """The raw output (a numpy array) of one output tensor; its value id goes to ``ids``."""
+    ids.append(state_of(trace).id_of(t))
+    return to_numpy(t)
+
+
+def to_numpy(value: Any) -> Any:
+    """A numpy view of a tensor's value (a float32 copy for dtypes numpy lacks, such as bfloat16)."""
+    if not isinstance(value, Tensor):
+        return value
+    value = value.detach()
+    if value.dtype in _NUMPY_DTYPES and not value.is_quantized:
+        try:
+            return value.numpy()        # the common case: no copy
+        except (RuntimeError, TypeError):
+            pass
+    if value.is_quantized:
+        value = value.dequantize()
+    if value.dtype not in _NUMPY_DTYPES:
+        value = value.float()
+    return value.cpu().resolve_conj().resolve_neg().numpy()
+
+
+_NUMPY_DTYPES = frozenset({torch.float32, torch.float64, torch.int64, torch.int32, torch.int16,
+                           torch.int8, torch.uint8, torch.bool, torch.complex64, torch.complex128})
+
+
+@contextmanager
+def tracing(trace: Trace) -> Iterator[None]:
+    """Record the aten ops run inside; module calls become boundaries named by their path."""
+    state = state_of(trace)
+
+    def enter(module: torch.nn.Module, args: Any) -> None:
+        state.stack.append(trace.enter(state.module_names.get(id(module)) or type(module).__name__))
+
+    def leave(module: torch.nn.Module, args: Any, output: Any) -> None:
+        if state.stack:
+            trace.fn = state.stack.pop()
+
+    hooks = (torch.nn.modules.module.register_module_forward_pre_hook(enter),
+             torch.nn.modules.module.register_module_forward_hook(leave, always_call=True))
+    try:
+        with TorchTracer(state):
+            yield
+    finally:
+        for h in hooks:
+            h.remove()
+
+
+def finish(trace: Trace) -> None:
+    """Replace every tensor in the trace by a numpy array; forget the per-trace state."""
+    _STATES.pop(id(trace), None)
+    records = trace.records
+    for i, rec in enumerate(records):
+        if isinstance(rec[2], Tensor):
+            records[i] = (rec[0], rec[1], to_numpy(rec[2]), rec[3], rec[4])
+    for vid, value in list(trace.snapshots.items()):
+        trace.snapshots[vid] = to_numpy(value)
