@@ -46,6 +46,7 @@ class Site:
     slugs: dict[str, str] = field(default_factory=dict)   # entry id -> file stem
     by_id: dict[str, Entry] = field(default_factory=dict)
     by_category: dict[str, list[Entry]] = field(default_factory=dict)
+    torch_measurements: dict[str, MeasurementView] = field(default_factory=dict)  # entry id -> view
 
     def __post_init__(self) -> None:
         self.by_id = {e.id: e for e in self.entries}
@@ -119,6 +120,7 @@ def entry_context(site: Site, entry: Entry, root: str) -> dict[str, Any]:
         "inverse": inverse, "related": [site.entry_link(r, root) for r in entry.related],
         "references": [reference_view(r) for r in entry.references], "implementations": implementations,
         "measurement": measurement_context(site.measurements.get(entry.id), entry),
+        "torch_measurement": measurement_context(site.torch_measurements.get(entry.id), entry),
     }
 
 

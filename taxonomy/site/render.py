@@ -123,7 +123,9 @@ def build_site(catalog_root: Path | None, measurement_for: Callable[[str | None]
         seen.add(entry.id)
         entries.append(entry)
     measurements = {e.id: view for e in entries if (view := measurement_view(measurement_for(e.probe)))}
-    site = Site(load_taxonomy(), entries, measurements, {})
+    on_torch = {e.id: view for e in entries if e.torch_probe
+                and (view := measurement_view(measurement_for(e.torch_probe)))}
+    site = Site(load_taxonomy(), entries, measurements, {}, torch_measurements=on_torch)
     used: set[str] = set()
     for entry in entries:
         stem = slug(entry.id)

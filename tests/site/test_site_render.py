@@ -150,3 +150,17 @@ def test_duplicate_ids_and_unreadable_files_are_skipped_not_fatal(tmp_path):
     (catalog / "broken.yaml").write_text("id: [unclosed\n")
     report = render_site(catalog, tmp_path / "site", measurement_for=lambda probe: None)
     assert (report.entries, report.skipped) == (1, 2)
+
+
+def test_an_entry_measured_on_torch_shows_both_measurements(tmp_path):
+    from taxonomy.entry_view import stored_measurement
+    from taxonomy.site import render_site
+
+    render_site(None, tmp_path / "out")  # the bundled catalog and its stored measurements
+    page = (tmp_path / "out" / "entries" / "kv-cache.html").read_text(encoding="utf-8")
+    assert "Measured by the analyzer" in page and "Measured on torch.nn modules" in page
+    assert "taxo analyze torch_kv_cache" in page
+    torch_section = page.split('id="torch-measurement"')[1]
+    assert stored_measurement("torch_kv_cache")["verdict"] in torch_section
+    fft = (tmp_path / "out" / "entries" / "fft.html").read_text(encoding="utf-8")
+    assert "Measured on torch.nn modules" not in fft  # no torch probe, no section
