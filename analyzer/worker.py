@@ -70,14 +70,16 @@ def _inputs(probe: Probe, size: int) -> dict[str, Any]:
     return values
 
 
-def measure_size(probe: Probe, size: int) -> dict[str, Any]:
-    """Trace both versions at one size; returns the objects the views need."""
+def trace_version(probe: Probe, version: str, size: int) -> tuple[Any, Trace, Any]:
+    """(raw output, trace, cost of prepare or None) of one version at one size.
+
+    ``optimized`` runs as the analysis runs it: ``prepare`` first takes the STATIC inputs,
+    and what it returns replaces them (traced separately: that work happens ahead of time).
+    """
     mod, static = probe.module, frozenset(probe.static)
-    b_trace = Trace()
-    b_out = _call(probe, "baseline", lambda: run(mod.baseline, _inputs(probe, size), b_trace, mod, static))
     values = _inputs(probe, size)
     prepared_cost = None
-    if probe.prepare is not None:
+    if version == "optimized" and probe.prepare is not None:
         p_trace = Trace()
         ahead = {k: values.pop(k) for k in probe.static if k in values}
         prepared = _call(probe, "prepare", lambda: run(probe.prepare, ahead, p_trace, mod, frozenset(ahead)))
@@ -86,8 +88,15 @@ def measure_size(probe: Probe, size: int) -> dict[str, Any]:
         prepared_cost = p_trace.cost()
         values.update(prepared)
         static = frozenset(prepared)
-    o_trace = Trace()
-    o_out = _call(probe, "optimized", lambda: run(mod.optimized, values, o_trace, mod, static))
+    trace = Trace()
+    out = _call(probe, version, lambda: run(getattr(mod, version), values, trace, mod, static))
+    return out, trace, prepared_cost
+
+
+def measure_size(probe: Probe, size: int) -> dict[str, Any]:
+    """Trace both versions at one size; returns the objects the views need."""
+    b_out, b_trace, _ = trace_version(probe, "baseline", size)
+    o_out, o_trace, prepared_cost = trace_version(probe, "optimized", size)
     b, o = passes(b_trace), passes(o_trace)
     eq = compare(b_out, o_out)
     a = attribute(b, o)

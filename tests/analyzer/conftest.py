@@ -13,9 +13,7 @@ if str(REPO) not in sys.path:       # plain `pytest` from anywhere finds the ana
     sys.path.insert(0, str(REPO))
 
 from analyzer.probe import catalog_probe_path, load
-from analyzer.trace import Trace
-from analyzer.tracers import run
-from analyzer.worker import measure, passes
+from analyzer.worker import measure, passes, trace_version
 
 
 @pytest.fixture
@@ -44,14 +42,5 @@ def catalog_trace() -> Callable[..., Any]:
 
 def trace_catalog(probe: str, version: str, size: int):
     """(raw output, Measured) of one version of a catalog probe at one size."""
-    p = load(catalog_probe_path(probe))
-    values = p.module.inputs(size)
-    static = frozenset(p.static)
-    if version == "optimized" and p.prepare is not None:
-        ahead = {k: values.pop(k) for k in p.static}
-        prepared = run(p.prepare, ahead, Trace(), p.module, frozenset(ahead))
-        values.update(prepared)
-        static = frozenset(prepared)
-    t = Trace()
-    out = run(getattr(p.module, version), values, t, p.module, static)
-    return out, passes(t)
+    out, trace, _ = trace_version(load(catalog_probe_path(probe)), version, size)
+    return out, passes(trace)

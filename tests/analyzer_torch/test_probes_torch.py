@@ -7,9 +7,7 @@ torch = pytest.importorskip("torch", reason="the torch probes need the optional 
 
 from analyzer import store  # noqa: E402
 from analyzer.probe import catalog_probe_names, catalog_probe_path, load  # noqa: E402
-from analyzer.trace import Trace  # noqa: E402
-from analyzer.tracers import run  # noqa: E402
-from analyzer.worker import measure, passes  # noqa: E402
+from analyzer.worker import measure, passes, trace_version  # noqa: E402
 
 MEASURED = {
     "torch_kv_cache": "caching",
@@ -31,16 +29,8 @@ def measured(name: str, sizes: tuple[int, ...] | None = None) -> dict:
 def traced(name: str, version: str, size: int):
     """(probe module, Measured) of one version, prepared as the worker prepares it."""
     p = load(catalog_probe_path(name))
-    values = p.module.inputs(size)
-    static = frozenset(p.static)
-    if version == "optimized" and p.prepare is not None:
-        ahead = {k: values.pop(k) for k in p.static}
-        prepared = run(p.prepare, ahead, Trace(), p.module, frozenset(ahead))
-        values.update(prepared)
-        static = frozenset(prepared)
-    t = Trace()
-    run(getattr(p.module, version), values, t, p.module, static)
-    return p.module, passes(t)
+    _, trace, _ = trace_version(p, version, size)
+    return p.module, passes(trace)
 
 
 def test_the_torch_probes_are_exactly_the_named_ones():
