@@ -30,6 +30,7 @@ MAX_BYTES = 256 * 1024
 MAX_DEPTH = 32
 MAX_DIGITS = 30  # longer digit strings stay text: no entry needs them, and int() of huge ones is slow
 PLAIN = "taxo:plain"
+ALIAS_MESSAGE = "anchors and aliases (&name / *name) are not allowed; write the value out"
 _STANDARD_TAGS = {
     "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
     "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null", "tag:yaml.org,2002:seq",
@@ -127,8 +128,7 @@ class _Builder:
         if depth > MAX_DEPTH:
             raise YamlError(f"nesting deeper than {MAX_DEPTH} levels; flatten the entry", *_mark(node))
         if id(node) in self.seen:
-            raise YamlError("anchors and aliases (&name / *name) are not allowed; write the value out",
-                            *_mark(node))
+            raise YamlError(ALIAS_MESSAGE, *_mark(node))
         self.seen.add(id(node))
         self.doc.value_nodes[path] = node
         if node.tag not in _STANDARD_TAGS and node.tag != PLAIN:
@@ -193,16 +193,22 @@ def _maybe_deep(text: str) -> bool:
     return _LONG_BLOCK_PREFIX.search(text) is not None
 
 
-def _check_depth(text: str) -> None:
-    """Refuse deep nesting from the parser's events, before anything recurses into it.
+_ALIAS = re.compile(r"(?:^|[\s\[{,:])\*[^\s*]")  # a *name token, not Markdown's **bold**
+
+
+def _check_events(text: str) -> None:
+    """Refuse deep nesting and aliases from the parser's events, before anything composes them.
 
     The composer (Cython, when libyaml is present) recurses once per level and can overflow the
-    C stack on `- - - - … x`; the event parser keeps an explicit stack and is safe to run.
+    C stack on `- - - - … x`; the event parser keeps an explicit stack and is safe to run. An
+    alias is reported where it is used (`*name`), which the composed tree no longer shows.
     """
     parser = _Loader(text)
     depth = 0
     try:
         while (event := parser.get_event()) is not None:
+            if isinstance(event, yaml.AliasEvent):
+                raise YamlError(ALIAS_MESSAGE, *_mark(event))
             if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
                 depth += 1
                 if depth > MAX_DEPTH:
@@ -231,8 +237,8 @@ def parse_text(text: str, label: str) -> Document:
                         deep - (text.rfind("\n", 0, deep) + 1) + 1)
     loader = _Loader(text)
     try:
-        if _maybe_deep(text):
-            _check_depth(text)
+        if _maybe_deep(text) or _ALIAS.search(text):
+            _check_events(text)
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         # An unterminated construct is best shown where it starts; anything else where it broke.
