@@ -47,9 +47,13 @@ class Site:
     by_id: dict[str, Entry] = field(default_factory=dict)
     by_category: dict[str, list[Entry]] = field(default_factory=dict)
     torch_measurements: dict[str, MeasurementView] = field(default_factory=dict)  # entry id -> view
+    linked_from: dict[str, list[str]] = field(default_factory=dict)  # entry id -> ids whose related name it
 
     def __post_init__(self) -> None:
         self.by_id = {e.id: e for e in self.entries}
+        for entry in self.entries:  # related is written one way; readers follow it both ways
+            for target in entry.related:
+                self.linked_from.setdefault(target, []).append(entry.id)
         for entry in self.entries:
             self.by_category.setdefault(entry.category, []).append(entry)
 
@@ -118,6 +122,8 @@ def entry_context(site: Site, entry: Entry, root: str) -> dict[str, Any]:
         "preconditions": [render_inline(t) for t in _strings(data.get("preconditions"))],
         "trade_offs": [render_inline(t) for t in _strings(data.get("trade_offs"))],
         "inverse": inverse, "related": [site.entry_link(r, root) for r in entry.related],
+        "linked_from": [site.entry_link(r, root) for r in site.linked_from.get(entry.id, ())
+                        if r not in entry.related],
         "references": [reference_view(r) for r in entry.references], "implementations": implementations,
         "measurement": measurement_context(site.measurements.get(entry.id), entry),
         "torch_measurement": measurement_context(site.torch_measurements.get(entry.id), entry),

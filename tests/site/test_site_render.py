@@ -164,3 +164,17 @@ def test_an_entry_measured_on_torch_shows_both_measurements(tmp_path):
     assert stored_measurement("torch_kv_cache")["verdict"] in torch_section
     fft = (tmp_path / "out" / "entries" / "fft.html").read_text(encoding="utf-8")
     assert "Measured on torch.nn modules" not in fft  # no torch probe, no section
+
+
+def test_entries_show_who_links_to_them(tmp_path):
+    from taxonomy.loader import load_catalog
+    from taxonomy.paths import default_catalog
+    from taxonomy.site import render_site
+
+    entries = {e.id: e for e in load_catalog(default_catalog()).entries}
+    one_way = next((a, b) for a in sorted(entries) for b in entries[a].related
+                   if b in entries and a not in entries[b].related)
+    render_site(None, tmp_path / "out")
+    page = (tmp_path / "out" / "entries" / f"{one_way[1]}.html").read_text(encoding="utf-8")
+    linked = page.split("<h2>Linked from</h2>")[1].split("</section>")[0]
+    assert f'entries/{one_way[0]}.html"' in linked
