@@ -33,15 +33,38 @@ class Op(Enum):
     MAX = "max"
     MIN = "min"
     EXP = "exp"
+    EXPM1 = "expm1"
     LOG = "log"
+    LOG1P = "log1p"
+    LOG2 = "log2"
+    LOG10 = "log10"
     SQRT = "sqrt"
+    HYPOT = "hypot"
     SIN = "sin"
     COS = "cos"
+    TAN = "tan"
+    ASIN = "asin"
+    ACOS = "acos"
+    ATAN = "atan"
+    ATAN2 = "atan2"
+    SINH = "sinh"
+    COSH = "cosh"
     TANH = "tanh"
+    FMOD = "fmod"
     ROUND = "round"
+    FLOOR = "floor"
+    CEIL = "ceil"
+    TRUNC = "trunc"
     CAST = "cast"
     WHERE = "where"
     CLIP = "clip"
+    # bitwise and shift operators (integers; one 'other' flop each)
+    AND = "and"
+    OR = "or"
+    XOR = "xor"
+    LSHIFT = "lshift"
+    RSHIFT = "rshift"
+    INVERT = "invert"
     # comparisons: on scalars they concretize to a bool and decide control flow
     LT = "lt"
     LE = "le"
@@ -66,6 +89,8 @@ class Op(Enum):
     TRANSPOSE = "transpose"
     COPY = "copy"
     ALLOC = "alloc"
+    # a dense linear-algebra routine (svd, qr, eigh, ...); ArrayCost.name says which
+    LINALG = "linalg"
     OTHER = "other"
 
     # Members are singletons: identity hashing is correct, and far faster than Enum's
@@ -73,18 +98,26 @@ class Op(Enum):
     __hash__ = object.__hash__
 
 
+# Elementary functions (math.*, cmath.*, numpy ufuncs): one 'other' flop per element.
+TRANSCENDENTAL = frozenset({
+    Op.EXP, Op.EXPM1, Op.LOG, Op.LOG1P, Op.LOG2, Op.LOG10, Op.SQRT, Op.HYPOT, Op.SIN, Op.COS,
+    Op.TAN, Op.ASIN, Op.ACOS, Op.ATAN, Op.ATAN2, Op.SINH, Op.COSH, Op.TANH, Op.FMOD,
+})
+BITWISE = frozenset({Op.AND, Op.OR, Op.XOR, Op.LSHIFT, Op.RSHIFT, Op.INVERT})
 # Operations that compute something (they cost flops and can be redundant, dead or static).
 ARITHMETIC = frozenset({
     Op.ADD, Op.SUB, Op.MUL, Op.DIV, Op.FLOORDIV, Op.MOD, Op.POW, Op.NEG, Op.ABS, Op.CONJ,
-    Op.REAL, Op.IMAG, Op.MAX, Op.MIN, Op.EXP, Op.LOG, Op.SQRT, Op.SIN, Op.COS, Op.TANH,
-    Op.ROUND, Op.CAST, Op.WHERE, Op.CLIP, Op.LT, Op.LE, Op.GT, Op.GE, Op.EQ, Op.NE,
+    Op.REAL, Op.IMAG, Op.MAX, Op.MIN, *TRANSCENDENTAL, *BITWISE,
+    Op.ROUND, Op.FLOOR, Op.CEIL, Op.TRUNC, Op.CAST, Op.WHERE, Op.CLIP,
+    Op.LT, Op.LE, Op.GT, Op.GE, Op.EQ, Op.NE,
     Op.MATMUL, Op.SUM, Op.MEAN, Op.REDUCE, Op.CONCAT, Op.GETITEM, Op.SETITEM, Op.RESHAPE,
-    Op.TRANSPOSE, Op.COPY, Op.ALLOC, Op.OTHER,
+    Op.TRANSPOSE, Op.COPY, Op.ALLOC, Op.LINALG, Op.OTHER,
 })
 SOURCES = frozenset({Op.INPUT, Op.CONST})
 GUARDS = frozenset({Op.BRANCH, Op.KEY, Op.INDEX, Op.ESCAPE})
 COMPARISONS = frozenset({Op.LT, Op.LE, Op.GT, Op.GE, Op.EQ, Op.NE})
-COMMUTATIVE = frozenset({Op.ADD, Op.MUL, Op.MAX, Op.MIN, Op.EQ, Op.NE})
+COMMUTATIVE = frozenset({Op.ADD, Op.MUL, Op.MAX, Op.MIN, Op.EQ, Op.NE, Op.HYPOT,
+                         Op.AND, Op.OR, Op.XOR})
 # How a scalar op is counted: one multiplication, one addition, or one other flop.
 MULTIPLICATIONS = frozenset({Op.MUL})
 ADDITIONS = frozenset({Op.ADD, Op.SUB})

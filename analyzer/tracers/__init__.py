@@ -2,8 +2,9 @@
 
 ``run(fn, inputs, trace, module, static)`` wraps the inputs (numbers and nested lists of
 numbers as ``Scalar``, numpy arrays as ``TracedArray``, torch tensors and modules through
-``torch_dispatch``), counts calls of the probe's own functions as boundaries, runs ``fn``
-and records which values reach the output.
+``torch_dispatch``), counts calls of the probe's own functions as boundaries, gives the
+probe's module traced ``math``/``cmath`` stand-ins (``math_module``), runs ``fn`` and
+records which values reach the output.
 
 torch is never imported here: a value can only be a torch object if the probe imported
 torch already, so ``sys.modules`` tells whether to look.
@@ -17,7 +18,7 @@ from contextlib import contextmanager, nullcontext
 from typing import Any, Callable, Iterator
 
 from analyzer.trace import Trace
-from analyzer.tracers import scalar
+from analyzer.tracers import math_module, scalar
 from analyzer.tracers.scalar import NUMBERS, Scalar
 
 
@@ -26,7 +27,7 @@ def wrap(value: Any, trace: Trace, name: str, static: bool) -> Any:
     if isinstance(value, NUMBERS) and not isinstance(value, bool):
         return Scalar(value, trace.input(name, value, static))
     if isinstance(value, (list, tuple)):
-        return type(value)(wrap(v, trace, f"{name}[{k}]", static) for k, v in enumerate(value))
+        return _rebuild(value, [wrap(v, trace, f"{name}[{k}]", static) for k, v in enumerate(value)])
     if isinstance(value, dict):
         return {k: wrap(v, trace, f"{name}[{k!r}]", static) for k, v in value.items()}
     if type(value).__module__ == "numpy":
@@ -40,6 +41,13 @@ def wrap(value: Any, trace: Trace, name: str, static: bool) -> Any:
         from analyzer.tracers import torch_dispatch
         return torch_dispatch.wrap(value, trace, name, static)
     return value
+
+
+def _rebuild(like: list | tuple, items: list) -> Any:
+    """A sequence of ``like``'s type holding ``items`` (a namedtuple takes them positionally)."""
+    if hasattr(like, "_fields"):
+        return type(like)(*items)
+    return type(like)(items)
 
 
 def _is_torch(value: Any) -> bool:
@@ -56,7 +64,7 @@ def unwrap(obj: Any, ids: list[int], trace: Trace | None = None) -> Any:
         ids.append(obj.i)
         return obj.a
     if isinstance(obj, (list, tuple)):
-        return type(obj)(unwrap(v, ids, trace) for v in obj)
+        return _rebuild(obj, [unwrap(v, ids, trace) for v in obj])
     if isinstance(obj, dict):
         return {k: unwrap(v, ids, trace) for k, v in obj.items()}
     if trace is not None and _is_torch(obj) and not isinstance(obj, sys.modules["torch"].nn.Module):
@@ -86,8 +94,10 @@ def _count_calls(fn: Callable, name: str) -> Callable:
 
 
 @contextmanager
-def tracing(trace: Trace, module: types.ModuleType | None = None) -> Iterator[None]:
-    """Send records to ``trace``; count calls of ``module``'s own functions.
+def tracing(trace: Trace, module: types.ModuleType | None = None,
+            namespace: dict[str, Any] | None = None) -> Iterator[None]:
+    """Send records to ``trace``; count calls of ``module``'s own functions; trace ``math``
+    and ``cmath`` in ``module`` (or in ``namespace``, the globals of a bare function).
 
     The garbage collector is paused: a trace is millions of small tuples, and generational
     collection over them would dominate the tracer's cost.
@@ -104,7 +114,8 @@ def tracing(trace: Trace, module: types.ModuleType | None = None) -> Iterator[No
     gc.disable()
     scalar.activate(trace)
     try:
-        yield
+        with math_module.patched(vars(module) if module is not None else namespace):
+            yield
     finally:
         scalar.activate(previous)
         if gc_was_enabled:
@@ -117,7 +128,7 @@ def run(fn: Callable, inputs: dict[str, Any], trace: Trace, module: types.Module
         static: frozenset[str] = frozenset()) -> Any:
     """Trace one call ``fn(**inputs)``; returns its raw output and sets ``trace.outputs``."""
     try:
-        with tracing(trace, module):
+        with tracing(trace, module, getattr(fn, "__globals__", None)):
             wrapped = {k: wrap(v, trace, k, k in static) for k, v in inputs.items()}
             name = getattr(fn, "__name__", "version")
             traced = getattr(module, name, fn) if module is not None else fn

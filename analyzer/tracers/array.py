@@ -70,8 +70,15 @@ def _wrap(t: Trace, op: Op, srcs: tuple, result: Any, cost: ArrayCost) -> Any:
         return TracedArray(result, i)
     if isinstance(result, _SCALARS):
         return Scalar(result, i)
-    if isinstance(result, tuple):   # e.g. divmod: each element gets a free GETITEM record
-        return tuple(_wrap(t, Op.GETITEM, (i,), r, ArrayCost(0, 0, 0, 0, "getitem")) for r in result)
+    if isinstance(result, (tuple, list)):
+        # several outputs (divmod, svd, split): the op above carries the cost; each output
+        # is a free GETITEM record reading it, so every output is a traced value (named by
+        # position: value numbering must not take output 1 for a repeat of output 0)
+        parts = [_wrap(t, Op.GETITEM, (i,), r, ArrayCost(0, 0, 0, 0, f"getitem[{k}]"))
+                 for k, r in enumerate(result)]
+        if hasattr(result, "_fields"):              # SVDResult, EighResult, QRResult ...
+            return type(result)(*parts)
+        return type(result)(parts) if type(result) in (tuple, list) else tuple(parts)
     return result
 
 
@@ -141,8 +148,19 @@ def traced_ufunc(ufunc: np.ufunc, method: str, inputs: tuple, kwargs: dict) -> A
         if type(wrapped) is TracedArray:
             targets[0].i = wrapped.i
             return targets[0]
+        if type(wrapped) is tuple:      # several outputs (np.divmod(a, b, out=(q, r)))
+            return tuple(_retarget(w, targets) for w in wrapped)
         return wrapped
     return _wrap(t, op, tuple(srcs), result, cost)
+
+
+def _retarget(w: Any, targets: tuple) -> Any:
+    """The ``out=`` wrapper that received ``w``'s array, now carrying ``w``'s id."""
+    for o in targets:
+        if type(w) is TracedArray and w.a is o.a:
+            o.i = w.i
+            return o
+    return w
 
 
 def traced_function(func: Any, args: tuple, kwargs: dict) -> Any:
@@ -153,7 +171,8 @@ def traced_function(func: Any, args: tuple, kwargs: dict) -> Any:
     result = func(*raw_args, **raw_kwargs)
     name = func.__name__
     op = FUNCTION_OPS.get(name, Op.OTHER)
-    return _wrap(t, op, tuple(srcs), result, cost_of(op, name, list(raw_args), result))
+    operands = list(raw_args) or list(raw_kwargs.values())     # np.linalg.svd(a=x) too
+    return _wrap(t, op, tuple(srcs), result, cost_of(op, name, operands, result))
 
 
 def _operator(ufunc: np.ufunc, reflected: bool = False) -> Any:

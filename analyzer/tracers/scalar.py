@@ -2,7 +2,9 @@
 
 A ``Scalar`` is a number plus the SSA id of the record that produced it; every operator
 appends one record to the active trace (micrograd's ``Value``, minus gradients). Inputs
-stay ordered, so ``x * x`` reads ``(i, i)``. Comparisons return plain bools and, like
+stay ordered, so ``x * x`` reads ``(i, i)``. Bitwise and shift operators are ops too, and
+``math.floor``/``ceil``/``trunc`` reach ``__floor__``/``__ceil__``/``__trunc__`` (the other
+``math`` functions: ``math_module``). Comparisons return plain bools and, like
 ``__bool__``, ``__index__`` and ``__hash__``, mark the value as deciding control flow.
 
 >>> from analyzer.trace import Trace
@@ -12,6 +14,7 @@ stay ordered, so ``x * x`` reads ``(i, i)``. Comparisons return plain bools and,
 """
 from __future__ import annotations
 
+import math
 import operator
 from typing import Any, Callable
 
@@ -108,8 +111,17 @@ class Scalar:
     __floordiv__, __rfloordiv__ = _binary(Op.FLOORDIV, operator.floordiv)
     __mod__, __rmod__ = _binary(Op.MOD, operator.mod)
     __pow__, __rpow__ = _binary(Op.POW, operator.pow)
+    __and__, __rand__ = _binary(Op.AND, operator.and_)
+    __or__, __ror__ = _binary(Op.OR, operator.or_)
+    __xor__, __rxor__ = _binary(Op.XOR, operator.xor)
+    __lshift__, __rlshift__ = _binary(Op.LSHIFT, operator.lshift)
+    __rshift__, __rrshift__ = _binary(Op.RSHIFT, operator.rshift)
+    __invert__ = _unary(Op.INVERT, operator.invert)
     __neg__ = _unary(Op.NEG, operator.neg)
     __abs__ = _unary(Op.ABS, abs)
+    __floor__ = _unary(Op.FLOOR, math.floor)     # math.floor(x) even without the math stand-in
+    __ceil__ = _unary(Op.CEIL, math.ceil)
+    __trunc__ = _unary(Op.TRUNC, math.trunc)
     conjugate = _unary(Op.CONJ, lambda v: v.conjugate())
     real = property(_unary(Op.REAL, lambda v: v.real))
     imag = property(_unary(Op.IMAG, lambda v: v.imag))
