@@ -29,7 +29,8 @@ from analyzer.ops import ARITHMETIC, COMMUTATIVE, IMPURE, Op
 from analyzer.trace import Trace, record_cost
 
 RTOL = 1e-9
-_IDENTITY = {Op.ADD: (0, 0), Op.SUB: (None, 0), Op.MUL: (1, 1), Op.DIV: (None, 1), Op.POW: (None, 1)}
+_IDENTITY = {Op.ADD: (0, 0), Op.SUB: (None, 0), Op.MUL: (1, 1), Op.DIV: (None, 1), Op.POW: (None, 1),
+             Op.OR: (0, 0), Op.XOR: (0, 0), Op.LSHIFT: (None, 0), Op.RSHIFT: (None, 0)}  # x|0, x^0, x<<0
 _PURE = ARITHMETIC - IMPURE
 _ROWWISE = frozenset({Op.ADD, Op.SUB, Op.MUL, Op.DIV, Op.MAX, Op.MIN, Op.EXP, Op.LOG, Op.SQRT,
                       Op.TANH, Op.NEG, Op.ABS, Op.POW, Op.SIN, Op.COS})
@@ -156,7 +157,7 @@ class ValueNumbers:
 
 
 def _is_identity(records: list[tuple], op: Op, srcs: tuple[int, ...]) -> bool:
-    """x + 0, 0 + x, x - 0, x * 1, 1 * x, x / 1, x ** 1 with a CONSTANT 0 or 1, as written.
+    """x + 0, 0 + x, x - 0, x * 1, 1 * x, x / 1, x ** 1, x | 0, x ^ 0, x << 0 with a CONSTANT 0 or 1.
 
     A zero that was computed (fib(0) in a recursion) is an ordinary operand: repeating
     ``fib(1) + fib(0)`` is recomputation.

@@ -45,6 +45,11 @@ def test_identity_operations_are_never_redundant():
     assert m.redundancy.ops == 0
 
 
+def test_bitwise_identities_are_never_redundant():
+    m = measured(lambda a: ((a | 0) ^ 0) + ((a | 0) ^ 0) + (a << 0) + (a << 0), a=6)
+    assert m.redundancy.ops == 0
+
+
 def test_a_computed_zero_is_an_ordinary_operand():
     # fib(1) + fib(0) repeated in a recursion is recomputation, though fib(0) == 0
     m = measured(lambda a, b: (a + (b - b)) * (a + (b - b)), a=2.0, b=3.0)
