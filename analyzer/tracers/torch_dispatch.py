@@ -81,7 +81,7 @@ class TorchState:
     def __init__(self, trace: Trace) -> None:
         self.trace = trace
         self.ids: dict[tuple, int] = {}
-        self.pending: dict[tuple, tuple[int, Tensor]] = {}   # secondary outputs not read yet
+        self.pending: dict[tuple, tuple[int, int]] = {}   # secondary outputs not read yet -> (op, position)
         self.objects: dict[int, int] = {}           # id(packed-weights ScriptObject) -> value id
         self.module_names: dict[int, str] = {}
         self.by_storage: dict[int, list[int]] = {}  # storage -> ids of values living in it
@@ -96,8 +96,8 @@ class TorchState:
     def _unseen(self, t: Tensor, k: tuple) -> int:
         trace = self.trace
         if k in self.pending:       # a secondary output (layer-norm statistics) read at last
-            main, _ = self.pending.pop(k)
-            i = trace.emit(Op.GETITEM, (main,), t, _new(ArrayCost, (0, 0, 0, 0, "getitem")))
+            main, position = self.pending.pop(k)   # named by position: mean and rstd are two values
+            i = trace.emit(Op.GETITEM, (main,), t, _new(ArrayCost, (0, 0, 0, 0, f"getitem[{position}]")))
         else:
             self._index()
             writers = self.by_storage.get(_storage(t))
@@ -255,10 +255,10 @@ class TorchTracer(TorchDispatchMode):
         i = len(records) - 1
         state.ids[k] = i
         if first is not out:
-            for o in out[1:]:
+            for position, o in enumerate(out[1:], 1):
                 if isinstance(o, Tensor):
                     ko = key(o) if version is None else (o.data_ptr(), version, o.shape, o.stride(), o.dtype)
-                    state.pending[ko] = (i, o)
+                    state.pending[ko] = (i, position)
         return i
 
     def _batch_norm_eval(self, args: tuple, srcs: list[int], out: Any) -> Any:

@@ -132,3 +132,17 @@ def test_the_core_analyzer_never_imports_torch():
             "from analyzer.trace import Trace; run(lambda x: x * 2, {'x': 3.0}, Trace());"
             "assert 'torch' not in sys.modules, 'torch imported'")
     subprocess.run([sys.executable, "-c", code], cwd=REPO, check=True)
+
+
+def test_secondary_outputs_are_distinct_values_not_recomputation():
+    # layer norm's mean and rstd come out of one op; reading both is not computing one twice
+    from analyzer.worker import passes
+
+    def f(x):
+        out, mean, rstd = torch.ops.aten.native_layer_norm(x, [4], None, None, 1e-5)
+        return out, mean * rstd
+
+    t, _ = trace_of(f, x=torch.arange(8.0).reshape(2, 4))
+    names = [t.node(i).extra[4] for i in range(len(t)) if t.node(i).op is Op.GETITEM]
+    assert len(set(names)) == len(names) == 2
+    assert passes(t).redundancy.ops == 0
