@@ -1,11 +1,11 @@
 """Checks across entries: ids, names and aliases that collide, links that lead nowhere."""
 from __future__ import annotations
 
-import importlib.util
 import re
 from pathlib import Path
 
 from .loader import LoadedCatalog
+from .paths import analyzer_dir
 from .lookup import normalize
 from .problems import Problem
 
@@ -14,10 +14,8 @@ _PROBE_NAME = re.compile(r"[a-z0-9_]+$")  # as the schema requires; anything els
 
 def probes_dir() -> Path | None:
     """analyzer/probes, found without importing the analyzer (which pulls in numpy)."""
-    spec = importlib.util.find_spec("analyzer")
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    return Path(list(spec.submodule_search_locations)[0]) / "probes"
+    root = analyzer_dir()
+    return root / "probes" if root else None
 
 
 def catalog_problems(catalog: LoadedCatalog, probes: Path | None = None) -> list[Problem]:

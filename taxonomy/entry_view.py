@@ -1,12 +1,11 @@
 """An entry as a terminal card (`classify`: the essentials; `show`: everything) or as JSON."""
 from __future__ import annotations
 
-import importlib.util
 import json
-from pathlib import Path
 from typing import Any
 
 from .model import Entry
+from .paths import analyzer_dir
 from .terminal import Card
 
 
@@ -18,10 +17,10 @@ def stored_measurement(probe: str | None) -> dict | None:
     """
     if not probe:
         return None
-    spec = importlib.util.find_spec("analyzer")
-    if spec is None or not spec.submodule_search_locations:
+    root = analyzer_dir()
+    if root is None:
         return None
-    path = Path(list(spec.submodule_search_locations)[0]) / "measurements" / f"{probe}.json"
+    path = root / "measurements" / f"{probe}.json"
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
