@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .model import Entry, Taxonomy, Category
+from .parallel import map_chunks
 from .paths import CATEGORIES_PATH
 from .problems import Problem
 from .yaml_source import Document, read_document
@@ -48,20 +49,30 @@ def catalog_files(root: Path) -> list[Path]:
 
 
 def load_catalog(root: Path) -> LoadedCatalog:
-    """Read every entry file under `root`. Unreadable files become problems, not exceptions."""
+    """Read every entry file under `root`. Unreadable files become problems, not exceptions.
+
+    Large catalogs are read on every core; positions are re-read on demand (`where`).
+    """
     loaded = LoadedCatalog(root=root)
     if not root.is_dir():
         loaded.problems.append(Problem(str(root), None, None, "catalog directory not found; pass --catalog PATH"))
         return loaded
-    for path in catalog_files(root):
-        label = display_path(path)
-        result = read_document(path, label)
+    for label, result in map_chunks(_read_files, catalog_files(root)):
         if isinstance(result, Problem):
             loaded.problems.append(result)
-            continue
-        loaded.documents[label] = result
-        add_entry(loaded, label, result.data)
+        else:
+            add_entry(loaded, label, result)
     return loaded
+
+
+def _read_files(paths: list[Path]) -> list[tuple[str, object]]:
+    """(label, data or Problem) for each file."""
+    out = []
+    for path in paths:
+        label = display_path(path)
+        result = read_document(path, label)
+        out.append((label, result if isinstance(result, Problem) else result.data))
+    return out
 
 
 def add_entry(loaded: LoadedCatalog, label: str, data: object) -> None:

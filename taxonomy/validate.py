@@ -5,18 +5,15 @@ schema-checked on every core; positions for cross-entry problems are re-read on 
 """
 from __future__ import annotations
 
-import os
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from .checks import catalog_problems
 from .loader import LoadedCatalog, add_entry, catalog_files, display_path
+from .parallel import map_chunks
 from .problems import Problem
 from .schema import schema_problems
 from .yaml_source import read_document
-
-PARALLEL_FROM = 400  # files; below this, starting worker processes costs more than it saves
 
 
 @dataclass
@@ -53,13 +50,7 @@ def validate_catalog(root: Path, workers: int | None = None) -> ValidationResult
         problem = Problem(str(root), None, None, "catalog directory not found; pass --catalog PATH")
         return ValidationResult(catalog, [problem], 0)
     paths = catalog_files(root)
-    workers = workers or min(os.cpu_count() or 1, 8)
-    if workers > 1 and len(paths) >= PARALLEL_FROM:
-        chunks = [paths[i::workers * 4] for i in range(workers * 4)]
-        with ProcessPoolExecutor(workers) as pool:
-            results = [r for chunk in pool.map(_check_files, chunks) for r in chunk]
-    else:
-        results = _check_files(paths)
+    results = map_chunks(_check_files, paths, workers)
     problems: list[Problem] = []
     for label, data, file_problems in sorted(results, key=lambda r: r[0]):
         problems.extend(file_problems)

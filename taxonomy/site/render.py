@@ -8,20 +8,16 @@ True
 from __future__ import annotations
 
 import json
-import multiprocessing
-import os
 import shutil
 import time
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
 from ..entry_view import stored_measurement
-from ..loader import LoadedCatalog, add_entry, catalog_files, display_path, load_catalog, load_taxonomy
+from ..loader import load_catalog, load_taxonomy
+from ..parallel import map_chunks
 from ..paths import default_catalog
-from ..problems import Problem
-from ..yaml_source import read_document
 from .measurement import measurement_view
 from .pages import Site, category_context, debate_context, entry_context, row, slug
 from .svg import css_class
@@ -71,50 +67,11 @@ def search_index_js(site: Site) -> str:
     return f"window.TAXO_INDEX = {text};\n"
 
 
-PARALLEL_FROM = 400      # below this many entries a process pool costs more than it saves
 _shared: dict = {}       # what forked workers inherit: no pickling of the site
 
 
-def _pool() -> ProcessPoolExecutor | None:
-    """Worker processes sharing this one's memory (fork), or None where fork is unavailable."""
-    workers = min(os.cpu_count() or 1, 8)
-    if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        return None
-    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
-
-
-def _chunks(items: list, pool: ProcessPoolExecutor) -> list[list]:
-    size = max(1, -(-len(items) // (pool._max_workers * 4)))
-    return [items[i:i + size] for i in range(0, len(items), size)]
-
-
-def _load_files(paths: list[Path]) -> tuple[list, list]:
-    loaded = LoadedCatalog(root=Path("."))
-    for path in paths:
-        document = read_document(path, display_path(path))
-        if isinstance(document, Problem):
-            loaded.problems.append(document)
-        else:
-            add_entry(loaded, display_path(path), document.data)
-    return loaded.entries, loaded.problems
-
-
-def load(root: Path) -> LoadedCatalog:
-    """`load_catalog`, spread over processes for large catalogs (reading YAML dominates)."""
-    files = catalog_files(root) if root.is_dir() else []
-    pool = _pool() if len(files) >= PARALLEL_FROM else None
-    if pool is None:
-        return load_catalog(root)
-    loaded = LoadedCatalog(root=root)
-    with pool:
-        for entries, problems in pool.map(_load_files, _chunks(files, pool)):
-            loaded.entries.extend(entries)
-            loaded.problems.extend(problems)
-    return loaded
-
-
 def build_site(catalog_root: Path | None, measurement_for: Callable[[str | None], dict | None]) -> tuple[Site, int]:
-    loaded = load(catalog_root or default_catalog())
+    loaded = load_catalog(catalog_root or default_catalog())
     entries, seen, skipped = [], set(), len(loaded.problems)
     for entry in sorted(loaded.entries, key=lambda e: (e.name.casefold(), e.id)):
         if not entry.id or entry.id in seen:
@@ -163,14 +120,7 @@ def render_site(catalog_root: Path | None, out_dir: Path, *, base_url: str = "",
 
     write("index.html", env.get_template("index.html"), **index_context(site))
     _shared.update(site=site, env=env, out_dir=out_dir, base=base, common=common)
-    pool = _pool() if len(site.entries) >= PARALLEL_FROM else None
-    ids = [e.id for e in site.entries]
-    if pool is None:
-        urls.extend(_write_entries(ids))
-    else:
-        with pool:
-            for written in pool.map(_write_entries, _chunks(ids, pool)):
-                urls.extend(written)
+    urls.extend(map_chunks(_write_entries, [e.id for e in site.entries]))
     _shared.clear()
     category_template = env.get_template("category.html")
     for category in site.taxonomy.categories:
