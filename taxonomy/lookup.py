@@ -5,7 +5,6 @@
 """
 from __future__ import annotations
 
-import difflib
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -13,10 +12,26 @@ from collections.abc import Iterable, Mapping
 _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 
 
+# Cyrillic and Greek letters drawn like Latin ones, by their Latin twin: a name typed with a
+# Cyrillic а must not count as another name than the Latin one. A small table, not all of
+# Unicode's confusables (UTS #39): Latin look-alikes among themselves (l 1 I, 0 O, rn m) and
+# other scripts (Armenian, Cherokee) are left out; NFKC already folds full-width and math letters.
+_LOOK_ALIKES = str.maketrans(
+    "АВЕЅІЈКМНОРСТУХҮҺӀԚԜаеѕіјорсухүһӏԁԛԝ" "ΑΒΕΖΗΙΚΜΝΟΡΤΥΧαικνορυχ",
+    "ABESIJKMHOPCTYXYhIQWaesijopcyxyhldqw" "ABEZHIKMNOPTYXaikvopux")
+_LATIN_ACCENTS = re.compile("[\u0300-\u036f]")  # combining diacritics: é -> e, ö -> o
+
+
 def normalize(text: str) -> str:
-    """Lowercase, accents folded, everything but letters and digits dropped."""
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return _NOT_ALNUM.sub("", folded.lower())
+    """The key a name is found by: Latin accents folded (NFKD), NFKC, look-alike letters made
+    Latin, casefolded, and only letters, marks and digits kept, of any script.
+
+    >>> normalize("记忆表"), normalize("Mеmо tаblе") == normalize("memo table")
+    ('记忆表', True)
+    """
+    folded = unicodedata.normalize("NFKC", _LATIN_ACCENTS.sub("", unicodedata.normalize("NFKD", text)))
+    folded = folded.translate(_LOOK_ALIKES).casefold()
+    return "".join(char for char in folded if unicodedata.category(char)[0] in "LNM")
 
 
 def slug(text: str) -> str:
@@ -31,15 +46,83 @@ def keys_of(entry_id: str, name: str, aliases: Iterable[str]) -> list[str]:
     return [k for i, k in enumerate(keys) if k and k not in keys[:i]]
 
 
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+def words(text: str) -> list[str]:
+    """The words that search and suggestions compare: lowercase, accents folded, split at
+    anything but a-z and 0-9 (site.js splits a query the same way).
+
+    >>> words("Hörner's method, 2nd-order")
+    ['horner', 's', 'method', '2nd', 'order']
+    """
+    folded = unicodedata.normalize("NFKD", text.lower())
+    return _WORD.findall("".join(c for c in folded if not unicodedata.category(c).startswith("M")))
+
+
+def edit_distance(a: str, b: str, limit: int) -> int:
+    """Edits from `a` to `b` (insert, delete, substitute, swap two neighbours), or `limit + 1`
+    as soon as it is certain to exceed `limit`.
+
+    >>> edit_distance("stassen", "strassen", 2), edit_distance("caching", "cahcing", 2), edit_distance("a", "xyz", 1)
+    (1, 1, 2)
+    """
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    before, previous = [], list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        current = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] != b[j - 1]))
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                value = min(value, before[j - 2] + 1)
+            current[j] = value
+        if min(current) > limit:
+            return limit + 1
+        before, previous = previous, current
+    return min(previous[-1], limit + 1)
+
+
+def closeness(query_words: list[str], key_words: list[str]) -> float:
+    """How well a query names a key, 0 for not at all: the whole key (4), a prefix of it (3 and
+    more), a prefix of one of its words (2 and more), inside it (1 and more), a typo (0.6–1).
+    Within a rank, the more of the key the query covers, the better."""
+    wanted, key = "".join(query_words), "".join(key_words)
+    if not wanted or not key:
+        return 0.0
+    if wanted == key:
+        return 4.0
+    cover = len(wanted) / len(key)
+    if len(wanted) >= 2 and key.startswith(wanted):
+        return 3.0 + cover
+    if len(wanted) >= 3 and any(word.startswith(wanted) for word in key_words):
+        return 2.0 + cover
+    if len(wanted) >= 3 and wanted in key:
+        return 1.0 + cover
+    longest = max(len(wanted), len(key))
+    limit = longest * 2 // 5                  # at most 40% of the letters differ
+    distance = edit_distance(wanted, key, limit)
+    return 1.0 - distance / longest if distance <= limit else 0.0
+
+
+def suggest(query: str, candidates: Mapping[str, str], limit: int = 3) -> list[str]:
+    """The values of the keys closest to `query`, best first, each once: the one "did you mean"
+    of every command (entries by id, name or alias; categories) and of the site's search.
+
+    >>> entries = {"Quantization": "quantization", "KV cache quantization": "kv-cache-quantization",
+    ...            "KV cache": "kv-cache", "Memoization": "memoization", "Strassen": "strassen"}
+    >>> suggest("quant", entries), suggest("kv", entries, 1), suggest("stassen", entries), suggest("zzz", entries)
+    (['quantization', 'kv-cache-quantization'], ['kv-cache'], ['strassen'], [])
+    """
+    wanted = words(query)
+    best: dict[str, float] = {}
+    for key, value in candidates.items():
+        score = closeness(wanted, words(key))
+        if score > best.get(value, 0.0):
+            best[value] = score
+    return sorted(best, key=lambda value: (-best[value], value))[:limit]
+
+
 def near_misses(query: str, index: Mapping[str, str], limit: int = 3) -> list[str]:
     """Entry ids whose keys look like the query, closest first (for "did you mean …?")."""
-    wanted = normalize(query)
-    if not wanted:
-        return []
-    close = difflib.get_close_matches(wanted, list(index), n=limit * 3, cutoff=0.6)
-    close += [k for k in index if len(wanted) >= 3 and (k.startswith(wanted) or wanted in k)]
-    ids: list[str] = []
-    for key in close:
-        if index[key] not in ids:
-            ids.append(index[key])
-    return ids[:limit]
+    return suggest(query, index, limit)

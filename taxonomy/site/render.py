@@ -54,17 +54,21 @@ def _environment():
 
 
 def search_index_js(site: Site) -> str:
-    """The index's data as a script assigning a global: `<script src>` works from file://,
-    where fetch() of a local JSON file does not. `<`, `>`, `&` and the line separators are
-    \\u-escaped so the text can never end a script or break the statement."""
-    records = [{"id": e.id, "c": e.category, "d": e.domain, "y": e.introduced, "n": e.name.casefold(),
-                "t": " ".join((e.id, e.name, *e.aliases, e.summary, *e.tags, e.category)).casefold()}
+    """The index's data and taxo search's ranking as a script assigning two globals: `<script src>`
+    works from file://, where fetch() of a local JSON file does not. `<`, `>`, `&` and the line
+    separators are \\u-escaped so the text can never end a script or break the statement."""
+    from ..search import RANKING, search_record
+
+    records = [{"id": e.id, "c": e.category, "d": e.domain, "y": e.introduced, **search_record(e)}
                for e in site.entries]
-    text = json.dumps(records, ensure_ascii=False, separators=(",", ":"))
-    for char, code in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
-                       ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
-        text = text.replace(char, code)
-    return f"window.TAXO_INDEX = {text};\n"
+    lines = []
+    for name, value in (("TAXO_SEARCH", RANKING), ("TAXO_INDEX", records)):
+        text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+        for char, code in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
+                           ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+            text = text.replace(char, code)
+        lines.append(f"window.{name} = {text};\n")
+    return "".join(lines)
 
 
 _shared: dict = {}       # what forked workers inherit: no pickling of the site

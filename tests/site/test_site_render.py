@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from taxonomy.loader import load_catalog
+from taxonomy.search import RANKING
 from taxonomy.site import render_site
 
 ALLOWED_SCHEMES = ("https://", "http://")
@@ -90,12 +91,14 @@ def test_the_hostile_entry_shows_its_markup_as_text(site):
 
 def test_search_index_is_a_script_that_cannot_be_broken_out_of(site, hostile_catalog):
     text = (site / "search-index.js").read_text(encoding="utf-8")
-    assert text.startswith("window.TAXO_INDEX = ") and text.rstrip().endswith(";")
     assert "<" not in text and ">" not in text
-    records = json.loads(text.removeprefix("window.TAXO_INDEX = ").rstrip().rstrip(";"))
+    ranking_line, index_line = text.splitlines()     # one statement a line: the ranking, the index
+    assert ranking_line.startswith("window.TAXO_SEARCH = ") and index_line.startswith("window.TAXO_INDEX = ")
+    assert json.loads(ranking_line.removeprefix("window.TAXO_SEARCH = ").rstrip(";")) == RANKING
+    records = json.loads(index_line.removeprefix("window.TAXO_INDEX = ").rstrip(";"))
     assert len(records) == len(load_catalog(hostile_catalog).entries)
     hostile = next(r for r in records if r["id"] == "hostile")
-    assert "<script>" in hostile["t"]       # the text is intact once parsed
+    assert "<script>" in hostile["d"]       # the text is intact once parsed
 
 
 def test_sitemap_lists_every_page(site):
