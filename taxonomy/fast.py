@@ -4,13 +4,16 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from .control_chars import one_line
 from .paths import default_catalog
 
 
 def print_entry(query: str, catalog: Path | None, *, full: bool, as_json: bool) -> int:
     """Print one entry (card or JSON); on no match print one line, with suggestions, and return 1."""
-    from .entry_view import dumps, entry_json, render_entry, stored_measurement
+    from .entry_view import render_entry
     from .index import EntryFinder
+    from .json_views import dumps, entry_json
+    from .measured import results
     from .model import Entry
     from .terminal import use_color, width
 
@@ -20,23 +23,32 @@ def print_entry(query: str, catalog: Path | None, *, full: bool, as_json: bool) 
         return 1
     finder = EntryFinder(catalog)
     data, suggestions = finder.find(query)
+    shown = one_line(query)
     if data is None:
         if suggestions:
             names = []
             for ident in suggestions:
                 other = finder._entry(ident) or {}
-                names.append(f"{ident} ({other.get('name', ident)})")
-            print(f"taxo: no entry '{query}'; did you mean: {', '.join(names)}?", file=sys.stderr)
+                names.append(f"{ident} ({one_line(str(other.get('name', ident)))})")
+            print(f"taxo: no entry '{shown}'; did you mean: {', '.join(names)}?", file=sys.stderr)
         else:
-            print(f"taxo: no entry matches '{query}'; try `taxo search {query}` or `taxo list`", file=sys.stderr)
+            print(f"taxo: no entry matches '{shown}'; try `taxo search {shown}` or `taxo list`", file=sys.stderr)
+        for name, reason in sorted(finder.refused.items()):
+            print(f"taxo: skipped {one_line(str(catalog / name))}: {reason}", file=sys.stderr)
         return 1
-    entry = Entry.from_dict(data, str(catalog / f"{data.get('id')}.yaml"))
-    measurement, torch_measurement = stored_measurement(entry.probe), stored_measurement(entry.torch_probe)
-    if as_json:
-        sys.stdout.write(dumps(entry_json(entry, measurement, torch_measurement)) + "\n")
-    else:
-        sys.stdout.write(render_entry(entry, full=full, color=use_color(), columns=width(),
-                                      measurement=measurement, torch_measurement=torch_measurement))
+    path = catalog / f"{data.get('id')}.yaml"
+    entry = Entry.from_dict(data, str(path))
+    try:
+        measured = results(entry)
+        if as_json:
+            text = dumps(entry_json(entry, measured)) + "\n"
+        else:
+            text = render_entry(entry, full=full, color=use_color(), columns=width(), measured=measured)
+    except Exception as exc:  # an entry that does not validate may not render; never a traceback
+        print(f"taxo: cannot show {one_line(str(path))} ({type(exc).__name__}); "
+              f"run `taxo validate {one_line(str(path))}` and fix what it reports", file=sys.stderr)
+        return 1
+    sys.stdout.write(text)
     return 0
 
 

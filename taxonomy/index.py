@@ -8,7 +8,8 @@ when it does not have to:
 3. a hit is always confirmed against the file itself, so a stale index can only cost time:
    a miss or a mismatch rebuilds the index from every file before answering "not found".
 
-Parsed files are cached too (marshal, keyed by path, size and mtime), which keeps PyYAML's import
+Only regular `<id>.yaml` files inside the catalog are read (`entry_files`); the files refused
+are kept in `EntryFinder.refused`, so a miss can name them. Parsed files are cached too (marshal, keyed by path, size and mtime), which keeps PyYAML's import
 off the path once the cache is warm. The cache lives in ~/.cache/taxo and is always safe to delete.
 """
 from __future__ import annotations
@@ -20,10 +21,11 @@ import zlib
 from pathlib import Path
 from typing import Any
 
+from .entry_files import SUFFIX, catalog_files, refusal
 from .lookup import keys_of, near_misses, normalize, slug
 from .paths import cache_dir
 
-_FORMAT = 2
+_FORMAT = 3  # 3: normalize() keeps letters of every script
 _SHARDS = 64
 
 
@@ -81,10 +83,19 @@ class EntryFinder:
     def __init__(self, catalog: Path):
         self.catalog = catalog
         self.cache = _Cache(catalog)
+        self.refused: dict[str, str] = {}  # file name -> why it was not read
 
     def _entry(self, entry_id: str) -> dict | None:
-        path = self.catalog / f"{entry_id}.yaml"
-        data = read_cached(path, self.cache) if path.is_file() else None
+        if not entry_id or "/" in entry_id or entry_id.startswith("."):
+            return None
+        path = self.catalog / f"{entry_id}{SUFFIX}"
+        if not os.path.lexists(path):
+            return None
+        reason = refusal(path, self.catalog)
+        if reason is not None:
+            self.refused[path.name] = reason
+            return None
+        data = read_cached(path, self.cache)
         return data if isinstance(data, dict) else None
 
     def _answers_to(self, data: dict, key: str) -> bool:
@@ -97,7 +108,9 @@ class EntryFinder:
         Stored in shards by key hash, so a lookup reads one small file whatever the catalog's size.
         """
         index: dict[str, str] = {}
-        for path in sorted(self.catalog.glob("*.yaml")):
+        files, refused = catalog_files(self.catalog, lambda path: path.name)
+        self.refused.update((problem.path, problem.message) for problem in refused)
+        for path in files:
             data = read_cached(path, self.cache)
             if not isinstance(data, dict) or not isinstance(data.get("id"), str):
                 continue

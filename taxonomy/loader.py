@@ -1,11 +1,16 @@
-"""Load a catalog directory and the taxonomy: every file is read, none can stop the others."""
+"""Load a catalog directory and the taxonomy: every file is read, none can stop the others.
+
+Only regular `.yaml` files inside the catalog are read (`entry_files`); the others are named in
+`LoadedCatalog.problems`, so a view can say which files it skipped.
+"""
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .model import Entry, Taxonomy, Category
+from .entry_files import catalog_files
+from .model import Entry, Taxonomy
 from .parallel import map_chunks
 from .paths import CATEGORIES_PATH
 from .problems import Problem
@@ -43,11 +48,6 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
-def catalog_files(root: Path) -> list[Path]:
-    """The entry files of a catalog directory, sorted; other files are ignored."""
-    return sorted(p for p in root.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
-
-
 def load_catalog(root: Path) -> LoadedCatalog:
     """Read every entry file under `root`. Unreadable files become problems, not exceptions.
 
@@ -57,7 +57,9 @@ def load_catalog(root: Path) -> LoadedCatalog:
     if not root.is_dir():
         loaded.problems.append(Problem(str(root), None, None, "catalog directory not found; pass --catalog PATH"))
         return loaded
-    for label, result in map_chunks(_read_files, catalog_files(root)):
+    files, refused = catalog_files(root, display_path)
+    loaded.problems.extend(refused)
+    for label, result in map_chunks(read_files, files):
         if isinstance(result, Problem):
             loaded.problems.append(result)
         else:
@@ -65,7 +67,7 @@ def load_catalog(root: Path) -> LoadedCatalog:
     return loaded
 
 
-def _read_files(paths: list[Path]) -> list[tuple[str, object]]:
+def read_files(paths: list[Path]) -> list[tuple[str, object]]:
     """(label, data or Problem) for each file."""
     out = []
     for path in paths:
@@ -90,6 +92,4 @@ def load_taxonomy(path: Path = CATEGORIES_PATH) -> Taxonomy:
     document = read_document(path)
     if isinstance(document, Problem):
         raise RuntimeError(str(document))
-    data = document.data
-    return Taxonomy(categories=tuple(Category.from_dict(c) for c in data["categories"]),
-                    claim=" ".join(data["claim"].split()), critics=tuple(data.get("critics", ())))
+    return Taxonomy.from_dict(document.data)

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .control_chars import one_line
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -17,9 +19,11 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
+        """One line, control characters written out: paths and messages quote untrusted text."""
+        path, message = one_line(self.path), one_line(self.message)
         if self.line is None:
-            return f"{self.path}: {self.message}"
-        return f"{self.path}:{self.line}:{self.col or 1}: {self.message}"
+            return f"{path}: {message}"
+        return f"{path}:{self.line}:{self.col or 1}: {message}"
 
     def as_dict(self) -> dict:
         return {"path": self.path, "line": self.line, "col": self.col, "message": self.message}

@@ -1,14 +1,20 @@
-"""Print validation results as text, JSON or GitHub annotations."""
+"""Print validation results as text, JSON or GitHub annotations.
+
+Paths and messages quote what contributors wrote, so every format prints them escaped: text and
+GitHub lines hold no control character and no line break (a text report inside a Markdown code
+fence, as CI writes the job summary, cannot close the fence), JSON escapes everything non-ASCII.
+"""
 from __future__ import annotations
 
 import json
 
+from .control_chars import one_line
 from .problems import Problem
 
 
 def _escape_github(text: str, *, prop: bool = False) -> str:
-    """GitHub workflow-command escaping (properties also escape ':' and ',')."""
-    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """GitHub workflow-command escaping (properties also escape ':' and ','), on one line."""
+    text = one_line(text).replace("%", "%25")
     return text.replace(":", "%3A").replace(",", "%2C") if prop else text
 
 

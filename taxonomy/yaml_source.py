@@ -6,8 +6,12 @@ ourselves so that nothing surprising happens:
 - no tags are honoured beyond plain YAML types (``!!python/object/apply:…`` is refused, never run);
 - plain scalars follow the YAML 1.2 core schema: ``no``, ``on``, ``yes`` and dates stay strings,
   ``0755`` stays the string the contributor typed instead of becoming octal 493;
-- duplicate keys, anchors/aliases (the "billion laughs" bomb), deep nesting and huge files
-  are reported as problems.
+- anchors/aliases (the "billion laughs" bomb), deep nesting and huge files stop the reading
+  of a file; duplicate keys, tags, merge keys and control characters inside strings are recorded
+  in `Document.problems` and reading goes on, so one run reports every problem of a file;
+- no string holds a control character: each is recorded as a problem and made visible (`\\x1b`),
+  so nothing read here can rewrite a terminal;
+- only regular files are read, and at most MAX_BYTES of them (a FIFO or /dev/zero cannot hang it).
 
 >>> doc = parse_text("id: fft\\ntags: [a, b]\\n", "fft.yaml")
 >>> doc.data, doc.where(("tags", 1))
@@ -15,7 +19,9 @@ ourselves so that nothing surprising happens:
 """
 from __future__ import annotations
 
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,6 +30,8 @@ import yaml
 import yaml.cyaml  # noqa: F401 - libyaml bindings, when present
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from .control_chars import CONTROL as _CONTROL, visible
+from .entry_files import special_kind
 from .problems import Problem
 
 MAX_BYTES = 256 * 1024
@@ -62,6 +70,7 @@ class Document:
     data: Any
     value_nodes: dict[Path_, Node] = field(default_factory=dict)
     key_nodes: dict[Path_, Node] = field(default_factory=dict)
+    problems: list[YamlError] = field(default_factory=list)  # found while reading; reading went on
 
     def where(self, path: Path_, *, key: bool = False) -> tuple[int, int]:
         """Position of the value at `path` (or of its key), falling back to the nearest parent."""
@@ -118,11 +127,18 @@ def plain_scalar(text: str) -> Any:
 
 
 class _Builder:
-    """Walks the node tree once, building values and recording positions."""
+    """Walks the node tree once, building values and recording positions.
+
+    What can be read past (a tag, a repeated key, a control character) is recorded in
+    `doc.problems` and reading goes on; only aliases and depth stop it.
+    """
 
     def __init__(self, doc: Document):
         self.doc = doc
         self.seen: set[int] = set()
+
+    def note(self, message: str, node: Node) -> None:
+        self.doc.problems.append(YamlError(message, *_mark(node)))
 
     def build(self, node: Node, path: Path_ = (), depth: int = 0) -> Any:
         if depth > MAX_DEPTH:
@@ -132,8 +148,9 @@ class _Builder:
         self.seen.add(id(node))
         self.doc.value_nodes[path] = node
         if node.tag not in _STANDARD_TAGS and node.tag != PLAIN:
-            raise YamlError(f"tag {node.tag!r} is not allowed; remove it (only plain YAML values are read)",
-                            *_mark(node))
+            self.note(f"tag {visible(node.tag)!r} is not allowed; remove it (only plain YAML values are read)", node)
+        elif node.tag in _KIND_OF_TAG and not isinstance(node, _KIND_OF_TAG[node.tag]):
+            self.note(f"{_what(node)} is not a valid {_short(node.tag)}; remove the tag !!{_short(node.tag)}", node)
         if isinstance(node, ScalarNode):
             return self._scalar(node)
         if isinstance(node, SequenceNode):
@@ -141,33 +158,63 @@ class _Builder:
         return self._mapping(node, path, depth)
 
     def _scalar(self, node: ScalarNode) -> Any:
-        if node.tag == PLAIN:
-            return plain_scalar(node.value)
-        if node.tag == "tag:yaml.org,2002:str":
-            return node.value
-        value = plain_scalar(node.value)  # explicit !!int, !!bool ...: must really be one
-        expected = {"tag:yaml.org,2002:int": int, "tag:yaml.org,2002:float": (int, float),
-                    "tag:yaml.org,2002:bool": bool, "tag:yaml.org,2002:null": type(None)}[node.tag]
-        if not isinstance(value, expected):
-            raise YamlError(f"{node.value!r} is not a valid {node.tag.rsplit(':', 1)[-1]}", *_mark(node))
-        return float(value) if node.tag.endswith("float") else value
+        quoted_text = node.tag not in _SCALAR_TYPES and node.tag != PLAIN and node.style in ("'", '"', "|", ">")
+        if node.tag == "tag:yaml.org,2002:str" or quoted_text:
+            value: Any = node.value
+        else:
+            value = plain_scalar(node.value)
+        expected = _SCALAR_TYPES.get(node.tag)
+        if expected is not None:  # explicit !!int, !!bool ...: must really be one
+            if not isinstance(value, expected):
+                self.note(f"{visible(node.value)!r} is not a valid {_short(node.tag)}", node)
+            elif node.tag.endswith("float"):
+                value = float(value)
+        return self._text(value, node) if isinstance(value, str) else value
+
+    def _text(self, text: str, node: Node) -> str:
+        bad = _CONTROL.search(text)
+        if bad is None:
+            return text
+        self.note(f"text holds the control character U+{ord(bad.group()):04X} (an escape such as \\e or \\a); "
+                  "remove it", node)
+        return visible(text)
 
     def _mapping(self, node: MappingNode, path: Path_, depth: int) -> dict:
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode):
-                raise YamlError("mapping keys must be plain words", *_mark(key_node))
+                self.note("mapping keys must be plain words", key_node)
+                continue
             if key_node.tag not in (PLAIN, "tag:yaml.org,2002:str"):
-                raise YamlError(f"tag {key_node.tag!r} is not allowed on a key; remove it", *_mark(key_node))
-            key = key_node.value
+                self.note(f"tag {visible(key_node.tag)!r} is not allowed on a key; remove it", key_node)
+            key = self._text(key_node.value, key_node)
             if key == "<<":
-                raise YamlError("merge keys (<<) are not allowed; write the fields out", *_mark(key_node))
+                self.note("merge keys (<<) are not allowed; write the fields out", key_node)
+                continue
             if key in result:
                 first = _mark(self.doc.key_nodes[path + (key,)])[0]
-                raise YamlError(f"duplicate key '{key}' (first set on line {first}); keep one", *_mark(key_node))
+                self.note(f"duplicate key '{key}' (first set on line {first}); keep one", key_node)
+                continue
             self.doc.key_nodes[path + (key,)] = key_node
             result[key] = self.build(value_node, path + (key,), depth + 1)
         return result
+
+
+_KIND_OF_TAG = {"tag:yaml.org,2002:seq": SequenceNode, "tag:yaml.org,2002:map": MappingNode,
+                **{t: ScalarNode for t in _STANDARD_TAGS if not t.endswith(("seq", "map"))}}
+_SCALAR_TYPES = {"tag:yaml.org,2002:int": int, "tag:yaml.org,2002:float": (int, float),
+                 "tag:yaml.org,2002:bool": bool, "tag:yaml.org,2002:null": type(None)}
+
+
+def _short(tag: str) -> str:
+    return tag.rsplit(":", 1)[-1]
+
+
+def _what(node: Node) -> str:
+    """How a node reads in a message: `'abc'`, `a list`, `a mapping`."""
+    if isinstance(node, ScalarNode):
+        return repr(visible(node.value[:40]))
+    return "a list" if isinstance(node, SequenceNode) else "a mapping"
 
 
 def _too_deep_flow(text: str) -> int | None:
@@ -222,6 +269,26 @@ def _check_events(text: str) -> None:
         parser.dispose()
 
 
+_OPENERS = {"while parsing a flow sequence": "[", "while parsing a flow mapping": "{"}
+
+
+def _located(exc: yaml.MarkedYAMLError) -> YamlError:
+    """The parser's error at the place to fix: an unclosed bracket or quote where it opened."""
+    reason = "; ".join(part for part in (exc.context, exc.problem) if part) or "invalid YAML"
+    opener, start, stop = _OPENERS.get(exc.context or ""), exc.context_mark, exc.problem_mark
+    if opener and start is not None and stop is not None and "did not find expected" in (exc.problem or ""):
+        closer = "]" if opener == "[" else "}"
+        return YamlError(f"invalid YAML: this {opener} is not closed (the parser reached line {stop.line + 1}, "
+                         f"column {stop.column + 1} without finding {closer}); close it or remove it",
+                         start.line + 1, start.column + 1)
+    # An unterminated quote is best shown where it starts; anything else where it broke.
+    at_start = start is not None and "end of stream" in (exc.problem or "")
+    mark = start if at_start else (stop or start)
+    if mark is None:
+        return YamlError(f"invalid YAML: {reason}")
+    return YamlError(f"invalid YAML: {reason}", mark.line + 1, mark.column + 1)
+
+
 def parse_text(text: str, label: str) -> Document:
     """Parse YAML text; raise YamlError with a position on anything we refuse."""
     bad = _NOT_PRINTABLE.search(text)
@@ -241,13 +308,7 @@ def parse_text(text: str, label: str) -> Document:
             _check_events(text)
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
-        # An unterminated construct is best shown where it starts; anything else where it broke.
-        at_start = exc.context_mark is not None and "end of stream" in (exc.problem or "")
-        mark = exc.context_mark if at_start else (exc.problem_mark or exc.context_mark)
-        reason = "; ".join(part for part in (exc.context, exc.problem) if part) or "invalid YAML"
-        if mark is None:
-            raise YamlError(f"invalid YAML: {reason}") from None
-        raise YamlError(f"invalid YAML: {reason}", mark.line + 1, mark.column + 1) from None
+        raise _located(exc) from None
     except yaml.YAMLError as exc:
         raise YamlError(f"invalid YAML: {str(exc).splitlines()[0]}") from None
     except RecursionError:
@@ -261,16 +322,46 @@ def parse_text(text: str, label: str) -> Document:
     return doc
 
 
+def read_bytes(path: Path) -> bytes:
+    """The bytes of a regular file of at most MAX_BYTES; raise YamlError for anything else.
+
+    Opened without blocking (a FIFO would otherwise hang here) and checked on the open handle,
+    so a special file swapped in after a check is refused too; reads at most MAX_BYTES + 1.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        handle = os.open(path, flags)
+    except OSError as exc:
+        raise YamlError(f"cannot read file: {exc.strerror or exc}") from None
+    try:
+        info = os.fstat(handle)
+        if not stat.S_ISREG(info.st_mode):
+            raise YamlError(f"not a regular file ({special_kind(info.st_mode)}); an entry must be a plain file")
+        if info.st_size > MAX_BYTES:
+            raise YamlError(f"file is {info.st_size:,} bytes, over the {MAX_BYTES:,}-byte limit for an entry")
+        chunks, size = [], 0
+        while size <= MAX_BYTES and (chunk := os.read(handle, MAX_BYTES + 1 - size)):
+            chunks.append(chunk)
+            size += len(chunk)
+    except OSError as exc:
+        raise YamlError(f"cannot read file: {exc.strerror or exc}") from None
+    finally:
+        os.close(handle)
+    if size > MAX_BYTES:  # it grew while we read it
+        raise YamlError(f"file is over {MAX_BYTES:,} bytes, over the {MAX_BYTES:,}-byte limit for an entry")
+    return b"".join(chunks)
+
+
 def read_document(path: Path, label: str | None = None) -> Document | Problem:
-    """Read and parse one file. Returns the Document, or one Problem saying what is wrong."""
+    """Read and parse one file. Returns the Document, or one Problem saying what stops it.
+
+    Problems that did not stop the reading are in the Document's `problems`.
+    """
     label = label or str(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            return Problem(label, None, None, f"file is {size:,} bytes, over the {MAX_BYTES:,}-byte limit for an entry")
-        raw = path.read_bytes()
-    except OSError as exc:
-        return Problem(label, None, None, f"cannot read file: {exc.strerror or exc}")
+        raw = read_bytes(path)
+    except YamlError as exc:
+        return Problem(label, None, None, exc.message)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -284,3 +375,11 @@ def read_document(path: Path, label: str | None = None) -> Document | Problem:
         return parse_text(text, label)
     except YamlError as exc:
         return Problem(label, exc.line, exc.col, exc.message)
+    except Exception as exc:  # a reader bug must not become a traceback; the fuzz tests look for this
+        return Problem(label, None, None, f"internal error while reading this file ({type(exc).__name__}); "
+                                          "please report it with the file")
+
+
+def document_problems(document: Document, label: str) -> list[Problem]:
+    """The problems found while reading `document`, as Problems of the file `label`."""
+    return [Problem(label, e.line, e.col, e.message) for e in document.problems]

@@ -1,7 +1,7 @@
 """CONTRIBUTING.md writes down every validation rule; this keeps it from falling behind the code.
 
-Each message the reader, the schema explainer and the cross-entry checks can produce is found in
-their source (by its longest literal piece) and must be quoted in CONTRIBUTING.md; so must every
+Each message the reader, the file filter, the schema explainer, the cross-entry checks and
+`taxo new` can produce is found in their source (by its first telling literal piece) and must be quoted in CONTRIBUTING.md; so must every
 field of the entry schema.
 """
 from __future__ import annotations
@@ -45,12 +45,18 @@ def key_phrase(pieces: list[str]) -> str | None:
 
 def message_phrases() -> set[str]:
     phrases = set()
-    for module in ("yaml_source", "checks", "loader", "schema"):
+    for module in ("yaml_source", "checks", "loader", "schema", "entry_files", "template"):
         tree = ast.parse((ROOT / "taxonomy" / f"{module}.py").read_text(encoding="utf-8"))
         for node in ast.walk(tree):
             candidates = []
             if isinstance(node, ast.Call) and getattr(node.func, "id", None) in MESSAGE_CALLS:
                 candidates = node.args[-1:] if node.func.id == "at" and len(node.args) == 3 else node.args
+            elif module in ("entry_files", "template") and isinstance(node, ast.Return):
+                # these return their messages: an f-string, or a constant long enough to be one
+                value = node.value
+                if isinstance(value, ast.JoinedStr) or (isinstance(value, ast.Constant)
+                                                        and isinstance(value.value, str) and len(value.value) > 25):
+                    candidates = [value]
             elif module == "schema" and isinstance(node, (ast.Return, ast.Tuple, ast.ListComp)):
                 # schema.py returns (message, path, at_key) tuples and a dict of pattern hints
                 candidates = [n for n in ast.walk(node) if isinstance(n, ast.JoinedStr)]

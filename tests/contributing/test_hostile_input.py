@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from taxonomy.loader import display_path as display
 from taxonomy.validate import validate_catalog
 from taxonomy.yaml_source import MAX_BYTES, read_document
 
@@ -130,11 +131,13 @@ def test_a_file_just_under_the_limit_is_still_read(tmp_path):
     assert any("description is too long" in p.message for p in problems)
 
 
-def test_duplicate_ids_across_yaml_and_yml_files(tmp_path):
+def test_yml_files_are_refused_with_a_rename_not_read(tmp_path):
     (tmp_path / "twin.yaml").write_text(entry("twin"), encoding="utf-8")
     (tmp_path / "twin.yml").write_text(entry("twin").replace("Entry twin", "Other twin"), encoding="utf-8")
     problems = [str(p) for p in validate_catalog(tmp_path).problems]
-    assert any("twin.yml:2:5: duplicate id 'twin'" in p for p in problems), problems
+    assert [p for p in problems if "twin.yml" in p] == [
+        f"{display(tmp_path / 'twin.yml')}: entry files end in .yaml; rename it to twin.yaml"]
+    assert not any("duplicate id" in p for p in problems)
 
 
 def test_a_reference_without_title_and_year_reports_both(tmp_path):
