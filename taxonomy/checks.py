@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from .loader import LoadedCatalog
 from .paths import analyzer_dir
 from .lookup import normalize
 from .problems import Problem
+from .schema import _field, entry_schema
 
 _PROBE_NAME = re.compile(r"[a-z0-9_]+$")  # as the schema requires; anything else never touches the disk
 
@@ -67,8 +69,42 @@ def catalog_problems(catalog: LoadedCatalog, probes: Path | None = None) -> list
                                     f"write analyzer/probes/{name}.py or remove the field")
         for path, text in _strings(entry.data):
             if "TODO" in text:
-                at(entry, path, "still holds a TODO placeholder; fill it in or remove the field")
+                at(entry, path, f"{_field(path)} still holds a TODO placeholder; {_fix(path)}")
+            elif text and not text.strip():
+                at(entry, path, f"{_field(path)} is only spaces; {_fix(path)}")
+            elif path[-1:] in (("url",), ("source",)) and text.startswith(("http:", "https:")):
+                if (reason := _address_problem(text)) is not None:
+                    at(entry, path, f"{_field(path)}: {reason}; write the address you looked up")
     return problems
+
+
+def _fix(path: tuple) -> str:
+    """What to do about a placeholder: never advise removing what the schema requires."""
+    node, removable = entry_schema(), False
+    for step in path:
+        if isinstance(step, int):
+            removable = node.get("minItems", 0) == 0
+            node = node.get("items", {})
+        else:
+            required = set(node.get("required", ())).union(*(alt.get("required", ()) for alt in node.get("anyOf", ())))
+            removable = step not in required
+            node = node.get("properties", {}).get(step, {})
+        node = entry_schema().get("definitions", {}).get(node["$ref"].rsplit("/", 1)[-1], {}) \
+            if "$ref" in node else node
+    what = "the item" if path and isinstance(path[-1], int) else "the field"
+    return f"fill it in or remove {what}" if removable else "fill it in"
+
+
+def _address_problem(url: str) -> str | None:
+    """Why a browser or the site could not use this http(s) address, or None."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - parses the port: "https://x:99999" raises here
+    except ValueError as exc:
+        return f"{url!r} is not a valid address ({exc})"
+    if not parts.hostname:
+        return f"{url!r} names no host"
+    return None
 
 
 def _strings(value, path: tuple = ()):
