@@ -11,13 +11,54 @@ import typer
 
 from .paths import default_catalog
 
-app = typer.Typer(
+class _Taxo(typer.Typer):
+    """Typer, except that a usage error is one `taxo: …` line like every other error, with
+    Click's "Did you mean" once, instead of a framed box after the usage."""
+
+    def __call__(self, *args, **kwargs):
+        import click
+
+        no_args = getattr(click.exceptions, "NoArgsIsHelpError", ())   # Click >= 8.2
+        try:
+            status = super().__call__(*args, standalone_mode=False, **kwargs)
+        except no_args as exc:                       # `taxo` alone: the help, as before
+            typer.echo(exc.ctx.get_help())
+            sys.exit(exc.exit_code)
+        except click.ClickException as exc:
+            message, _, guess = exc.format_message().partition(" Did you mean ")
+            guess = guess.split(" Did you mean ")[0]     # Typer and Click each add the same one
+            message = (message[:1].lower() + message[1:]).rstrip(".") + (f" (did you mean {guess})" if guess else "")
+            context = getattr(exc, "ctx", None)
+            where = f"; see `{context.command_path} --help`" if context is not None else ""
+            typer.echo(f"taxo: {message or 'error'}{where}", err=True)
+            sys.exit(exc.exit_code)
+        except click.Abort:
+            typer.echo("taxo: aborted", err=True)
+            sys.exit(1)
+        sys.exit(status if isinstance(status, int) else 0)
+
+
+app = _Taxo(
     help="taxo: which of the four classical optimizations (inlining, partial evaluation, dead code "
          "elimination, caching) explains each optimization — or is it AI-specific? "
          "A catalog with sources, and an analyzer that measures it.",
     no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
+
+def _print_version(wanted: bool) -> None:
+    if wanted:
+        from . import __version__
+
+        typer.echo(f"taxo {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(version: bool = typer.Option(False, "--version", is_eager=True, callback=_print_version,
+                                          help="Print taxo's version and exit.")) -> None:
+    pass
+
 
 CatalogOption = typer.Option(None, "--catalog", help="Catalog directory (default: the bundled catalog).",
                              file_okay=False)
@@ -38,6 +79,17 @@ class ReportFormat(str, Enum):
 def _fail(message: str) -> None:
     typer.echo(f"taxo: {message}", err=True)
     raise typer.Exit(1)
+
+
+def _did_you_mean(query: str, candidates: dict[str, str]) -> str:
+    """` (did you mean 'x' or 'y'?)`, from the one suggestion function; empty when nothing is close."""
+    from .lookup import suggest
+
+    close = suggest(query, candidates)
+    if not close:
+        return ""
+    quoted = [f"'{c}'" for c in close]
+    return " (did you mean " + (", ".join(quoted[:-1]) + " or " + quoted[-1] if len(quoted) > 1 else quoted[0]) + "?)"
 
 
 def _catalog(path: Optional[Path]):
@@ -100,16 +152,17 @@ def list_entries(category: Optional[str] = typer.Option(None, "--category", "-c"
     from . import CATEGORIES
 
     if category is not None and category not in CATEGORIES:
-        _fail(f"unknown category '{category}'; use one of: {', '.join(CATEGORIES)}")
+        hint = _did_you_mean(category, {c: c for c in CATEGORIES})
+        _fail(f"unknown category '{category}'{hint}; use one of: {', '.join(CATEGORIES)}")
     entries = sorted(_catalog(catalog).entries, key=lambda e: e.id)
     entries = [e for e in entries if (category is None or e.category == category)
                and (domain is None or e.domain == domain.value)]
     if as_json:
         _print_json([{k: e.to_dict()[k] for k in ("id", "name", "category", "domain", "summary")} for e in entries])
         return
-    from .tables import console, entries_table
+    from .tables import print_entries
 
-    console().print(entries_table(entries, title=f"{len(entries)} entries"))
+    print_entries(entries, title=f"{len(entries)} entries")
 
 
 @app.command()
@@ -123,16 +176,19 @@ def search(words: List[str] = typer.Argument(..., help="Words to look for."),
     """
     from .search import search as run_search
 
-    results = run_search(_catalog(catalog).entries, " ".join(words), limit)
+    entries = _catalog(catalog).entries
+    results = run_search(entries, " ".join(words), limit)
     if as_json:
         _print_json([{"id": e.id, "name": e.name, "category": e.category, "summary": e.summary,
                       "score": round(s, 2)} for e, s in results])
         return
     if not results:
-        _fail(f"nothing matches '{' '.join(words)}'; try fewer words or `taxo list`")
-    from .tables import console, entries_table
+        keys = {key: e.id for e in entries for key in (e.id, e.name, *e.aliases)}
+        hint = _did_you_mean(" ".join(words), keys)
+        _fail(f"nothing matches '{' '.join(words)}'{hint}; try fewer words or `taxo list`")
+    from .tables import print_entries
 
-    console().print(entries_table([e for e, _ in results], title=f"{len(results)} results"))
+    print_entries([e for e, _ in results], title=f"{len(results)} results")
 
 
 @app.command()
@@ -168,11 +224,12 @@ def stats(catalog: Optional[Path] = CatalogOption) -> None:
 
 
 @app.command()
-def export(as_json: bool = typer.Option(True, "--json/--no-json", help="JSON (the only format so far)."),
+def export(as_json: bool = typer.Option(False, "--json", help="Accepted for symmetry: JSON is the only format."),
            catalog: Optional[Path] = CatalogOption) -> None:
-    """Print the whole catalog and taxonomy as one JSON document.
+    """Print the whole catalog and taxonomy, with stored measurements, as one JSON document.
 
-    Example: taxo export --json > taxo.json
+    JSON is the only export format, so `taxo export` and `taxo export --json` print the same.
+    Example: taxo export > taxo.json
     """
     from . import __version__
     from .entry_view import stored_measurement
@@ -189,43 +246,23 @@ def export(as_json: bool = typer.Option(True, "--json/--no-json", help="JSON (th
 
 
 @app.command()
-def validate(paths: Optional[List[Path]] = typer.Argument(
-                 None, help="Entry files or catalog folders to check (default: the whole catalog)."),
-             catalog: Optional[Path] = CatalogOption,
+def validate(catalog: Optional[Path] = CatalogOption,
              report_format: ReportFormat = typer.Option(ReportFormat.text, "--format", "-f",
                                                         help="text, json, or github annotations.")) -> None:
-    """Check entries against the schema and against each other; exit 1 on any problem.
+    """Check every entry against the schema and against each other; exit 1 on any problem.
 
-    Each problem is reported as path:line:col: message. Named files are checked against the
-    other entries of their catalog (--catalog, or the folder they are in), and only their
-    problems are reported, as yamllint does; a folder is checked whole.
+    Each problem is reported as path:line:col: message.
     Example: taxo validate --catalog catalog --format github
-    Example: taxo validate catalog/loop-peeling.yaml
     """
-    from .control_chars import one_line
     from .reporters import REPORTERS
-    from .validate import validate_catalog, validate_files
+    from .validate import validate_catalog
 
-    if not paths:
-        root = catalog or default_catalog()
-        if not root.is_dir():
-            _fail(f"catalog directory not found: {one_line(str(root))}; pass --catalog PATH")
-        result = validate_catalog(root)
-        problems, files = result.problems, result.files
-    else:
-        problems, files = [], 0
-        folders, entry_files = [p for p in paths if p.is_dir()], [p for p in paths if not p.is_dir()]
-        for folder in folders:
-            result = validate_catalog(folder)
-            problems, files = problems + result.problems, files + result.files
-        groups: dict[Path, list[Path]] = {}
-        for path in entry_files:
-            groups.setdefault(catalog or path.parent, []).append(path)
-        for root, members in groups.items():
-            result = validate_files(members, root)
-            problems, files = problems + result.problems, files + result.files
-    typer.echo(REPORTERS[report_format.value](problems, files))
-    raise typer.Exit(1 if problems else 0)
+    root = catalog or default_catalog()
+    if not root.is_dir():
+        _fail(f"catalog directory not found: {root}; pass --catalog PATH")
+    result = validate_catalog(root)
+    typer.echo(REPORTERS[report_format.value](result.problems, result.files))
+    raise typer.Exit(0 if result.ok else 1)
 
 
 @app.command()
@@ -236,33 +273,27 @@ def new(name: List[str] = typer.Argument(..., help="The optimization's name, e.g
 
     Example: taxo new "Loop peeling" --catalog catalog
     """
-    from .control_chars import one_line
     from .paths import SCHEMA_PATH
-    from .template import name_problem, name_taken, new_entry_text
+    from .template import new_entry_text
 
-    root, full_name = catalog or default_catalog(), " ".join(name)
-    problem = name_problem(full_name)
-    if problem:
-        _fail(one_line(problem))
-    ident, text = new_entry_text(full_name, root, SCHEMA_PATH)
+    root = catalog or default_catalog()
+    ident, text = new_entry_text(" ".join(name), root, SCHEMA_PATH)
+    if not ident:
+        _fail("the name needs at least one letter or digit")
     if stdout:
         typer.echo(text, nl=False)
         return
     if not root.is_dir():
-        _fail(f"catalog directory not found: {one_line(str(root))}; pass --catalog PATH")
-    taken = name_taken(full_name, root)
-    if taken:
-        _fail(one_line(taken))
+        _fail(f"catalog directory not found: {root}; pass --catalog PATH")
     target = root / f"{ident}.yaml"
     try:
         with open(target, "x", encoding="utf-8") as handle:
             handle.write(text)
     except FileExistsError:
-        _fail(f"the name '{one_line(full_name)}' gives the id '{ident}', and {one_line(str(target))} already "
-              "exists; choose another name, or edit that file")
+        _fail(f"{target} already exists; edit it, or choose another name")
     except OSError as exc:
-        _fail(f"cannot write {one_line(str(target))}: {exc.strerror or exc}")
-    typer.echo(f"wrote {one_line(str(target))}; fill in the TODOs, then run: taxo validate {one_line(str(target))}")
+        _fail(f"cannot write {target}: {exc.strerror or exc}")
+    typer.echo(f"wrote {target}; fill in the TODOs, then run: taxo validate --catalog {root}")
 
 
 @app.command()

@@ -1,10 +1,12 @@
 """Rich views of many entries: lists, search results, categories, statistics."""
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from rich import box
-from rich.console import Console
+from rich.console import Console, Group, RenderableType
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
@@ -25,15 +27,61 @@ def badge(category: str) -> Text:
     return Text(category, style="bold " + _RICH_COLORS.get(CATEGORY_COLORS.get(category, "37"), "white"))
 
 
-def entries_table(entries: list[Entry], title: str | None = None, scores: list[float] | None = None) -> Table:
-    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, expand=False)
-    table.add_column("id", style="bold", overflow="fold", max_width=34)
-    table.add_column("category", no_wrap=True)
-    table.add_column("domain", no_wrap=True)
-    table.add_column("summary", ratio=1, min_width=30)
+def tab_separated(entries: list[Entry]) -> str:
+    """One entry a line for pipes: id, category, domain and summary separated by tabs, with
+    tabs, line breaks and control characters in contributed text turned into spaces.
+
+    >>> from .model import Entry
+    >>> tab_separated([Entry.from_dict({"id": "fft", "category": "caching", "domain": "classic",
+    ...                                 "summary": "Reuse\\tshared\\x1b[31m products"})])
+    'fft\\tcaching\\tclassic\\tReuse shared [31m products\\n'
+    """
+    return "".join("\t".join(_one_line(field) for field in (e.id, e.category, e.domain, e.summary)) + "\n"
+                   for e in entries)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(_CONTROL.sub(" ", text).split())
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_PADDING = 2 * 4 + 2      # a cell's padding on both sides, and the table's edges
+_SUMMARY_MIN = 40         # narrower than this, the summary goes under its entry instead
+
+
+def entries_view(entries: list[Entry], width: int, title: str | None = None) -> RenderableType:
+    """Entries for a terminal `width` columns wide, never splitting an id or a word: a table
+    when the summary column gets at least 40 columns, else one block per entry (id, category
+    and domain on one line, the summary wrapped below it)."""
+    widest = lambda texts: max((len(t) for t in texts), default=0)  # noqa: E731
+    fixed = widest(e.id for e in entries) + widest(e.category for e in entries) + widest(e.domain for e in entries)
+    heading = [Text(title, style="bold")] if title else []
+    if fixed + _PADDING + _SUMMARY_MIN <= width:
+        table = Table(box=box.SIMPLE_HEAD, expand=False)
+        table.add_column("id", style="bold", no_wrap=True)
+        table.add_column("category", no_wrap=True)
+        table.add_column("domain", no_wrap=True)
+        table.add_column("summary", ratio=1)
+        for entry in entries:
+            table.add_row(_one_line(entry.id), badge(entry.category), _one_line(entry.domain), _one_line(entry.summary))
+        return Group(*heading, table)
+    blocks: list[RenderableType] = []
     for entry in entries:
-        table.add_row(entry.id, badge(entry.category), entry.domain, entry.summary)
-    return table
+        blocks.append(Text.assemble("\n", (_one_line(entry.id), "bold"), "  ", badge(entry.category),
+                                    "  ", (_one_line(entry.domain), "dim")))
+        blocks.append(Padding(Text(_one_line(entry.summary)), (0, 0, 0, 4), expand=False))
+    return Group(*heading, *blocks)
+
+
+def print_entries(entries: list[Entry], title: str) -> None:
+    """On a terminal, `entries_view` at its width; piped, `tab_separated` (no title, no colour)."""
+    import sys
+
+    if not sys.stdout.isatty():
+        sys.stdout.write(tab_separated(entries))
+        return
+    out = console()
+    out.print(entries_view(entries, out.width, title))
 
 
 def categories_table(taxonomy: Taxonomy, entries: list[Entry]) -> Table:

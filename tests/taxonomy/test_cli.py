@@ -156,3 +156,60 @@ def test_colour_by_category_on_request_and_never_with_no_color(taxo):
     assert "\x1b[1;32mcaching\x1b[0m" in coloured  # caching is green
     plain = taxo("classify", "fft", env_extra={"FORCE_COLOR": "1", "NO_COLOR": "1"}).stdout
     assert "\x1b[" not in plain
+
+
+@pytest.mark.parametrize("query, first", [("kv", "kv-cache"), ("quant", "quantization"), ("stassen", "strassen"),
+                                          ("memoisaton", "memoization")])
+def test_classify_suggests_by_prefix_word_and_typo(taxo, query, first):
+    result = taxo("classify", query)
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"taxo: no entry '{query}'; did you mean: {first} (")
+
+
+@pytest.mark.parametrize("query, first", [("kv", "kv-cache"), ("quant", "quantization"), ("stassen", "strassen")])
+def test_search_ranks_prefixes_and_typos(taxo, query, first):
+    assert json.loads(taxo("search", query, "--json").stdout)[0]["id"] == first
+
+
+def test_search_puts_memoization_in_the_top_three_for_memo(taxo):
+    assert "memoization" in [row["id"] for row in json.loads(taxo("search", "memo", "--json").stdout)[:3]]
+
+
+def test_search_without_a_match_suggests_the_nearest_entry(taxo):
+    result = taxo("search", "xxkvcachexx")
+    assert result.returncode == 1 and result.stdout == ""
+    assert result.stderr == ("taxo: nothing matches 'xxkvcachexx' (did you mean 'kv-cache'?); "
+                             "try fewer words or `taxo list`\n")
+
+
+def test_list_suggests_the_category_meant(taxo):
+    result = taxo("list", "--category", "cachng")
+    assert result.returncode == 1 and "unknown category 'cachng' (did you mean 'caching'?)" in result.stderr
+
+
+def test_version_is_the_package_version(taxo):
+    from importlib.metadata import version
+
+    result = taxo("--version")
+    assert result.returncode == 0 and result.stdout == f"taxo {version('taxo')}\n"
+
+
+@pytest.mark.parametrize("args", [["lst"], ["list", "--domain", "x"], ["list", "--bogus"], ["classify"],
+                                  ["export", "--no-json"], ["list", "--category", "cachng"], ["search", "qqqzzz"],
+                                  ["classify", "qqqzzz"], ["show", "--catalog", "/nowhere", "fft"]])
+def test_every_error_is_one_line_with_one_prefix(taxo, args):
+    result = taxo(*args)
+    assert result.returncode != 0 and result.stdout == ""
+    assert result.stderr.startswith("taxo: ") and result.stderr.count("\n") == 1, result.stderr
+    assert result.stderr.lower().count("did you mean") <= 1
+
+
+def test_a_mistyped_command_is_suggested_once(taxo):
+    result = taxo("lst")
+    assert result.stderr == "taxo: no such command 'lst' (did you mean 'list'?); see `taxo --help`\n"
+
+
+def test_export_prints_json_with_or_without_the_flag(taxo):
+    plain, flagged = taxo("export"), taxo("export", "--json")
+    assert plain.returncode == 0 and plain.stdout == flagged.stdout
+    assert json.loads(plain.stdout)["entries"]
