@@ -246,23 +246,43 @@ def export(as_json: bool = typer.Option(False, "--json", help="Accepted for symm
 
 
 @app.command()
-def validate(catalog: Optional[Path] = CatalogOption,
+def validate(paths: Optional[List[Path]] = typer.Argument(
+                 None, help="Entry files or catalog folders to check (default: the whole catalog)."),
+             catalog: Optional[Path] = CatalogOption,
              report_format: ReportFormat = typer.Option(ReportFormat.text, "--format", "-f",
                                                         help="text, json, or github annotations.")) -> None:
-    """Check every entry against the schema and against each other; exit 1 on any problem.
+    """Check entries against the schema and against each other; exit 1 on any problem.
 
-    Each problem is reported as path:line:col: message.
+    Each problem is reported as path:line:col: message. Named files are checked against the
+    other entries of their catalog (--catalog, or the folder they are in), and only their
+    problems are reported, as yamllint does; a folder is checked whole.
     Example: taxo validate --catalog catalog --format github
+    Example: taxo validate catalog/loop-peeling.yaml
     """
+    from .control_chars import one_line
     from .reporters import REPORTERS
-    from .validate import validate_catalog
+    from .validate import validate_catalog, validate_files
 
-    root = catalog or default_catalog()
-    if not root.is_dir():
-        _fail(f"catalog directory not found: {root}; pass --catalog PATH")
-    result = validate_catalog(root)
-    typer.echo(REPORTERS[report_format.value](result.problems, result.files))
-    raise typer.Exit(0 if result.ok else 1)
+    if not paths:
+        root = catalog or default_catalog()
+        if not root.is_dir():
+            _fail(f"catalog directory not found: {one_line(str(root))}; pass --catalog PATH")
+        result = validate_catalog(root)
+        problems, files = result.problems, result.files
+    else:
+        problems, files = [], 0
+        folders, entry_files = [p for p in paths if p.is_dir()], [p for p in paths if not p.is_dir()]
+        for folder in folders:
+            result = validate_catalog(folder)
+            problems, files = problems + result.problems, files + result.files
+        groups: dict[Path, list[Path]] = {}
+        for path in entry_files:
+            groups.setdefault(catalog or path.parent, []).append(path)
+        for root, members in groups.items():
+            result = validate_files(members, root)
+            problems, files = problems + result.problems, files + result.files
+    typer.echo(REPORTERS[report_format.value](problems, files))
+    raise typer.Exit(1 if problems else 0)
 
 
 @app.command()
@@ -273,27 +293,33 @@ def new(name: List[str] = typer.Argument(..., help="The optimization's name, e.g
 
     Example: taxo new "Loop peeling" --catalog catalog
     """
+    from .control_chars import one_line
     from .paths import SCHEMA_PATH
-    from .template import new_entry_text
+    from .template import name_problem, name_taken, new_entry_text
 
-    root = catalog or default_catalog()
-    ident, text = new_entry_text(" ".join(name), root, SCHEMA_PATH)
-    if not ident:
-        _fail("the name needs at least one letter or digit")
+    root, full_name = catalog or default_catalog(), " ".join(name)
+    problem = name_problem(full_name)
+    if problem:
+        _fail(one_line(problem))
+    ident, text = new_entry_text(full_name, root, SCHEMA_PATH)
     if stdout:
         typer.echo(text, nl=False)
         return
     if not root.is_dir():
-        _fail(f"catalog directory not found: {root}; pass --catalog PATH")
+        _fail(f"catalog directory not found: {one_line(str(root))}; pass --catalog PATH")
+    taken = name_taken(full_name, root)
+    if taken:
+        _fail(one_line(taken))
     target = root / f"{ident}.yaml"
     try:
         with open(target, "x", encoding="utf-8") as handle:
             handle.write(text)
     except FileExistsError:
-        _fail(f"{target} already exists; edit it, or choose another name")
+        _fail(f"the name '{one_line(full_name)}' gives the id '{ident}', and {one_line(str(target))} already "
+              "exists; choose another name, or edit that file")
     except OSError as exc:
-        _fail(f"cannot write {target}: {exc.strerror or exc}")
-    typer.echo(f"wrote {target}; fill in the TODOs, then run: taxo validate --catalog {root}")
+        _fail(f"cannot write {one_line(str(target))}: {exc.strerror or exc}")
+    typer.echo(f"wrote {one_line(str(target))}; fill in the TODOs, then run: taxo validate {one_line(str(target))}")
 
 
 @app.command()
