@@ -5,10 +5,10 @@ m could still remove from the optimized version: an optimization *exercises* cac
 it removes redundancy, not merely when the baseline had some. Shares are those amounts
 over the savings S; what no mechanism explains is ``unexplained``.
 
-An op removable by several mechanisms is counted once, in this order: dead (DCE removes
-it whole), redundant (a cache removes every repeat, at run time), static (what is left of
-work on inputs known ahead of time: its first computation, which only partial evaluation
-moves out of the call). So hoisting static work at run time is caching, and moving it
+An op removable by several mechanisms is counted once, in the order of the pass registry
+(``analyzer.passes``): dead (DCE removes it whole), redundant (a cache removes every repeat,
+at run time), static (what is left of work on inputs known ahead of time: its first
+computation, which only partial evaluation moves out of the call). So hoisting static work at run time is caching, and moving it
 into ``prepare`` is partial evaluation.
 
 The measure is flops when flops were saved; otherwise multiplications when those were
@@ -21,45 +21,47 @@ mechanism the optimized version runs *in reverse*).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Mapping
 
-from analyzer.passes.boundaries import Boundaries
-from analyzer.passes.liveness import Liveness
-from analyzer.passes.redundancy import Redundancy
-from analyzer.passes.staging import Staging
+from analyzer.measurement import UNEXPLAINED, Attribution, Mechanism
+from analyzer.passes import Pass, registry
 from analyzer.trace import Cost, Trace, record_cost
 
-CACHING = "caching"
-DCE = "dead-code-elimination"
-PARTIAL_EVALUATION = "partial-evaluation"
-INLINING = "inlining"
-UNEXPLAINED = "unexplained"
-MECHANISMS = (CACHING, DCE, PARTIAL_EVALUATION, INLINING)
+CACHING, DCE, PARTIAL_EVALUATION, INLINING = (Mechanism.CACHING.value, Mechanism.DEAD_CODE_ELIMINATION.value,
+                                              Mechanism.PARTIAL_EVALUATION.value, Mechanism.INLINING.value)
+MECHANISMS = tuple(m.value for m in Mechanism)
 COST_PARTS = {"flops": None, "mults": 0}
 
 
 @dataclass(frozen=True)
 class Measured:
-    """One traced version and what each pass found in it."""
+    """One traced version and what each registered pass found in it (pass name -> result)."""
     trace: Trace
     cost: Cost
-    redundancy: Redundancy
-    liveness: Liveness
-    staging: Staging
-    boundaries: Boundaries
+    found: Mapping[str, Any]
 
+    @property
+    def redundancy(self) -> Any:
+        return self.found["redundancy"]
 
-@dataclass(frozen=True)
-class Attribution:
-    measure: str | None                       # "flops", "mults", "boundaries", "bytes", or None: nothing saved
-    savings: float                            # S in that measure
-    removable: dict[str, dict[str, float]]    # "baseline"/"optimized" -> mechanism -> amount
-    explained: dict[str, float]               # mechanism -> removable(baseline) - removable(optimized)
-    shares: dict[str, float]                  # mechanism (and "unexplained") -> explained / S
+    @property
+    def liveness(self) -> Any:
+        return self.found["liveness"]
 
-    def as_dict(self) -> dict[str, Any]:
-        return {"measure": self.measure, "savings": self.savings, "removable": self.removable,
-                "explained": self.explained, **self.shares}
+    @property
+    def staging(self) -> Any:
+        return self.found["staging"]
+
+    @property
+    def boundaries(self) -> Any:
+        return self.found["boundaries"]
+
+    def evidence(self) -> dict[str, Any]:
+        """Every pass's counts, merged: the record's ``Evidence`` fields."""
+        out: dict[str, Any] = {}
+        for p in registry():
+            out.update(p.evidence(self.found[p.name], self.trace))
+        return out
 
 
 def savings(baseline: Cost, optimized: Cost) -> dict[str, int]:
@@ -67,8 +69,12 @@ def savings(baseline: Cost, optimized: Cost) -> dict[str, int]:
     return {k: b[k] - o[k] for k in b}
 
 
-def removable(m: Measured, measure: str) -> dict[str, float]:
-    """Work each mechanism could remove from one version, each op counted once."""
+def removable(m: Measured, measure: str, passes: tuple[Pass, ...] | None = None) -> dict[str, float]:
+    """Work each mechanism could remove from one version, each op's work counted once.
+
+    Passes claim work in registry order: an op's work goes first to the first pass that
+    finds it removable, up to the share that pass names; later passes get what is left.
+    """
     part = COST_PARTS[measure]
     records = m.trace.records
 
@@ -76,16 +82,19 @@ def removable(m: Measured, measure: str) -> dict[str, float]:
         c = record_cost(records[i])
         return c[0] + c[1] + c[2] if part is None else c[part]
 
-    dead = m.liveness.dead
-    repeated = {i: f for i, f in m.redundancy.fraction.items() if i not in dead}
-    static = 0.0
-    for i in m.staging.static:
-        if i not in dead:
-            static += (1.0 - repeated.get(i, 0.0)) * work(i)
-    return {DCE: float(sum(work(i) for i in dead)),
-            CACHING: float(sum(f * work(i) for i, f in repeated.items())),
-            PARTIAL_EVALUATION: static,
-            INLINING: 0.0}  # inlining removes boundaries, never arithmetic
+    left: dict[int, float] = {}
+    out = {mechanism: 0.0 for mechanism in MECHANISMS}
+    for p in passes or registry():
+        if p.removable is None:
+            continue
+        total = 0.0
+        for i, share in p.removable(m.found[p.name]).items():
+            take = min(left.get(i, 1.0), share)
+            if take > 0:
+                left[i] = left.get(i, 1.0) - take
+                total += take * work(i)
+        out[p.removes.value] += total
+    return out
 
 
 def _measure(saved: dict[str, int], b: Measured, o: Measured) -> str | None:
@@ -108,8 +117,7 @@ def attribute(b: Measured, o: Measured) -> Attribution:
     measure = _measure(saved, b, o)
     zero = {m: 0.0 for m in MECHANISMS}
     if measure is None:
-        return Attribution(None, 0.0, {"baseline": zero, "optimized": zero}, zero,
-                           {**zero, UNEXPLAINED: 0.0})
+        return Attribution(None, 0.0, {**zero, UNEXPLAINED: 0.0}, {"baseline": zero, "optimized": zero}, zero)
     if measure in ("boundaries", "bytes"):
         before, after = ((b.boundaries.total, o.boundaries.total) if measure == "boundaries"
                          else (b.cost.bytes, o.cost.bytes))
@@ -121,4 +129,4 @@ def attribute(b: Measured, o: Measured) -> Attribution:
     explained = {m: rb[m] - ro[m] for m in MECHANISMS}
     shares = {m: (explained[m] / s if s else 0.0) + 0.0 for m in MECHANISMS}  # + 0.0: no -0.0
     shares[UNEXPLAINED] = max(0.0, 1.0 - sum(max(v, 0.0) for v in shares.values())) if s else 0.0
-    return Attribution(measure, s, {"baseline": rb, "optimized": ro}, explained, shares)
+    return Attribution(measure, s, shares, {"baseline": rb, "optimized": ro}, explained)

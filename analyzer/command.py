@@ -10,8 +10,19 @@ import sys
 from typing import Any
 
 from analyzer import AnalysisError
+from analyzer.measurement import Measurement, MeasurementError
 from analyzer.probe import ProbeError, catalog_probe_path, resolve
-from analyzer.runner import Job, analyze_all, run_probe
+from analyzer.runner import Cancelled, Job, analyze_all, run_probe
+
+
+def _record(job: Job, result: dict[str, Any] | str) -> Measurement | str:
+    """The child's result as a record (or the error line it already is)."""
+    if isinstance(result, str):
+        return result
+    try:
+        return Measurement.from_json(result, f"probe '{job.name}'")
+    except MeasurementError as e:
+        return f"the analyzer sent a result it cannot read: {e}"
 
 
 def _sizes(size: int | None, sizes: str | None) -> tuple[int, ...] | None:
@@ -32,21 +43,44 @@ def _sizes(size: int | None, sizes: str | None) -> tuple[int, ...] | None:
     return None
 
 
+def _memory(memory: str | None) -> int | None:
+    if memory is None:
+        return None
+    from analyzer.limits import parse_size
+    try:
+        return parse_size(memory)
+    except ValueError as e:
+        raise AnalysisError(f"--memory: {e}") from None
+
+
 def _error(message: str) -> int:
     print(f"error: {message}", file=sys.stderr)
     return 1
 
 
+def _cancelled(running: list[str], queued: list[str]) -> int:
+    """Ctrl-C: say what was stopped and what never ran; exit status 130, as for SIGINT."""
+    parts = [f"stopped {len(running)} running ({', '.join(running)})" if running else "nothing was running"]
+    if queued:
+        parts.append(f"skipped {len(queued)} queued ({', '.join(queued)})")
+    print(f"cancelled: {'; '.join(parts)}; no results were written", file=sys.stderr)
+    return 130
+
+
 def analyze_command(target: str | None, *, all_probes: bool, size: int | None,
                     sizes: str | None, timeout: float, as_json: bool,
-                    catalog_probes: dict[str, tuple[str, str]], store: bool = False) -> int:
+                    catalog_probes: dict[str, tuple[str, str]], store: bool = False,
+                    memory: str | None = None) -> int:
     """Implements `taxo analyze`. target: a probe file path or a catalog id.
     catalog_probes maps catalog entry id -> (probe name, catalog category).
     Prints the report (or JSON) and returns the exit status (0 ok, 1 any error).
     Errors: ONE clear line naming the probe and the cause, no traceback, exit 1.
-    store (with all_probes): save each result for `taxo classify` (analyzer/measurements/)."""
+    store (with all_probes): save each result for `taxo classify` (analyzer/measurements/).
+    memory: resident memory per probe, a size such as 8GiB (default: the probe's MEMORY, else
+    half the RAM shared by the probes that run at once). Ctrl-C: exit 130, nothing written."""
     try:
         chosen = _sizes(size, sizes)
+        limit = _memory(memory)
         if timeout <= 0:
             raise AnalysisError(f"--timeout must be positive, not {timeout:g}")
         if all_probes:
@@ -54,17 +88,21 @@ def analyze_command(target: str | None, *, all_probes: bool, size: int | None,
                 raise AnalysisError("give a probe or --all, not both")
             if store and chosen is not None:
                 raise AnalysisError("--store keeps results at each probe's own SIZES; drop --size/--sizes")
-            return _analyze_all(catalog_probes, chosen, timeout, as_json, store)
+            return _analyze_all(catalog_probes, chosen, timeout, as_json, store, limit)
         if store:
             raise AnalysisError("--store goes with --all (stored results cover the whole catalog)")
         if not target:
             raise AnalysisError("name a probe file or a catalog id, or pass --all")
         job = _job(target, chosen, catalog_probes)
-        result = run_probe(job, timeout)
+        result = _record(job, run_probe(job, timeout, limit))
+        if isinstance(result, str):
+            raise AnalysisError(result)
     except (AnalysisError, ProbeError) as e:
         return _error(str(e))
+    except KeyboardInterrupt:       # run_probe has killed the probe's processes
+        return _cancelled([target] if target else [], [])
     if as_json:
-        print(json.dumps(result, indent=2))
+        print(result.dumps())
     else:
         from analyzer.report import render
         render(result)
@@ -83,7 +121,7 @@ def _job(target: str, sizes: tuple[int, ...] | None, catalog: dict[str, tuple[st
 
 
 def _analyze_all(catalog: dict[str, tuple[str, str]], sizes: tuple[int, ...] | None,
-                 timeout: float, as_json: bool, store: bool = False) -> int:
+                 timeout: float, as_json: bool, store: bool = False, memory: int | None = None) -> int:
     from rich.progress import Progress
     from analyzer.report import console, render_all
     jobs, missing = [], {}
@@ -94,12 +132,17 @@ def _analyze_all(catalog: dict[str, tuple[str, str]], sizes: tuple[int, ...] | N
         else:
             missing[entry] = f"probe '{probe}' does not exist"
     results: dict[str, Any] = dict(missing)
-    with Progress(console=console(stderr=True), transient=True) as progress:
-        task = progress.add_task(f"analyzing {len(jobs)} probes", total=len(jobs))
-        results.update(analyze_all(jobs, timeout, on_done=lambda job, r: progress.advance(task)))
+    try:
+        with Progress(console=console(stderr=True), transient=True) as progress:
+            task = progress.add_task(f"analyzing {len(jobs)} probes", total=len(jobs))
+            done = analyze_all(jobs, timeout, memory, on_done=lambda job, r: progress.advance(task))
+    except Cancelled as stop:
+        return _cancelled(stop.running, stop.queued)
+    by_name = {job.name: job for job in jobs}
+    results.update({name: _record(by_name[name], r) for name, r in done.items()})
     if as_json:
-        print(json.dumps({e: (r if isinstance(r, dict) else {"error": r}) for e, r in sorted(results.items())},
-                         indent=2))
+        print(json.dumps({e: (r.to_json() if isinstance(r, Measurement) else {"error": r})
+                          for e, r in sorted(results.items())}, indent=2))
     else:
         render_all([(e, catalog[e][1], results[e]) for e in sorted(results)])
     failed = [e for e, r in results.items() if isinstance(r, str)]
@@ -107,8 +150,8 @@ def _analyze_all(catalog: dict[str, tuple[str, str]], sizes: tuple[int, ...] | N
         from analyzer import store as stored
 
         for entry, result in sorted(results.items()):
-            if isinstance(result, dict):
-                stored.save(catalog[entry][0], result)
+            if isinstance(result, Measurement):
+                stored.save(result)
         print(f"stored {len(results) - len(failed)} results in {stored.DIRECTORY}", file=sys.stderr)
     return 1 if failed else 0
 

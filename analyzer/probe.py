@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-from analyzer.verdict import CATEGORIES
+from analyzer.measurement import VERDICTS
 
 PROBES_DIR = Path(__file__).parent / "probes"
 DEFAULT_SIZE = 8
@@ -60,6 +60,26 @@ def declared_claim(path: Path) -> str | None:
     return None
 
 
+def declared_constant(path: Path, name: str) -> tuple[Any, int] | None:
+    """(value, line) of a top-level ``NAME = <literal>`` in a probe file, read without running it.
+
+    None when absent or the file cannot be parsed; ValueError naming the line when the value
+    is an expression rather than a literal.
+    """
+    import ast
+    try:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+    except (OSError, SyntaxError, ValueError):
+        return None
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in node.targets):
+            try:
+                return ast.literal_eval(node.value), node.lineno
+            except (ValueError, TypeError, RecursionError):
+                raise ValueError(f"{path}:{node.lineno}: {name} must be a literal value, not an expression") from None
+    return None
+
+
 def resolve(target: str) -> Path:
     """A probe file path, or the name of one of the catalog probes."""
     path = Path(target)
@@ -102,8 +122,8 @@ def check(name: str, path: Path, module: types.ModuleType) -> Probe:
     if missing:
         raise ProbeError(f"probe '{name}' lacks {', '.join(missing)} (a probe defines baseline, optimized and inputs)")
     claim = getattr(module, "CLAIM", None)
-    if claim is not None and claim not in CATEGORIES:
-        raise ProbeError(f"probe '{name}': CLAIM {claim!r} is not one of {', '.join(CATEGORIES)}")
+    if claim is not None and claim not in VERDICTS:
+        raise ProbeError(f"probe '{name}': CLAIM {claim!r} is not one of {', '.join(VERDICTS)}")
     sizes = getattr(module, "SIZES", (DEFAULT_SIZE,))
     if (not isinstance(sizes, (tuple, list)) or not sizes
             or not all(isinstance(s, int) and s > 0 for s in sizes)):

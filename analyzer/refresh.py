@@ -10,6 +10,7 @@ import argparse
 import sys
 
 from analyzer import store
+from analyzer.measurement import Measurement
 from analyzer.probe import catalog_probe_names, catalog_probe_path
 from analyzer.runner import DEFAULT_TIMEOUT, Job, analyze_all
 
@@ -31,8 +32,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{name}: error: {result}", file=sys.stderr)
             status = 1
             continue
-        store.save(name, result)
-        print(f"{name}: {result['verdict']} -> {store.path(name)}")
+        measurement = Measurement.from_json(result, f"probe '{name}'")
+        print(f"{name}: {measurement.verdict} -> {store.save(measurement)}")
     return status
 
 

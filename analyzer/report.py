@@ -1,18 +1,19 @@
 """Terminal report of one analysis, and the table of ``--all``.
 
 Rich renders it; piped or with NO_COLOR set, it is plain text (no colours, ASCII bars).
-Only reads result dicts: it never runs a probe.
+Only reads ``Measurement`` records: it never runs a probe.
 """
 from __future__ import annotations
 
 from typing import Any
+
+from analyzer.measurement import SHARE_KEYS, Measurement
 
 from rich import box
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-SHARES = ("caching", "dead-code-elimination", "partial-evaluation", "inlining", "unexplained")
 COST_ROWS = (("mults", "multiplications"), ("adds", "additions"), ("other", "other flops"),
              ("flops", "flops (total)"), ("bytes", "bytes materialized"), ("calls", "calls"),
              ("launches", "array ops launched"), ("peak_bytes", "peak live bytes"),
@@ -43,41 +44,43 @@ def _num(x: float | int | None) -> str:
     return f"{x:,.0f}" if float(x).is_integer() else f"{x:,.2f}"
 
 
-def cost_table(result: dict[str, Any], plain: bool) -> Table:
-    cost, saved = result["cost"], result["savings"]
+def cost_table(m: Measurement, plain: bool) -> Table:
+    baseline, optimized, saved = m.baseline.to_json(), m.optimized.to_json(), m.savings
+    prepare = m.prepare.to_json() if m.prepare is not None else None
     table = Table(box=box.ASCII2 if plain else box.SIMPLE_HEAD, title="cost", title_justify="left")
     table.add_column("")
     table.add_column("baseline", justify="right")
     table.add_column("optimized", justify="right")
     table.add_column("saved", justify="right")
-    if "prepare" in cost:
+    if prepare is not None:
         table.add_column("prepare (ahead of time)", justify="right")
     for key, label in COST_ROWS:
-        row = [label, _num(cost["baseline"][key]), _num(cost["optimized"][key]), _num(saved[key])]
-        if "prepare" in cost:
-            row.append(_num(cost["prepare"][key]))
+        row = [label, _num(baseline[key]), _num(optimized[key]), _num(saved[key])]
+        if prepare is not None:
+            row.append(_num(prepare[key]))
         table.add_row(*row)
     return table
 
 
-def attribution_table(result: dict[str, Any], plain: bool) -> Table:
-    a = result["attribution"]
-    title = f"attribution of the {_num(a['savings'])} {a['measure']} saved" if a["measure"] else "attribution"
+def attribution_table(m: Measurement, plain: bool) -> Table:
+    a = m.attribution
+    title = f"attribution of the {_num(a.savings)} {a.measure} saved" if a.measure else "attribution"
     table = Table(box=None, title=title, title_justify="left", show_header=False, padding=(0, 1))
     table.add_column("mechanism")
     table.add_column("share", justify="right")
     table.add_column("bar")
-    for m in SHARES:
-        table.add_row(m, f"{100 * a[m]:.0f}%", _bar(a[m], plain))
+    for key in SHARE_KEYS:
+        share = a.shares[key]
+        table.add_row(key, f"{100 * share:.0f}%", _bar(share, plain))
     return table
 
 
-def growth_table(result: dict[str, Any], plain: bool) -> Table | None:
-    growth = result.get("growth")
+def growth_table(m: Measurement, plain: bool) -> Table | None:
+    growth = m.growth
     if not growth:
         return None
     table = Table(box=box.ASCII2 if plain else box.SIMPLE_HEAD, title_justify="left",
-                  title=f"growth exponent over sizes {', '.join(map(str, result['sizes']))}")
+                  title=f"growth exponent over sizes {', '.join(map(str, m.sizes))}")
     table.add_column("")
     for c in GROWTH_COSTS:
         table.add_column(c, justify="right")
@@ -87,43 +90,43 @@ def growth_table(result: dict[str, Any], plain: bool) -> Table | None:
     return table
 
 
-def render(result: dict[str, Any], out: Console | None = None) -> None:
+def render(m: Measurement, out: Console | None = None) -> None:
     c = out or console()
     plain = _plain(c)
-    head = f"{result['probe']}: {result['doc']}" if result.get("doc") else result["probe"]
+    head = f"{m.probe}: {m.doc}" if m.doc else m.probe
     c.print(Text(head, style="bold"))
-    c.print(f"size {result['size']} (sizes run: {', '.join(map(str, result['sizes']))})")
-    err = result["max_rel_error"]
-    note = f" ({result['equivalence_note']})" if result.get("equivalence_note") else ""
-    c.print(f"outputs: {result['equivalence']}, max relative error "
+    c.print(f"size {m.size} (sizes run: {', '.join(map(str, m.sizes))}; front-ends: {', '.join(m.front_ends)})")
+    err = m.max_rel_error
+    note = f" ({m.equivalence_note})" if m.equivalence_note else ""
+    c.print(f"outputs: {m.equivalence}, max relative error "
             f"{'-' if err is None else f'{err:.3g}'}{note}")
-    c.print(cost_table(result, plain))
-    c.print(attribution_table(result, plain))
-    growth = growth_table(result, plain)
+    c.print(cost_table(m, plain))
+    c.print(attribution_table(m, plain))
+    growth = growth_table(m, plain)
     if growth is not None:
         c.print(growth)
-    verdict = result["verdict"] + (" (in reverse)" if result.get("direction") == "reverse" else "")
+    verdict = m.verdict + (" (in reverse)" if m.direction == "reverse" else "")
     line = Text("verdict: ", style="bold").append(verdict, style="bold cyan")
-    if result.get("claim"):
-        agrees = "agrees" if result["agrees"] else "disagrees"
-        line.append(f"   claim: {result['claim']} ({agrees})", style="green" if result["agrees"] else "yellow")
+    if m.claim:
+        agrees = "agrees" if m.agrees else "disagrees"
+        line.append(f"   claim: {m.claim} ({agrees})", style="green" if m.agrees else "yellow")
     c.print(line)
-    c.print(result["explanation"])
+    c.print(m.explanation)
 
 
-def render_all(rows: list[tuple[str, str | None, dict[str, Any] | str]], out: Console | None = None) -> None:
-    """rows: (entry, catalog category, result or error line)."""
+def render_all(rows: list[tuple[str, str | None, Measurement | str]], out: Console | None = None) -> None:
+    """rows: (entry, catalog category, measurement or error line)."""
     c = out or console()
     plain = _plain(c)
     table = Table(box=box.ASCII2 if plain else box.SIMPLE_HEAD)
-    for col in ("entry", "catalog category", "measured verdict", ""):
+    for col in ("entry", "the catalog's filing expects", "measured verdict", ""):
         table.add_column(col)
     for entry, category, result in rows:
         if isinstance(result, str):
             table.add_row(entry, category or "-", "ERROR", Text(result, style="red"))
             continue
-        verdict = result["verdict"] + (" (reverse)" if result.get("direction") == "reverse" else "")
-        mark = "-" if not category else ("agree" if category == result["verdict"] else "disagree")
+        verdict = result.verdict + (" (reverse)" if result.direction == "reverse" else "")
+        mark = "-" if not category else ("agree" if category == result.verdict else "disagree")
         table.add_row(entry, category or "-", verdict,
                       Text(mark, style="green" if mark == "agree" else "yellow"))
     c.print(table)

@@ -1,34 +1,67 @@
-"""Stored results for the catalog: ``analyzer/measurements/<probe>.json``.
+"""Stored measurements of the catalog's probes: ``analyzer/measurements/<probe>.json``.
 
-``taxo classify`` shows the measurement beside the catalog's claim without running
-anything, so ``load`` imports only json. Results are refreshed by
-``python -m analyzer.refresh`` (all probes, in parallel, isolated), which calls ``save``.
+``taxo classify`` shows the measurement beside the catalog's claim without running anything,
+so this module imports only the standard library. ``load`` returns None when a probe was never
+measured and raises ``MeasurementError`` (one line: which file, what is wrong, how to fix it)
+when a file is damaged or of another format, so no view silently shows less. ``save`` writes a
+temporary file and renames it over the old one: an interrupted refresh leaves either the old
+file or the new one, never half of either. Refreshed by ``taxo analyze --all --store``.
 """
 from __future__ import annotations
 
 import json
+import os
+import tempfile
+from pathlib import Path
 
-DIRECTORY = __file__.rpartition("/")[0] + "/measurements"
-REFRESH_COMMAND = "python -m analyzer.refresh"
+from analyzer.measurement import REFRESH_COMMAND, Measurement, MeasurementError
+
+DIRECTORY = Path(__file__).resolve().parent / "measurements"
 
 
-def path(probe: str) -> str:
-    return f"{DIRECTORY}/{probe}.json"
+def path(probe: str, directory: Path | None = None) -> Path:
+    return (directory or DIRECTORY) / f"{probe}.json"
 
 
-def load(probe: str) -> dict | None:
-    """The stored result of ``probe`` (a dict as ``taxo analyze --json`` prints), or None."""
+def load(probe: str, directory: Path | None = None) -> Measurement | None:
+    """The stored measurement of ``probe``; None when there is none; MeasurementError when unreadable."""
+    where = path(probe, directory)
     try:
-        with open(path(probe), encoding="utf-8") as f:
-            return json.load(f)
-    except (OSError, ValueError):
+        text = where.read_text(encoding="utf-8")
+    except FileNotFoundError:
         return None
+    except (OSError, UnicodeDecodeError) as e:
+        raise MeasurementError(f"{where}: cannot be read ({e}); re-measure with `{REFRESH_COMMAND}`") from None
+    try:
+        data = json.loads(text)
+    except ValueError as e:
+        raise MeasurementError(f"{where}: damaged ({e}); re-measure with `{REFRESH_COMMAND}`") from None
+    try:
+        return Measurement.from_json(data, str(where))
+    except MeasurementError as e:
+        hint = "" if REFRESH_COMMAND in str(e) else f"; re-measure with `{REFRESH_COMMAND}`"
+        raise MeasurementError(f"{e}{hint}") from None
 
 
-def save(probe: str, result: dict) -> None:
-    """Store a result; drops what changes from run to run (timing, absolute paths)."""
-    stable = {k: v for k, v in result.items() if k not in ("seconds", "path")}
-    stable["refresh"] = REFRESH_COMMAND
-    with open(path(probe), "w", encoding="utf-8") as f:
-        json.dump(stable, f, indent=1, sort_keys=True)
-        f.write("\n")
+def save(measurement: Measurement, directory: Path | None = None) -> Path:
+    """Store a measurement atomically; run-to-run noise (seconds) is left out."""
+    if not measurement.probe.isidentifier():
+        raise MeasurementError(f"cannot store a measurement of probe '{measurement.probe[:40]}': "
+                               "a probe name is letters, digits and _")
+    data = measurement.to_json()
+    data.pop("seconds", None)
+    data["refresh"] = REFRESH_COMMAND
+    target = path(measurement.probe, directory)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as f:
+            json.dump(data, f, indent=1, sort_keys=True)
+            f.write("\n")
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return target

@@ -93,6 +93,8 @@ class Trace:
     snapshots: dict[int, Any] = field(default_factory=dict)  # values copied before a write
     buffers: dict[int, list[int]] = field(default_factory=dict)  # id(array base) -> value ids
     indexed: int = 0        # records up to here are in ``buffers``
+    front_ends: set[str] = field(default_factory=set)        # the front-ends whose values it holds
+    sessions: dict[str, Any] = field(default_factory=dict)   # front-end -> its per-trace state
     _consts: dict[tuple, int] = field(default_factory=dict)
     _fn_ids: dict[str, int] = field(default_factory=dict)
 

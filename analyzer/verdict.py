@@ -12,13 +12,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from analyzer.attribution import (CACHING, DCE, INLINING, MECHANISMS, PARTIAL_EVALUATION,
-                                  UNEXPLAINED, Attribution, Measured)
+from analyzer.attribution import CACHING, DCE, INLINING, MECHANISMS, PARTIAL_EVALUATION, Measured
+from analyzer.measurement import AI_SPECIFIC, NONE, UNEXPLAINED, Attribution
 from analyzer.passes.equivalence import Equivalence
-
-AI_SPECIFIC = "ai-specific"
-NONE = "none"
-CATEGORIES = (*MECHANISMS, AI_SPECIFIC, UNEXPLAINED, NONE)
 
 
 @dataclass(frozen=True)

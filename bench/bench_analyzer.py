@@ -18,7 +18,7 @@ import numpy as np  # noqa: E402
 
 from analyzer.trace import Trace  # noqa: E402
 from analyzer.tracers import run  # noqa: E402
-from analyzer.worker import passes  # noqa: E402
+from analyzer.analysis import passes  # noqa: E402
 
 
 def scalar_workload(x: float, r: float, n: int) -> float:

@@ -25,7 +25,7 @@ from torch.utils._python_dispatch import TorchDispatchMode  # noqa: E402
 
 from analyzer.trace import Trace  # noqa: E402
 from analyzer.tracers import run  # noqa: E402
-from analyzer.worker import passes  # noqa: E402
+from analyzer.analysis import passes  # noqa: E402
 
 BATCH, SEQ, D, HEADS, LAYERS, VOCAB = 4, 64, 128, 4, 4, 512
 

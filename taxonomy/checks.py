@@ -29,7 +29,7 @@ def catalog_problems(catalog: LoadedCatalog, probes: Path | None = None) -> list
         line, col = catalog.where(entry.path, path, key=key)
         problems.append(Problem(entry.path, line, col, message))
 
-    owners: dict[str, tuple] = {}  # normalized key -> (entry, path of the field)
+    owners = _claims(catalog.entries)  # normalized key -> (entry, path of the field) that owns it
     ids = {e.id for e in catalog.entries}
     for entry in catalog.entries:
         stem = Path(entry.path).stem
@@ -44,15 +44,15 @@ def catalog_problems(catalog: LoadedCatalog, probes: Path | None = None) -> list
             if not key or key in seen_here:
                 continue
             seen_here.add(key)
-            if key in owners and owners[key][0].id != entry.id:
-                other, other_path = owners[key]
+            other, other_path = owners[key]
+            if other is entry:
+                continue
+            if other.id != entry.id:
                 what = "id" if path == ("id",) else ("name" if path == ("name",) else "alias")
                 at(entry, path, f"{what} '{text}' is already used by {other.path} ({other_path[0]}); "
                                 "each name may point to one entry")
-            elif key in owners:
-                at(entry, path, f"duplicate id '{text}' (also in {owners[key][0].path}); ids must be unique")
-            else:
-                owners[key] = (entry, path)
+            elif path == ("id",):
+                at(entry, path, f"duplicate id '{text}' (also in {other.path}); ids must be unique")
         for i, related in enumerate(entry.related):
             if related == entry.id:
                 at(entry, ("related", i), f"related lists the entry itself ('{related}'); remove it")
@@ -61,12 +61,8 @@ def catalog_problems(catalog: LoadedCatalog, probes: Path | None = None) -> list
         # inverse and probe of the wrong type are the schema's to report; only text is looked up
         if isinstance(entry.inverse, str) and entry.inverse and entry.inverse not in ids:
             at(entry, ("inverse",), f"inverse '{entry.inverse}' does not exist in the catalog")
-        for field in ("probe", "torch_probe"):
-            name = getattr(entry, field)
-            if (isinstance(name, str) and _PROBE_NAME.match(name) and probes is not None
-                    and not (probes / f"{name}.py").is_file()):
-                at(entry, (field,), f"{field.replace('_', ' ')} '{name}' does not exist; "
-                                    f"write analyzer/probes/{name}.py or remove the field")
+        for message, path in probe_problems(entry, probes):
+            at(entry, path, message)
         for path, text in _strings(entry.data):
             if "TODO" in text:
                 at(entry, path, f"{_field(path)} still holds a TODO placeholder; {_fix(path)}")
@@ -76,6 +72,25 @@ def catalog_problems(catalog: LoadedCatalog, probes: Path | None = None) -> list
                 if (reason := _address_problem(text)) is not None:
                     at(entry, path, f"{_field(path)}: {reason}; write the address you looked up")
     return problems
+
+
+def _claims(entries) -> dict[str, tuple]:
+    """Normalized key -> (entry, field path) of the entry it leads to.
+
+    Ids claim their keys first, then names, then aliases, each in file order: an alias that
+    collides with another entry's name is the alias's fault, wherever its file sorts.
+    """
+    owners: dict[str, tuple] = {}
+    for kind in ("id", "name", "aliases"):
+        for entry in entries:
+            if kind == "aliases":
+                labelled = [(alias, ("aliases", i)) for i, alias in enumerate(entry.aliases)]
+            else:
+                labelled = [(getattr(entry, kind), (kind,))]
+            for text, path in labelled:
+                if key := normalize(text):
+                    owners.setdefault(key, (entry, path))
+    return owners
 
 
 def _fix(path: tuple) -> str:
@@ -117,3 +132,35 @@ def _strings(value, path: tuple = ()):
     elif isinstance(value, list):
         for index, item in enumerate(value):
             yield from _strings(item, path + (index,))
+
+
+def probe_problems(entry, probes: Path | None) -> list[tuple[str, tuple]]:
+    """(message, field path) for each probe that is missing, measured by another front-end,
+    unreadable, or measured otherwise than the entry is filed without a filing_note."""
+    from .measured import agrees, stored
+
+    out: list[tuple[str, tuple]] = []
+    headline = None
+    for k, probe in enumerate(entry.probes):
+        if not _PROBE_NAME.match(probe.name):
+            continue  # the schema reports the form
+        if probes is not None and not (probes / f"{probe.name}.py").is_file():
+            out.append((f"probe '{probe.name}' does not exist; write analyzer/probes/{probe.name}.py "
+                        "or remove it from probes", ("probes", k, "name")))
+            continue
+        measurement, error = stored(probe.name)
+        if error:
+            out.append((f"the stored measurement of probe '{probe.name}' cannot be read: {error}", ("probes", k)))
+        elif measurement is not None:
+            if measurement.front_ends and probe.front_end not in measurement.front_ends:
+                out.append((f"probe '{probe.name}' is traced by the {', '.join(measurement.front_ends)} front-end, "
+                            f"not {probe.front_end}; write front_end: {measurement.front_ends[0]}",
+                            ("probes", k, "front_end")))
+            headline = headline or measurement
+    if headline is not None and not agrees(entry, headline.verdict) and not entry.filing_note:
+        out.append((f"filed {entry.category}, but its probe '{headline.probe}' measures {headline.verdict}; "
+                    "file it where the measurement points, or say why in filing_note", ("category",)))
+    if entry.saved_by and entry.category != "beyond-the-four":
+        out.append((f"saved_by is for beyond-the-four entries, not {entry.category}; remove it",
+                    ("saved_by",)))
+    return out

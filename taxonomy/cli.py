@@ -103,13 +103,13 @@ def _catalog(path: Optional[Path]):
 
 
 def _taxonomy():
-    from .loader import load_taxonomy
+    from .categories import taxonomy
 
-    return load_taxonomy()
+    return taxonomy()
 
 
 def _print_json(value) -> None:
-    from .entry_view import dumps
+    from .json_views import dumps
 
     typer.echo(dumps(value))
 
@@ -158,7 +158,9 @@ def list_entries(category: Optional[str] = typer.Option(None, "--category", "-c"
     entries = [e for e in entries if (category is None or e.category == category)
                and (domain is None or e.domain == domain.value)]
     if as_json:
-        _print_json([{k: e.to_dict()[k] for k in ("id", "name", "category", "domain", "summary")} for e in entries])
+        from .json_views import entry_row
+
+        _print_json([entry_row(e) for e in entries])
         return
     from .tables import print_entries
 
@@ -179,8 +181,9 @@ def search(words: List[str] = typer.Argument(..., help="Words to look for."),
     entries = _catalog(catalog).entries
     results = run_search(entries, " ".join(words), limit)
     if as_json:
-        _print_json([{"id": e.id, "name": e.name, "category": e.category, "summary": e.summary,
-                      "score": round(s, 2)} for e, s in results])
+        from .json_views import entry_row
+
+        _print_json([entry_row(e, s) for e, s in results])
         return
     if not results:
         keys = {key: e.id for e in entries for key in (e.id, e.name, *e.aliases)}
@@ -200,10 +203,9 @@ def categories(as_json: bool = typer.Option(False, "--json", help="Print JSON.")
     """
     taxonomy, entries = _taxonomy(), _catalog(catalog).entries
     if as_json:
-        _print_json({"claim": taxonomy.claim, "categories": [
-            {"id": c.id, "name": c.name, "definition": c.definition, "measures": c.measures,
-             "examples": list(c.examples), "entries": sum(e.category == c.id for e in entries)}
-            for c in taxonomy.categories]})
+        from .json_views import taxonomy_json
+
+        _print_json(taxonomy_json(taxonomy, entries))
         return
     from .tables import categories_table, console
 
@@ -211,11 +213,17 @@ def categories(as_json: bool = typer.Option(False, "--json", help="Print JSON.")
 
 
 @app.command()
-def stats(catalog: Optional[Path] = CatalogOption) -> None:
+def stats(as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
+          catalog: Optional[Path] = CatalogOption) -> None:
     """Counts: entries per category and domain, contested entries, probes, references.
 
     Example: taxo stats
     """
+    if as_json:
+        from .json_views import stats_json
+
+        _print_json(stats_json(_taxonomy(), _catalog(catalog).entries))
+        return
     from .tables import console, stats_tables
 
     out = console()
@@ -232,17 +240,9 @@ def export(as_json: bool = typer.Option(False, "--json", help="Accepted for symm
     Example: taxo export > taxo.json
     """
     from . import __version__
-    from .entry_view import stored_measurement
+    from .json_views import export_json
 
-    taxonomy = _taxonomy()
-    entries = sorted(_catalog(catalog).entries, key=lambda e: e.id)
-    _print_json({
-        "taxo_version": __version__, "claim": taxonomy.claim, "critics": list(taxonomy.critics),
-        "categories": [{"id": c.id, "name": c.name, "definition": c.definition, "measures": c.measures,
-                        "examples": list(c.examples)} for c in taxonomy.categories],
-        "entries": [dict(e.to_dict(), measurement=stored_measurement(e.probe),
-                         torch_measurement=stored_measurement(e.torch_probe)) for e in entries],
-    })
+    _print_json(export_json(_taxonomy(), _catalog(catalog).entries, __version__))
 
 
 @app.command()
@@ -364,13 +364,21 @@ def serve(port: int = typer.Option(8000, "--port", "-p", min=0, max=65535, help=
 
 
 def _probe_map(catalog: Optional[Path]) -> dict[str, tuple[str, str]]:
-    """Entry id -> (probe, category); torch probes join as `<id> (torch)` where torch is installed."""
-    import importlib.util
+    """Entry id -> (probe, the verdict that agrees with its filing).
 
-    entries = _catalog(catalog).entries
-    probes = {e.id: (e.probe, e.category) for e in entries if e.probe}
-    if importlib.util.find_spec("torch") is not None:
-        probes.update({f"{e.id} (torch)": (e.torch_probe, e.category) for e in entries if e.torch_probe})
+    An entry's first probe answers to its id, each further one to `<id> (<probe>)`; probes of
+    a front-end that is not installed here (torch) are left out.
+    """
+    from analyzer.tracers import available
+
+    probes: dict[str, tuple[str, str]] = {}
+    taxonomy = _taxonomy()
+    for e in _catalog(catalog).entries:
+        category = taxonomy.category(e.category)
+        expected = (category.verdict if category else None) or e.category
+        for k, p in enumerate(e.probes):
+            if available(p.front_end):
+                probes[e.id if k == 0 else f"{e.id} ({p.name})"] = (p.name, expected)
     return probes
 
 
@@ -382,6 +390,9 @@ def analyze(probe: Optional[str] = typer.Argument(None, help="A probe file (path
             timeout: float = typer.Option(60.0, "--timeout", min=0.1, help="Seconds per probe before it is stopped."),
             as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
             store: bool = typer.Option(False, "--store", help="With --all: save results for `taxo classify`."),
+            memory: Optional[str] = typer.Option(
+                None, "--memory", help="Resident memory per probe, e.g. 8GiB (default: the probe's MEMORY, "
+                "else half the RAM shared by the probes running at once)."),
             catalog: Optional[Path] = CatalogOption) -> None:
     """Measure which mechanism explains an optimization's savings, by tracing both versions.
 
@@ -394,4 +405,5 @@ def analyze(probe: Optional[str] = typer.Argument(None, help="A probe file (path
     except ImportError as exc:
         _fail(f"the analyzer is not installed ({exc})")
     raise typer.Exit(analyze_command(probe, all_probes=all_probes, size=size, sizes=sizes, timeout=timeout,
-                                     as_json=as_json, catalog_probes=_probe_map(catalog), store=store))
+                                     as_json=as_json, catalog_probes=_probe_map(catalog), store=store,
+                                     memory=memory))

@@ -1,71 +1,52 @@
 """An entry as a terminal card (`classify`: the essentials; `show`: everything) or as JSON."""
 from __future__ import annotations
 
-import json
-from typing import Any
-
+from .measured import ProbeResult, agrees
 from .model import Entry
-from .paths import analyzer_dir
 from .terminal import Card
 
 
-def stored_measurement(probe: str | None) -> dict | None:
-    """The analyzer's stored result for a probe (analyzer/measurements/<probe>.json), if any.
-
-    Read directly, without importing the analyzer, to keep `taxo classify` fast.
-    Refreshed by `taxo analyze --all --store`.
-    """
-    if not probe:
-        return None
-    root = analyzer_dir()
-    if root is None:
-        return None
-    path = root / "measurements" / f"{probe}.json"
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return data if isinstance(data, dict) else None
-
-
-def entry_json(entry: Entry, measurement: dict | None = None, torch_measurement: dict | None = None) -> dict[str, Any]:
-    out = entry.to_dict()
-    out["measurement"] = measurement
-    if entry.torch_probe:
-        out["torch_measurement"] = torch_measurement
-    return out
-
-
-def _measurement_lines(card: Card, entry: Entry, measurement: dict, title: str, rerun: str) -> None:
-    verdict = str(measurement.get("verdict", "?"))
-    agrees = verdict == entry.category
-    card.heading(title)
-    card.field("verdict", f"{card.badge(verdict)}: "
-                          f"{'agrees with' if agrees else 'differs from'} the catalog ({entry.category})")
-    shares = measurement.get("attribution") or {}
-    mechanisms = ("caching", "dead-code-elimination", "partial-evaluation", "inlining", "unexplained")
-    ranked = sorted(((name, shares.get(name)) for name in mechanisms), key=lambda kv: -abs(kv[1] or 0))
-    parts = [f"{name} {value:.0%}" for name, value in ranked
-             if isinstance(value, (int, float)) and abs(value) >= 0.005]
+def _measurement_lines(card: Card, entry: Entry, result: ProbeResult) -> None:
+    card.heading(result.title)
+    if result.error:
+        card.field("unreadable", result.error)
+        return
+    m = result.measurement
+    assert m is not None
+    verdict = m.verdict + (" (in reverse)" if m.direction == "reverse" else "")
+    card.field("verdict", f"{card.badge(m.verdict)}{verdict[len(m.verdict):]}: "
+                          f"{'agrees with' if agrees(entry, m.verdict) else 'differs from'} "
+                          f"the catalog ({entry.category})")
+    parts = [f"{name} {value:.0%}" for name, value in m.attribution.ranked()]
     if parts:
-        measure = shares.get("measure") if isinstance(shares.get("measure"), str) else "work"
-        card.field("attribution", f"{', '.join(parts)} of the {measure} saved")
-    if measurement.get("explanation"):
-        card.paragraph(str(measurement["explanation"]))
-    card.field("rerun", f"{rerun}  (stored results: taxo analyze --all --store)")
+        card.field("attribution", f"{', '.join(parts)} of the {m.attribution.measure or 'work'} saved")
+    card.paragraph(m.explanation)
+    card.field("rerun", f"{result.rerun}  (stored results: taxo analyze --all --store)")
 
 
-def render_entry(entry: Entry, *, full: bool, color: bool, columns: int, measurement: dict | None = None,
-                 torch_measurement: dict | None = None, category_name: str | None = None) -> str:
-    """The entry card; `full` adds description, complexity, example and the rest."""
+def render_entry(entry: Entry, *, full: bool, color: bool, columns: int,
+                 measured: tuple[ProbeResult, ...] = (), category_name: str | None = None) -> str:
+    """The entry card; `full` adds description, complexity, example and the rest.
+
+    When the headline measurement disagrees with the filing, the title line says so at once.
+    """
     card = Card(color, columns)
     card.title(entry.name, entry.id, entry.category)
+    headline = next((r for r in measured if r.measurement), None)
+    if headline and not agrees(entry, headline.verdict):
+        card.field("measured", f"{card.badge(headline.verdict or '')} (differs from the filing; "
+                               f"see below{'' if not entry.filing_note else ' and the filing note'})")
     card.paragraph(entry.summary)
     if entry.aliases:
         card.field("also", ", ".join(entry.aliases))
     card.field("domain", f"{entry.domain}" + ("" if entry.exact is None else
                                               ("; exact: same function" if entry.exact else
                                                "; approximate: changes the function")))
+    if entry.improves:
+        card.field("improves", {"cost": "the cost of computing", "quality": "the quality of the result",
+                                "both": "both cost and quality"}.get(entry.improves, entry.improves))
+    if entry.saved_by:
+        card.field("saved by", entry.saved_by.replace("-", " "))
     if entry.introduced:
         card.field("introduced", str(entry.introduced))
     if full and entry.description:
@@ -78,11 +59,12 @@ def render_entry(entry: Entry, *, full: bool, color: bool, columns: int, measure
         for position in entry.positions:
             source = f" ({position.source})" if position.source else ""
             card.item(card.badge(position.category), position.argument + source)
-    if measurement:
-        _measurement_lines(card, entry, measurement, "Measured by the analyzer", f"taxo analyze {entry.id}")
-    if torch_measurement:
-        _measurement_lines(card, entry, torch_measurement, "Measured on torch.nn modules",
-                           f"taxo analyze {entry.torch_probe}")
+    if entry.filing_note:
+        card.heading("Why filed otherwise than measured")
+        card.paragraph(entry.filing_note)
+    for result in measured:
+        if result.measurement or result.error:
+            _measurement_lines(card, entry, result)
     if full:
         _details(card, entry)
     if entry.related:
@@ -127,11 +109,5 @@ def _details(card: Card, entry: Entry) -> None:
     if entry.tags:
         card.heading("Tags")
         card.paragraph(", ".join(entry.tags))
-    if entry.probe:
-        card.field("probe", f"{entry.probe} (taxo analyze {entry.id})")
-    if entry.torch_probe:
-        card.field("torch probe", f"{entry.torch_probe} (taxo analyze {entry.torch_probe})")
-
-
-def dumps(value: Any) -> str:
-    return json.dumps(value, indent=2, ensure_ascii=False, default=str)
+    for probe in entry.probes:
+        card.field("probe", f"{probe.name}, {probe.front_end} front-end (taxo analyze {probe.name})")

@@ -11,37 +11,41 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from . import CATEGORIES
-from .entry_view import stored_measurement
-from .loader import load_catalog, load_taxonomy
+from analyzer.measurement import Measurement
+
+from .categories import taxonomy as bundled_taxonomy
+from .loader import load_catalog
+from .measured import agrees, results
 from .model import Entry
 from .paths import default_catalog
 
-FOUR = ("inlining", "partial-evaluation", "dead-code-elimination", "caching")
+
+def _share(measurement: Measurement) -> str:
+    value = measurement.attribution.shares.get(measurement.verdict)
+    return f"{value:.0%}" if value is not None else "–"
 
 
-def _share(measurement: dict, verdict: str) -> str:
-    value = (measurement.get("attribution") or {}).get(verdict)
-    return f"{value:.0%}" if isinstance(value, (int, float)) else "–"
-
-
-def _row(entry: Entry, measurement: dict) -> str:
-    verdict = str(measurement.get("verdict", "?"))
-    direction = " (in reverse)" if measurement.get("direction") == "reverse" else ""
-    agrees = "agrees" if verdict == entry.category else "**disagrees**"
-    explanation = " ".join(str(measurement.get("explanation", "")).split()).replace("|", "\\|")
-    return (f"| [{entry.name}](../catalog/{entry.id}.yaml) | {entry.category} | {verdict}{direction} | "
-            f"{_share(measurement, verdict)} | {agrees} | {explanation} |")
+def _row(entry: Entry, measurement: Measurement) -> str:
+    direction = " (in reverse)" if measurement.direction == "reverse" else ""
+    verdict_agrees = "agrees" if agrees(entry, measurement.verdict) else "**disagrees**"
+    explanation = " ".join(measurement.explanation.split()).replace("|", "\\|")
+    return (f"| [{entry.name}](../catalog/{entry.id}.yaml) | {entry.category} | {measurement.verdict}{direction} | "
+            f"{_share(measurement)} | {verdict_agrees} | {explanation} |")
 
 
 def findings(catalog_root: Path | None = None) -> str:
     """The whole Markdown document."""
-    taxonomy = load_taxonomy()
+    taxonomy = bundled_taxonomy()
+    four = taxonomy.mechanisms
     entries = sorted(load_catalog(catalog_root or default_catalog()).entries, key=lambda e: e.id)
-    measured = [(e, m) for e in entries if (m := stored_measurement(e.probe))]
-    on_torch = [(e, m) for e in entries if (m := stored_measurement(e.torch_probe))]
+    probed = [(e, r) for e in entries for r in results(e)]
+    unreadable = [r for _, r in probed if r.error]
+    if unreadable:
+        raise SystemExit(f"findings: {unreadable[0].error}")
+    measured = [(e, r.measurement) for e, r in probed if r.measurement and r.probe.front_end != "torch"]
+    on_torch = [(e, r.measurement) for e, r in probed if r.measurement and r.probe.front_end == "torch"]
     filed = Counter(e.category for e in entries)
-    verdicts = Counter(str(m.get("verdict")) for _, m in measured)
+    verdicts = Counter(m.verdict for _, m in measured)
     lines = [
         "# Findings: is every optimization one of four?",
         "",
@@ -57,11 +61,11 @@ def findings(catalog_root: Path | None = None) -> str:
         "| category | entries | contested |",
         "| --- | ---: | ---: |",
     ]
-    for category in CATEGORIES:
+    for category in taxonomy.ids:
         contested = sum(e.contested for e in entries if e.category == category)
         lines.append(f"| {category} | {filed.get(category, 0)} | {contested} |")
-    in_four = sum(filed.get(c, 0) for c in FOUR)
-    outside = [e for e in entries if e.category in FOUR and any(p.category == "unexplained" for p in e.positions)]
+    in_four = sum(filed.get(c, 0) for c in four)
+    outside = [e for e in entries if e.category in four and any(p.category == "unexplained" for p in e.positions)]
     lines += [
         "",
         f"{in_four} of {len(entries)} entries are filed under one of the four; {filed.get('ai-specific', 0)} change the",
@@ -83,8 +87,8 @@ def findings(catalog_root: Path | None = None) -> str:
                   "| entry | catalog | measured | share | | why (from the measurement) |",
                   "| --- | --- | --- | ---: | --- | --- |"]
         lines += [_row(e, m) for e, m in on_torch]
-    confirmed = sum(1 for e, m in measured if m.get("verdict") == e.category)
-    unexplained = [e for e, m in measured if m.get("verdict") == "unexplained"]
+    confirmed = sum(1 for e, m in measured if agrees(e, m.verdict))
+    unexplained = [e for e, m in measured if m.verdict == "unexplained"]
     lines += [
         "",
         "## Score",

@@ -51,6 +51,14 @@ class Position:
 
 
 @dataclass(frozen=True)
+class ProbeRef:
+    """An analyzer probe that measures an entry: ``analyzer/probes/<name>.py`` and its front-end."""
+
+    name: str
+    front_end: str
+
+
+@dataclass(frozen=True)
 class Entry:
     """One optimization of the catalog. `data` keeps the file's mapping for JSON output."""
 
@@ -69,8 +77,10 @@ class Entry:
     tags: tuple[str, ...] = ()
     introduced: int | None = None
     inverse: str | None = None
-    probe: str | None = None
-    torch_probe: str | None = None
+    probes: tuple[ProbeRef, ...] = ()
+    improves: str | None = None        # ai-specific: cost, quality or both
+    saved_by: str | None = None        # beyond-the-four: what produces the saving
+    filing_note: str | None = None     # why the filing differs from the measured verdict
     path: str = ""
     data: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
@@ -110,26 +120,53 @@ class Entry:
                             for p in records("positions")),
             references=tuple(Reference.from_dict(r) for r in records("references")),
             introduced=data.get("introduced") if isinstance(data.get("introduced"), int) else None,
-            inverse=data.get("inverse"), probe=data.get("probe"), torch_probe=data.get("torch_probe"),
-            path=path, data=dict(data))
+            inverse=data.get("inverse"),
+            probes=tuple(ProbeRef(str(p.get("name", "")), str(p.get("front_end", ""))) for p in records("probes")),
+            improves=_text(data.get("improves")), saved_by=_text(data.get("saved_by")),
+            filing_note=_text(data.get("filing_note")), path=path, data=dict(data))
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+@dataclass(frozen=True)
+class Color:
+    """A category's colour: an ANSI colour name for terminals, CSS colours for the site."""
+
+    terminal: str = "white"
+    light: str = "#777777"
+    dark: str = "#999999"
+
+    @classmethod
+    def from_dict(cls, data: Any) -> Color:
+        data = data if isinstance(data, dict) else {}
+        return cls(**{k: str(data[k]) for k in ("terminal", "light", "dark") if k in data})
 
 
 @dataclass(frozen=True)
 class Category:
-    """One of the five categories of the taxonomy."""
+    """A filing of the taxonomy (or an analyzer outcome that is not a filing: unexplained, none).
+
+    `mechanism`: the analyzer measures it as a way of removing work (the four of the claim).
+    `verdict`: the analyzer's verdict that agrees with filing an entry here.
+    """
 
     id: str
     name: str
     definition: str
-    measures: str
+    measures: str = ""
     examples: tuple[str, ...] = ()
-    color: str = "white"
+    color: Color = Color()
+    mechanism: bool = False
+    verdict: str | None = None
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Category:
-        return cls(id=data["id"], name=data["name"], definition=data["definition"].strip(),
-                   measures=data["measures"].strip(), examples=tuple(data.get("examples", ())),
-                   color=data.get("color", "white"))
+        return cls(id=data["id"], name=data["name"], definition=" ".join(str(data["definition"]).split()),
+                   measures=" ".join(str(data.get("measures", "")).split()),
+                   examples=tuple(data.get("examples", ())), color=Color.from_dict(data.get("color")),
+                   mechanism=bool(data.get("mechanism", False)), verdict=data.get("verdict"))
 
 
 @dataclass(frozen=True)
@@ -139,10 +176,35 @@ class Taxonomy:
     categories: tuple[Category, ...]
     claim: str
     critics: tuple[dict[str, str], ...] = ()
+    outcomes: tuple[Category, ...] = ()
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Taxonomy:
+        return cls(categories=tuple(Category.from_dict(c) for c in data["categories"]),
+                   claim=" ".join(data["claim"].split()), critics=tuple(data.get("critics", ())),
+                   outcomes=tuple(Category.from_dict(c) for c in data.get("outcomes", ())))
 
     def category(self, category_id: str) -> Category | None:
-        return next((c for c in self.categories if c.id == category_id), None)
+        """A filing or an outcome by id."""
+        return next((c for c in (*self.categories, *self.outcomes) if c.id == category_id), None)
 
     @property
     def ids(self) -> tuple[str, ...]:
+        """The filings, in their order."""
         return tuple(c.id for c in self.categories)
+
+    @property
+    def mechanisms(self) -> tuple[str, ...]:
+        """The categories the analyzer measures as mechanisms (the four of the claim)."""
+        return tuple(c.id for c in self.categories if c.mechanism)
+
+    @property
+    def verdicts(self) -> tuple[str, ...]:
+        """Every verdict the analyzer can reach: the filings' verdicts, then the outcomes."""
+        seen = [c.verdict for c in self.categories if c.verdict]
+        return tuple(dict.fromkeys([*seen, *(o.id for o in self.outcomes)]))
+
+    def agrees(self, category_id: str, verdict: str | None) -> bool:
+        """True when a measured verdict supports filing under ``category_id``."""
+        category = self.category(category_id)
+        return category is not None and verdict is not None and category.verdict == verdict

@@ -104,7 +104,7 @@ def _pattern_hint(path: tuple) -> str:
         "url": "must be an http(s) address",
         "summary": "must fit on one line",
         "probe": "must be a probe name like kv_cache (analyzer/probes/<name>.py)",
-    }.get(last, "must be lowercase words joined by hyphens" if last in ("related", "tags", "inverse")
+    }.get("probe" if path[:1] == ("probes",) and last == "name" else last, "must be lowercase words joined by hyphens" if last in ("related", "tags", "inverse")
           or path[:1] in (("related",), ("tags",)) else "has the wrong form")
 
 

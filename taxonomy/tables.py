@@ -10,10 +10,8 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
+from .categories import taxonomy as bundled_taxonomy
 from .model import Entry, Taxonomy
-from .terminal import CATEGORY_COLORS
-
-_RICH_COLORS = {"36": "cyan", "35": "magenta", "31": "red", "32": "green", "33": "yellow", "37": "white"}
 
 
 def console() -> Console:
@@ -24,7 +22,8 @@ def console() -> Console:
 
 
 def badge(category: str) -> Text:
-    return Text(category, style="bold " + _RICH_COLORS.get(CATEGORY_COLORS.get(category, "37"), "white"))
+    known = bundled_taxonomy().category(category)
+    return Text(category, style="bold " + (known.color.terminal if known else "white"))
 
 
 def tab_separated(entries: list[Entry]) -> str:
@@ -117,14 +116,14 @@ def stats_tables(taxonomy: Taxonomy, entries: list[Entry]) -> list[Table]:
     facts.add_column("count", justify="right")
     facts.add_row("exact (same function)", str(sum(e.exact is True for e in entries)))
     facts.add_row("approximate (changes the function)", str(sum(e.exact is False for e in entries)))
-    from .entry_view import stored_measurement
+    from .json_views import stats_json
 
-    measured = [(e, m) for e in entries if (m := stored_measurement(e.probe))]
-    facts.add_row("entries with an analyzer probe", str(sum(bool(e.probe) for e in entries)))
-    facts.add_row("  measured verdict agrees with the catalog",
-                  str(sum(m.get("verdict") == e.category for e, m in measured)))
-    facts.add_row("  measured verdict differs (see taxo analyze --all)",
-                  str(sum(m.get("verdict") != e.category for e, m in measured)))
+    counts = stats_json(taxonomy, entries)
+    facts.add_row("entries with an analyzer probe", str(counts["probed"]))
+    facts.add_row("  measured verdict agrees with the filing", str(counts["agree"]))
+    facts.add_row("  measured verdict differs (see taxo analyze --all)", str(counts["disagree"]))
+    if counts["unreadable_measurements"]:
+        facts.add_row("  stored measurements that cannot be read", str(counts["unreadable_measurements"]))
     facts.add_row("references", str(len(references)))
     facts.add_row("  with a DOI", str(sum(bool(r.doi) for r in references)))
     facts.add_row("  with an arXiv id", str(sum(bool(r.arxiv) for r in references)))

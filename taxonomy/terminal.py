@@ -11,8 +11,6 @@ import shutil
 import sys
 import textwrap
 
-CATEGORY_COLORS = {"inlining": "36", "partial-evaluation": "35", "dead-code-elimination": "31",
-                   "caching": "32", "ai-specific": "33", "unexplained": "37", "none": "37"}
 
 
 def use_color(stream=None) -> bool:
@@ -41,7 +39,9 @@ class Card:
         return f"\x1b[{code}m{text}\x1b[0m" if self.color and text else text
 
     def badge(self, category: str) -> str:
-        return self.style(category, "1;" + CATEGORY_COLORS.get(category, "37"))
+        from .categories import ansi_code  # colours live in categories.yaml
+
+        return self.style(category, "1;" + ansi_code(category))
 
     def title(self, name: str, ident: str, category: str) -> None:
         rule = "─" * max(0, self.columns - len(name) - len(ident) - len(category) - 9)

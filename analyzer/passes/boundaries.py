@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
+from analyzer.measurement import Mechanism
+from analyzer.passes import Pass
 from analyzer.ops import ARITHMETIC, Op
 from analyzer.trace import Trace
 
@@ -43,3 +45,12 @@ def boundaries(trace: Trace) -> Boundaries:
                 intermediates += 1
                 nbytes += extra.bytes
     return Boundaries(sum(by_fn.values()), dict(by_fn), launches, intermediates, nbytes)
+
+
+def _evidence(result: Boundaries, trace: Trace) -> dict[str, object]:
+    return {"calls": result.calls, "calls_by_function": result.calls_by_function, "launches": result.launches,
+            "intermediates": result.intermediates, "intermediate_bytes": result.intermediate_bytes}
+
+
+PASS = Pass("boundaries", "calls, launches and intermediates crossed", Mechanism.INLINING,
+            boundaries, None, _evidence)

@@ -27,6 +27,12 @@ class Equivalence:
     def label(self) -> str:
         return "equal" if self.equal else "changed"
 
+    @property
+    def finite_error(self) -> float | None:
+        """The error as a record holds it: None when unknown or not finite."""
+        e = self.max_rel_error
+        return None if e is None or math.isinf(e) or math.isnan(e) else e
+
 
 def _leaves(obj: Any, out: list) -> None:
     """Flatten nested lists/tuples/dicts into numbers and arrays."""

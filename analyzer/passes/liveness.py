@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from analyzer.measurement import Mechanism
+from analyzer.passes import Pass
 from analyzer.ops import ARITHMETIC, COMPARISONS, GUARDS
 from analyzer.trace import SCALAR_BYTES, Trace, record_cost
 
@@ -70,3 +72,11 @@ def _peak(trace: Trace, last_use: list[int]) -> int:
         if alive > peak:
             peak = alive
     return peak
+
+
+def _evidence(result: Liveness, trace: Trace) -> dict[str, int]:
+    return {"dead_ops": len(result.dead), "dead_flops": result.work(trace)}
+
+
+PASS = Pass("liveness", "work whose result reaches no output", Mechanism.DEAD_CODE_ELIMINATION,
+            dead_ops, lambda result: dict.fromkeys(result.dead, 1.0), _evidence)

@@ -25,6 +25,8 @@ from typing import Any
 
 import numpy as np
 
+from analyzer.measurement import Mechanism
+from analyzer.passes import Pass
 from analyzer.ops import ARITHMETIC, COMMUTATIVE, IMPURE, Op
 from analyzer.trace import Trace, record_cost
 
@@ -247,3 +249,11 @@ def redundant_ops(trace: Trace) -> Redundancy:
             if repeated:
                 fraction[i] = repeated / len(rows)
     return Redundancy(fraction, whole)
+
+
+def _evidence(result: Redundancy, trace: Trace) -> dict[str, float]:
+    return {"redundant_ops": result.ops, "redundant_flops": round(result.work(trace), 3)}
+
+
+PASS = Pass("redundancy", "values computed again from equal inputs", Mechanism.CACHING,
+            redundant_ops, lambda result: result.fraction, _evidence)

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from analyzer.measurement import Mechanism
+from analyzer.passes import Pass
 from analyzer.ops import ARITHMETIC, IMPURE, Op
 from analyzer.trace import Trace, record_cost
 
@@ -38,3 +40,11 @@ def static_ops(trace: Trace) -> Staging:
             known[i] = 1
             ops.append(i)
     return Staging(frozenset(ops))
+
+
+def _evidence(result: Staging, trace: Trace) -> dict[str, int]:
+    return {"static_ops": len(result.static), "static_flops": result.work(trace)}
+
+
+PASS = Pass("staging", "work on inputs known ahead of time", Mechanism.PARTIAL_EVALUATION,
+            static_ops, lambda result: dict.fromkeys(result.static, 1.0), _evidence)

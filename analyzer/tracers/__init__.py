@@ -1,10 +1,13 @@
-"""Front-ends that record a version's run into a ``Trace``.
+"""Front-ends that record a version's run into a ``Trace``, as a registry.
 
-``run(fn, inputs, trace, module, static)`` wraps the inputs (numbers and nested lists of
-numbers as ``Scalar``, numpy arrays as ``TracedArray``, torch tensors and modules through
-``torch_dispatch``), counts calls of the probe's own functions as boundaries, gives the
-probe's module traced ``math``/``cmath`` stand-ins (``math_module``), runs ``fn`` and
-records which values reach the output.
+A ``FrontEnd`` says which input values it takes, wraps them into traced values that carry
+their trace (so no global names "the active trace": two traces never mix), and optionally
+opens a session around the run (torch's dispatch mode) and closes it afterwards. ``FRONT_ENDS``
+lists scalar (Python numbers), numpy (arrays) and torch (tensors and modules); a JAX front-end
+would be one more entry. ``run(fn, inputs, trace, module, static)`` wraps the inputs through
+the registry, counts calls of the probe's own functions as boundaries, gives the probe's
+module traced ``math``/``cmath`` stand-ins (``math_module``), runs ``fn`` and records which
+values reach the output. ``trace.front_ends`` names the front-ends that took an input.
 
 torch is never imported here: a value can only be a torch object if the probe imported
 torch already, so ``sys.modules`` tells whether to look.
@@ -14,32 +17,84 @@ from __future__ import annotations
 import gc
 import sys
 import types
-from contextlib import contextmanager, nullcontext
-from typing import Any, Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+from typing import Any, Callable, ContextManager, Iterator
 
 from analyzer.trace import Trace
-from analyzer.tracers import math_module, scalar
+from analyzer.tracers import math_module
 from analyzer.tracers.scalar import NUMBERS, Scalar
 
 
-def wrap(value: Any, trace: Trace, name: str, static: bool) -> Any:
-    """A traced copy of one input: numbers, (nested) lists/tuples/dicts of them, arrays."""
+@dataclass(frozen=True)
+class FrontEnd:
+    name: str
+    takes: Callable[[Any], bool]                          # is this input value one of mine?
+    wrap: Callable[[Any, Trace, str, bool], Any]          # (value, trace, name, static) -> traced value
+    session: Callable[[Trace], ContextManager[None]] | None = None   # entered while a version runs
+    finish: Callable[[Trace], None] | None = None                    # after it ran (even on error)
+
+
+def _is_number(value: Any) -> bool:
     if isinstance(value, NUMBERS) and not isinstance(value, bool):
-        return Scalar(value, trace.input(name, value, static))
+        return True
+    return type(value).__module__ == "numpy" and _numpy_generic(value)
+
+
+def _numpy_generic(value: Any) -> bool:
+    import numpy as np
+    return isinstance(value, np.generic) and not isinstance(value, np.bool_)
+
+
+def _is_array(value: Any) -> bool:
+    if type(value).__module__ != "numpy":
+        return False
+    import numpy as np
+    return isinstance(value, np.ndarray)
+
+
+def _wrap_array(value: Any, trace: Trace, name: str, static: bool) -> Any:
+    from analyzer.tracers.array import TracedArray
+    return TracedArray(value, trace.input(name, value, static), trace)
+
+
+def _is_torch(value: Any) -> bool:
+    torch = sys.modules.get("torch")
+    return torch is not None and isinstance(value, (torch.Tensor, torch.nn.Module))
+
+
+def _torch(attribute: str) -> Callable[..., Any]:
+    def call(*args: Any) -> Any:
+        from analyzer.tracers import torch_dispatch
+        return getattr(torch_dispatch, attribute)(*args)
+    return call
+
+
+FRONT_ENDS: tuple[FrontEnd, ...] = (
+    FrontEnd("scalar", _is_number, lambda v, t, n, s: Scalar(v, t.input(n, v, s), t)),
+    FrontEnd("numpy", _is_array, _wrap_array),
+    FrontEnd("torch", _is_torch, _torch("wrap"), session=_torch("tracing"), finish=_torch("finish")),
+)
+
+
+def front_end(name: str) -> FrontEnd:
+    """A registered front-end by name; KeyError names the known ones."""
+    for f in FRONT_ENDS:
+        if f.name == name:
+            return f
+    raise KeyError(f"no front-end '{name}' (known: {', '.join(f.name for f in FRONT_ENDS)})")
+
+
+def wrap(value: Any, trace: Trace, name: str, static: bool) -> Any:
+    """A traced copy of one input: a leaf any front-end takes, or lists/tuples/dicts of them."""
+    for f in FRONT_ENDS:
+        if f.takes(value):
+            trace.front_ends.add(f.name)
+            return f.wrap(value, trace, name, static)
     if isinstance(value, (list, tuple)):
         return _rebuild(value, [wrap(v, trace, f"{name}[{k}]", static) for k, v in enumerate(value)])
     if isinstance(value, dict):
         return {k: wrap(v, trace, f"{name}[{k!r}]", static) for k, v in value.items()}
-    if type(value).__module__ == "numpy":
-        from analyzer.tracers.array import TracedArray
-        import numpy as np
-        if isinstance(value, np.ndarray):
-            return TracedArray(value, trace.input(name, value, static))
-        if isinstance(value, np.generic):
-            return Scalar(value, trace.input(name, value, static))
-    if _is_torch(value):
-        from analyzer.tracers import torch_dispatch
-        return torch_dispatch.wrap(value, trace, name, static)
     return value
 
 
@@ -48,11 +103,6 @@ def _rebuild(like: list | tuple, items: list) -> Any:
     if hasattr(like, "_fields"):
         return type(like)(*items)
     return type(like)(items)
-
-
-def _is_torch(value: Any) -> bool:
-    torch = sys.modules.get("torch")
-    return torch is not None and isinstance(value, (torch.Tensor, torch.nn.Module))
 
 
 def unwrap(obj: Any, ids: list[int], trace: Trace | None = None) -> Any:
@@ -73,22 +123,13 @@ def unwrap(obj: Any, ids: list[int], trace: Trace | None = None) -> Any:
     return obj
 
 
-def _frontends(trace: Trace) -> Any:
-    """The torch dispatch mode when an input was a torch value, else nothing to enter."""
-    torch_dispatch = sys.modules.get("analyzer.tracers.torch_dispatch")
-    if torch_dispatch is not None and torch_dispatch.uses_torch(trace):
-        return torch_dispatch.tracing(trace)
-    return nullcontext()
-
-
-def _count_calls(fn: Callable, name: str) -> Callable:
+def _count_calls(fn: Callable, name: str, trace: Trace) -> Callable:
     def traced(*args: Any, **kwargs: Any) -> Any:
-        t = scalar._T
-        caller = t.enter(name)
+        caller = trace.enter(name)
         try:
             return fn(*args, **kwargs)
         finally:
-            t.fn = caller
+            trace.fn = caller
     traced.__wrapped__ = fn  # type: ignore[attr-defined]
     return traced
 
@@ -96,8 +137,8 @@ def _count_calls(fn: Callable, name: str) -> Callable:
 @contextmanager
 def tracing(trace: Trace, module: types.ModuleType | None = None,
             namespace: dict[str, Any] | None = None) -> Iterator[None]:
-    """Send records to ``trace``; count calls of ``module``'s own functions; trace ``math``
-    and ``cmath`` in ``module`` (or in ``namespace``, the globals of a bare function).
+    """Count calls of ``module``'s own functions into ``trace``; trace ``math`` and ``cmath`` in
+    ``module`` (or in ``namespace``, the globals of a bare function).
 
     The garbage collector is paused: a trace is millions of small tuples, and generational
     collection over them would dominate the tracer's cost.
@@ -108,16 +149,13 @@ def tracing(trace: Trace, module: types.ModuleType | None = None,
             if isinstance(obj, types.FunctionType) and obj.__module__ == module.__name__:
                 patched[name] = obj
         for name, obj in patched.items():
-            setattr(module, name, _count_calls(obj, name))
-    previous = scalar.active()
+            setattr(module, name, _count_calls(obj, name, trace))
     gc_was_enabled = gc.isenabled()
     gc.disable()
-    scalar.activate(trace)
     try:
         with math_module.patched(vars(module) if module is not None else namespace):
             yield
     finally:
-        scalar.activate(previous)
         if gc_was_enabled:
             gc.enable()
         for name, obj in patched.items():
@@ -132,13 +170,24 @@ def run(fn: Callable, inputs: dict[str, Any], trace: Trace, module: types.Module
             wrapped = {k: wrap(v, trace, k, k in static) for k, v in inputs.items()}
             name = getattr(fn, "__name__", "version")
             traced = getattr(module, name, fn) if module is not None else fn
-            with _frontends(trace):
+            with ExitStack() as sessions:
+                for f in FRONT_ENDS:
+                    if f.session is not None and f.name in trace.front_ends:
+                        sessions.enter_context(f.session(trace))
                 result = traced(**wrapped)
         ids: list[int] = []
         raw = unwrap(result, ids, trace)
         trace.outputs = tuple(ids)
     finally:
-        torch_dispatch = sys.modules.get("analyzer.tracers.torch_dispatch")
-        if torch_dispatch is not None and torch_dispatch.uses_torch(trace):
-            torch_dispatch.finish(trace)
+        for f in FRONT_ENDS:
+            if f.finish is not None and f.name in trace.front_ends:
+                f.finish(trace)
     return raw
+
+
+def available(name: str) -> bool:
+    """True when a front-end can run here (torch is an optional extra)."""
+    if name != "torch":
+        return any(f.name == name for f in FRONT_ENDS)
+    import importlib.util
+    return importlib.util.find_spec("torch") is not None

@@ -12,8 +12,7 @@ value sharing the buffer is snapshotted first so passes see what it was.
 
 >>> import numpy as np
 >>> from analyzer.trace import Trace
->>> from analyzer.tracers.scalar import activate
->>> t = Trace(); activate(t); a = TracedArray(np.ones((2, 3)), t.input("a", None))
+>>> t = Trace(); a = TracedArray(np.ones((2, 3)), t.input("a", None), t)
 >>> (a @ a.T).shape, t.node(len(t) - 1).extra.mults
 ((2, 2), 12)
 """
@@ -26,7 +25,6 @@ from numpy.lib.mixins import NDArrayOperatorsMixin
 
 from analyzer.ops import Op
 from analyzer.trace import ArrayCost, Trace
-from analyzer.tracers import scalar
 from analyzer.tracers.array_cost import (KIND, ADDITIVE, ELEMENTWISE, FUNCTION_OPS, MULTIPLICATIVE,
                                          UFUNC_OPS, cost_of, materialized, new_cost)
 from analyzer.tracers.scalar import NUMBERS, Scalar
@@ -67,9 +65,9 @@ def _wrap(t: Trace, op: Op, srcs: tuple, result: Any, cost: ArrayCost) -> Any:
     rec.append((op, srcs, result, t.fn, cost))
     i = len(rec) - 1
     if type(result) is np.ndarray:
-        return TracedArray(result, i)
+        return TracedArray(result, i, t)
     if isinstance(result, _SCALARS):
-        return Scalar(result, i)
+        return Scalar(result, i, t)
     if isinstance(result, (tuple, list)):
         # several outputs (divmod, svd, split): the op above carries the cost; each output
         # is a free GETITEM record reading it, so every output is a traced value (named by
@@ -108,8 +106,22 @@ def _before_write(t: Trace, target: np.ndarray) -> None:
             t.snapshots[vid] = np.array(t.records[vid][2], copy=True)
 
 
+def trace_of(values: Any) -> Trace:
+    """The trace of the first traced value among ``values`` (nested lists and tuples too)."""
+    for x in values:
+        tx = type(x)
+        if tx is TracedArray or tx is Scalar:
+            return x.t
+        if tx is list or tx is tuple or tx is dict:
+            try:
+                return trace_of(x.values() if tx is dict else x)
+            except LookupError:
+                continue
+    raise LookupError("no traced value among the operands")
+
+
 def traced_ufunc(ufunc: np.ufunc, method: str, inputs: tuple, kwargs: dict) -> Any:
-    t = scalar._T
+    t = trace_of((*inputs, *kwargs.values()))
     srcs: list[int] = []
     raw = []
     for x in inputs:    # _unwrap, inlined for the two common cases
@@ -141,7 +153,7 @@ def traced_ufunc(ufunc: np.ufunc, method: str, inputs: tuple, kwargs: dict) -> A
                                      (0, 0, n, result.nbytes, name)))
         rec = t.records
         rec.append((op, tuple(srcs), result, t.fn, cost))
-        return TracedArray(result, len(rec) - 1)
+        return TracedArray(result, len(rec) - 1, t)
     cost = cost_of(op, name, raw, result, method == "reduce")
     if targets:     # written in place: nothing new materialized, the target gets a new id
         wrapped = _wrap(t, op, tuple(srcs), result, cost._replace(bytes=0))
@@ -164,7 +176,7 @@ def _retarget(w: Any, targets: tuple) -> Any:
 
 
 def traced_function(func: Any, args: tuple, kwargs: dict) -> Any:
-    t = scalar._T
+    t = trace_of((*args, *kwargs.values()))
     srcs: list[int] = []
     raw_args = _unwrap(args, srcs, t)
     raw_kwargs = {k: _unwrap(v, srcs, t) for k, v in kwargs.items()}
@@ -183,12 +195,13 @@ def _operator(ufunc: np.ufunc, reflected: bool = False) -> Any:
 
 
 class TracedArray(NDArrayOperatorsMixin):
-    """A traced ndarray: ``a`` is the array, ``i`` the id of the record that produced it."""
-    __slots__ = ("a", "i")
+    """A traced ndarray: ``a`` is the array, ``i`` the id of the record that produced it in trace ``t``."""
+    __slots__ = ("a", "i", "t")
 
-    def __init__(self, a: np.ndarray, i: int) -> None:
+    def __init__(self, a: np.ndarray, i: int, t: Trace) -> None:
         self.a = a
         self.i = i
+        self.t = t
 
     def __array_ufunc__(self, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs: Any) -> Any:
         return traced_ufunc(ufunc, method, inputs, kwargs)
@@ -212,7 +225,7 @@ class TracedArray(NDArrayOperatorsMixin):
         return np.reshape(self, shape[0] if len(shape) == 1 else shape)
 
     def astype(self, dtype: Any) -> TracedArray:
-        t = scalar._T
+        t = self.t
         result = self.a.astype(dtype)
         return _wrap(t, Op.CAST, (self.i,), result, cost_of(Op.CAST, "astype", [self.a], result))
 
@@ -224,7 +237,7 @@ class TracedArray(NDArrayOperatorsMixin):
         return lambda *args, **kwargs: func(self, *args, **kwargs)
 
     def __getitem__(self, key: Any) -> Any:
-        t = scalar._T
+        t = self.t
         srcs = [self.i]
         raw_key = _unwrap(key, srcs, t)
         result = self.a[raw_key]
@@ -232,7 +245,7 @@ class TracedArray(NDArrayOperatorsMixin):
                      ArrayCost(0, 0, 0, materialized(result), "getitem"))
 
     def __setitem__(self, key: Any, value: Any) -> None:
-        t = scalar._T
+        t = self.t
         srcs = [self.i]
         raw_key = _unwrap(key, srcs, t)
         raw_value = _unwrap(value, srcs, t)
@@ -248,7 +261,7 @@ class TracedArray(NDArrayOperatorsMixin):
         return (self[k] for k in range(len(self.a)))
 
     def _escape(self, op: Op = Op.ESCAPE) -> np.ndarray:
-        t = scalar._T
+        t = self.t
         t.records.append((op, (self.i,), None, t.fn, None))
         return self.a
 

@@ -14,8 +14,8 @@ listed below (``fsum``, ``isfinite``, ``cmath.phase`` ...). ``math.floor``/``cei
 are traced everywhere: ``Scalar`` implements ``__floor__``, ``__ceil__`` and ``__trunc__``.
 
 >>> from analyzer.trace import Trace
->>> from analyzer.tracers.scalar import Scalar, activate
->>> t = Trace(); activate(t); x = Scalar(0.0, t.input("x", 0.0))
+>>> from analyzer.tracers.scalar import Scalar
+>>> t = Trace(); x = Scalar(0.0, t.input("x", 0.0), t)
 >>> MATH.exp(x).v, t.node(len(t) - 1).op, MATH.exp(0.0)
 (1.0, <Op.EXP: 'exp'>, 1.0)
 """
@@ -28,7 +28,6 @@ from contextlib import contextmanager
 from typing import Any, Callable, Iterator
 
 from analyzer.ops import Op
-from analyzer.tracers import scalar
 from analyzer.tracers.scalar import NUMBERS, Scalar
 
 MATH_OPS = {
@@ -50,16 +49,16 @@ def traced(op: Op, f: Callable[..., Any]) -> Callable[..., Any]:
     def function(*args: Any) -> Any:
         for a in args:
             if type(a) is Scalar:
+                t = a.t
                 break
         else:
             return f(*args)
-        t = scalar._T
         srcs = tuple(a.i if type(a) is Scalar else t.const(a) for a in args
                      if type(a) is Scalar or isinstance(a, NUMBERS))
         v = f(*[a.v if type(a) is Scalar else a for a in args])
         rec = t.records
         rec.append((op, srcs, v, t.fn, None))
-        return Scalar(v, len(rec) - 1)
+        return Scalar(v, len(rec) - 1, t)
     function.__name__ = function.__qualname__ = f.__name__
     function.__doc__ = f.__doc__
     function.__wrapped__ = f     # type: ignore[attr-defined]

@@ -1,14 +1,14 @@
 """Scalar front-end: operator overloading on int, float and complex.
 
-A ``Scalar`` is a number plus the SSA id of the record that produced it; every operator
-appends one record to the active trace (micrograd's ``Value``, minus gradients). Inputs
+A ``Scalar`` is a number, the SSA id of the record that produced it and the trace it belongs
+to; every operator appends one record to that trace (no global: two traces never mix) (micrograd's ``Value``, minus gradients). Inputs
 stay ordered, so ``x * x`` reads ``(i, i)``. Bitwise and shift operators are ops too, and
 ``math.floor``/``ceil``/``trunc`` reach ``__floor__``/``__ceil__``/``__trunc__`` (the other
 ``math`` functions: ``math_module``). Comparisons return plain bools and, like
 ``__bool__``, ``__index__`` and ``__hash__``, mark the value as deciding control flow.
 
 >>> from analyzer.trace import Trace
->>> t = Trace(); activate(t); x = Scalar(3, t.input("x", 3))
+>>> t = Trace(); x = Scalar(3, t.input("x", 3), t)
 >>> (x * x + 1).v, [t.node(i).op.value for i in range(len(t))]
 (10, ['input', 'mul', 'const', 'add'])
 """
@@ -22,23 +22,12 @@ from analyzer.ops import Op
 from analyzer.trace import Trace
 
 NUMBERS = (int, float, complex)
-_T: Trace = Trace()     # the active trace; replaced by activate()
-
-
-def activate(trace: Trace) -> None:
-    """Make ``trace`` receive every record from now on."""
-    global _T
-    _T = trace
-
-
-def active() -> Trace:
-    return _T
 
 
 def _binary(op: Op, f: Callable[[Any, Any], Any]) -> tuple[Callable, Callable]:
     """The forward and reflected methods of one binary operator."""
     def forward(a: Scalar, b: Any) -> Any:
-        t = _T
+        t = a.t
         if type(b) is Scalar:
             bi, bv = b.i, b.v
         elif isinstance(b, NUMBERS):
@@ -48,33 +37,33 @@ def _binary(op: Op, f: Callable[[Any, Any], Any]) -> tuple[Callable, Callable]:
         v = f(a.v, bv)
         rec = t.records
         rec.append((op, (a.i, bi), v, t.fn, None))
-        return Scalar(v, len(rec) - 1)
+        return Scalar(v, len(rec) - 1, t)
 
     def reflected(a: Scalar, b: Any) -> Any:   # b <op> a, b a plain number
-        t = _T
+        t = a.t
         if not isinstance(b, NUMBERS):
             return NotImplemented
         v = f(b, a.v)
         rec = t.records
         rec.append((op, (t.const(b), a.i), v, t.fn, None))
-        return Scalar(v, len(rec) - 1)
+        return Scalar(v, len(rec) - 1, t)
     return forward, reflected
 
 
 def _unary(op: Op, f: Callable[[Any], Any]) -> Callable:
     def method(a: Scalar) -> Scalar:
-        t = _T
+        t = a.t
         v = f(a.v)
         rec = t.records
         rec.append((op, (a.i,), v, t.fn, None))
-        return Scalar(v, len(rec) - 1)
+        return Scalar(v, len(rec) - 1, t)
     return method
 
 
 def _compare(op: Op, f: Callable[[Any, Any], bool]) -> Callable:
     """A comparison concretizes: it records the op and returns a plain bool (a guard)."""
     def method(a: Scalar, b: Any) -> Any:
-        t = _T
+        t = a.t
         if type(b) is Scalar:
             bi, bv = b.i, b.v
         elif isinstance(b, NUMBERS):
@@ -90,19 +79,20 @@ def _compare(op: Op, f: Callable[[Any, Any], bool]) -> Callable:
 def _guard(op: Op, f: Callable[[Any], Any]) -> Callable:
     """Concretize: the raw value leaves the trace, so it decides what happens next."""
     def method(a: Scalar) -> Any:
-        t = _T
+        t = a.t
         t.records.append((op, (a.i,), None, t.fn, None))
         return f(a.v)
     return method
 
 
 class Scalar:
-    """A traced number: ``v`` is its value, ``i`` the id of the record that made it."""
-    __slots__ = ("v", "i")
+    """A traced number: ``v`` is its value, ``i`` the id of the record that made it in trace ``t``."""
+    __slots__ = ("v", "i", "t")
 
-    def __init__(self, v: Any, i: int) -> None:
+    def __init__(self, v: Any, i: int, t: Trace) -> None:
         self.v = v
         self.i = i
+        self.t = t
 
     __add__, __radd__ = _binary(Op.ADD, operator.add)
     __sub__, __rsub__ = _binary(Op.SUB, operator.sub)
@@ -142,9 +132,9 @@ class Scalar:
         return self
 
     def __round__(self, ndigits: int | None = None) -> Scalar:
-        t = _T
+        t = self.t
         v = round(self.v, ndigits)
-        return Scalar(v, t.emit(Op.ROUND, (self.i,), v))
+        return Scalar(v, t.emit(Op.ROUND, (self.i,), v), t)
 
     def __array_ufunc__(self, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
         from analyzer.tracers.array import traced_ufunc  # numpy only when arrays meet scalars

@@ -133,19 +133,16 @@ class TorchState:
         return i
 
 
-_STATES: dict[int, TorchState] = {}
-
-
 def state_of(trace: Trace) -> TorchState:
-    state = _STATES.get(id(trace))
-    if state is None or state.trace is not trace:
-        state = _STATES[id(trace)] = TorchState(trace)
+    """This front-end's session for ``trace`` (kept in the trace, never in a global)."""
+    state = trace.sessions.get("torch")
+    if state is None:
+        state = trace.sessions["torch"] = TorchState(trace)
     return state
 
 
 def uses_torch(trace: Trace) -> bool:
-    state = _STATES.get(id(trace))
-    return state is not None and state.trace is trace
+    return "torch" in trace.sessions
 
 
 def _packed_weight(obj: Any) -> Any:
@@ -355,7 +352,7 @@ def tracing(trace: Trace) -> Iterator[None]:
 
 def finish(trace: Trace) -> None:
     """Replace every tensor in the trace by a numpy array; forget the per-trace state."""
-    _STATES.pop(id(trace), None)
+    trace.sessions.pop("torch", None)
     records = trace.records
     for i, rec in enumerate(records):
         if isinstance(rec[2], Tensor):

@@ -12,7 +12,6 @@ from .markdown import arxiv_href, doi_href, render_inline, render_markdown, safe
 from .measurement import MeasurementView
 from .svg import attribution_bars, css_class, growth_plot
 
-FOUR = ("inlining", "partial-evaluation", "dead-code-elimination", "caching")
 _SAFE_SLUG = re.compile(r"^[a-z0-9][a-z0-9._-]{0,100}$")
 
 
@@ -36,17 +35,26 @@ class Link:
     note: str = ""
 
 
+@dataclass(frozen=True)
+class ProbeView:
+    """One probe of an entry as the page shows it: its record's view, or why there is none."""
+    probe: str
+    front_end: str
+    view: MeasurementView | None
+    error: str | None = None
+
+
 @dataclass
 class Site:
     """The catalog and taxonomy as the pages need them, computed once."""
 
     taxonomy: Taxonomy
     entries: list[Entry]                                  # sorted by name
-    measurements: dict[str, MeasurementView]              # entry id -> view
+    measurements: dict[str, MeasurementView]              # entry id -> its headline measurement
     slugs: dict[str, str] = field(default_factory=dict)   # entry id -> file stem
     by_id: dict[str, Entry] = field(default_factory=dict)
     by_category: dict[str, list[Entry]] = field(default_factory=dict)
-    torch_measurements: dict[str, MeasurementView] = field(default_factory=dict)  # entry id -> view
+    probe_results: dict[str, list[ProbeView]] = field(default_factory=dict)  # entry id -> every probe
     linked_from: dict[str, list[str]] = field(default_factory=dict)  # entry id -> ids whose related name it
 
     def __post_init__(self) -> None:
@@ -61,7 +69,7 @@ class Site:
         return f"{root}entries/{self.slugs[entry_id]}.html" if entry_id in self.slugs else None
 
     def category_href(self, category_id: str, root: str) -> str | None:
-        return f"{root}categories/{category_id}.html" if self.taxonomy.category(category_id) else None
+        return f"{root}categories/{category_id}.html" if category_id in self.taxonomy.ids else None
 
     def in_category(self, category_id: str) -> list[Entry]:
         return self.by_category.get(category_id, [])
@@ -87,12 +95,12 @@ def reference_view(reference: Reference) -> dict[str, Any]:
             "links": [link for link in links if link], "note": reference.note}
 
 
-def measurement_context(view: MeasurementView | None, entry: Entry) -> dict[str, Any] | None:
+def measurement_context(view: MeasurementView | None, entry: Entry, taxonomy: Taxonomy) -> dict[str, Any] | None:
     if view is None:
         return None
     growth_unit = view.measure if view.measure in ("ops", "mults", "adds", "flops", "bytes", "calls") else "flops"
     exponents = {v: e[growth_unit] for v, e in view.growth.items() if growth_unit in e}
-    return {"view": view, "agrees": view.verdict == entry.category if view.verdict else None,
+    return {"view": view, "agrees": taxonomy.agrees(entry.category, view.verdict) if view.verdict else None,
             "verdict_class": css_class(view.verdict or ""), "bars": attribution_bars(view.shares),
             "plot": growth_plot(view.points, exponents, growth_unit), "growth_unit": growth_unit,
             "growth_costs": sorted({c for e in view.growth.values() for c in e}),
@@ -125,9 +133,17 @@ def entry_context(site: Site, entry: Entry, root: str) -> dict[str, Any]:
         "linked_from": [site.entry_link(r, root) for r in site.linked_from.get(entry.id, ())
                         if r not in entry.related],
         "references": [reference_view(r) for r in entry.references], "implementations": implementations,
-        "measurement": measurement_context(site.measurements.get(entry.id), entry),
-        "torch_measurement": measurement_context(site.torch_measurements.get(entry.id), entry),
+        "measurements": [_probe_context(site, entry, p, k) for k, p in enumerate(site.probe_results.get(entry.id, ()))],
+        "headline": measurement_context(site.measurements.get(entry.id), entry, site.taxonomy),
     }
+
+
+def _probe_context(site: Site, entry: Entry, probe: ProbeView, k: int) -> dict[str, Any]:
+    context = measurement_context(probe.view, entry, site.taxonomy) or {}
+    return {**context, "view": probe.view, "probe": probe.probe, "error": probe.error,
+            "title": "Measured on torch.nn modules" if probe.front_end == "torch" else "Measured by the analyzer",
+            "anchor": "measurement" if k == 0 else f"measurement-{slug(probe.probe)}",
+            "rerun": entry.id if k == 0 else probe.probe}
 
 
 def row(site: Site, entry: Entry, root: str) -> dict[str, Any]:
@@ -135,7 +151,7 @@ def row(site: Site, entry: Entry, root: str) -> dict[str, Any]:
     view = site.measurements.get(entry.id)
     return {"entry": entry, "href": site.entry_href(entry.id, root), "class": css_class(entry.category),
             "verdict": view.verdict if view else None, "verdict_class": css_class(view.verdict or "") if view else "",
-            "agrees": (view.verdict == entry.category) if view and view.verdict else None}
+            "agrees": site.taxonomy.agrees(entry.category, view.verdict) if view and view.verdict else None}
 
 
 def category_context(site: Site, category: Category, root: str) -> dict[str, Any]:
@@ -144,7 +160,7 @@ def category_context(site: Site, category: Category, root: str) -> dict[str, Any
     return {"category": category, "class": css_class(category.id), "rows": [row(site, e, root) for e in entries],
             "examples": [site.entry_link(x, root) for x in category.examples],
             "measured": len(measured),
-            "confirmed": sum(1 for e in measured if site.measurements[e.id].verdict == category.id)}
+            "confirmed": sum(1 for e in measured if site.taxonomy.agrees(category.id, site.measurements[e.id].verdict))}
 
 
 def debate_context(site: Site, root: str) -> dict[str, Any]:
@@ -159,16 +175,17 @@ def debate_context(site: Site, root: str) -> dict[str, Any]:
     others = [e for e in site.entries if e.category not in known]
     measured = [e for e in site.entries if e.id in site.measurements]
     by_verdict = lambda v: [row(site, e, root) for e in measured if site.measurements[e.id].verdict == v]  # noqa
-    four = sum(1 for e in site.entries if e.category in FOUR)
+    four = sum(1 for e in site.entries if e.category in site.taxonomy.mechanisms)
     return {
         "claim": site.taxonomy.claim, "categories": categories, "total": len(site.entries), "four": four,
         "others": [row(site, e, root) for e in others],
         "measured": len(measured),
-        "confirmed": sum(1 for e in measured if site.measurements[e.id].verdict == e.category),
-        "measured_four": sum(1 for e in measured if site.measurements[e.id].verdict in FOUR),
+        "confirmed": sum(1 for e in measured if site.taxonomy.agrees(e.category, site.measurements[e.id].verdict)),
+        "measured_four": sum(1 for e in measured if site.measurements[e.id].verdict in site.taxonomy.mechanisms),
         "ai_specific": by_verdict("ai-specific"), "unexplained": by_verdict("unexplained"),
         "disagree": [row(site, e, root) for e in measured
-                     if site.measurements[e.id].verdict and site.measurements[e.id].verdict != e.category],
+                     if site.measurements[e.id].verdict
+                     and not site.taxonomy.agrees(e.category, site.measurements[e.id].verdict)],
         "contested": [{"row": row(site, e, root),
                        "alternatives": sorted({p.category for p in e.positions if p.category != e.category})}
                       for e in site.entries if e.contested],

@@ -14,15 +14,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from ..entry_view import stored_measurement
+from ..categories import css as category_css
+from ..measured import stored
+from ..control_chars import one_line
 from ..loader import load_catalog, load_taxonomy
 from ..parallel import map_chunks
 from ..paths import default_catalog
 from .measurement import measurement_view
-from .pages import Site, category_context, debate_context, entry_context, row, slug
+from .output_folder import MARKER as SITE_MARKER, new_site_folder, replace_folder
+from .pages import ProbeView, Site, category_context, debate_context, entry_context, row, slug
 from .svg import css_class
 
 HERE = Path(__file__).parent
+OTHER_FILES = 7          # sitemap, robots.txt, search index, static files and the marker
+PAGE_FAILED = "its page could not be rendered; run taxo validate on it"
 # No inline script or style, nothing from another origin; images only inline SVG or data:.
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "base-uri 'none'; form-action 'none'")
@@ -37,13 +42,15 @@ class RenderReport:
     categories: int
     pages: int          # HTML pages
     files: int          # every file, including sitemap, CSS, JS and search index
-    skipped: int        # catalog files that could not be read, or repeated ids
+    skipped: int        # catalog files that could not be read or rendered, or repeated ids
     seconds: float
+    skipped_files: tuple[str, ...] = ()  # `path: why`, one per skipped file
 
     def __str__(self) -> str:
-        return (f"wrote {self.pages} pages ({self.entries} entries, {self.categories} categories) "
-                f"and {self.files - self.pages} other files to {self.out_dir} in {self.seconds:.2f} s"
-                + (f"; skipped {self.skipped} unreadable or duplicate entries" if self.skipped else ""))
+        lines = [f"wrote {self.pages} pages ({self.entries} entries, {self.categories} categories) "
+                 f"and {self.files - self.pages} other files to {one_line(str(self.out_dir))} "
+                 f"in {self.seconds:.2f} s" + (f"; skipped {self.skipped} files:" if self.skipped else "")]
+        return "\n".join(lines + [f"  skipped {one_line(why)}" for why in self.skipped_files])
 
 
 def _environment():
@@ -74,19 +81,26 @@ def search_index_js(site: Site) -> str:
 _shared: dict = {}       # what forked workers inherit: no pickling of the site
 
 
-def build_site(catalog_root: Path | None, measurement_for: Callable[[str | None], dict | None]) -> tuple[Site, int]:
+def build_site(catalog_root: Path | None, measurement_for: Callable[[str], tuple]) -> tuple[Site, list[str]]:
+    """The site's data, and `path: why` for each catalog file left out."""
     loaded = load_catalog(catalog_root or default_catalog())
-    entries, seen, skipped = [], set(), len(loaded.problems)
+    entries, seen, skipped = [], set(), [str(p) for p in loaded.problems]
     for entry in sorted(loaded.entries, key=lambda e: (e.name.casefold(), e.id)):
         if not entry.id or entry.id in seen:
-            skipped += 1
+            why = "it has no id" if not entry.id else f"its id '{entry.id}' is used by another file"
+            skipped.append(f"{entry.path}: {why}")
             continue
         seen.add(entry.id)
         entries.append(entry)
-    measurements = {e.id: view for e in entries if (view := measurement_view(measurement_for(e.probe)))}
-    on_torch = {e.id: view for e in entries if e.torch_probe
-                and (view := measurement_view(measurement_for(e.torch_probe)))}
-    site = Site(load_taxonomy(), entries, measurements, {}, torch_measurements=on_torch)
+    probe_results: dict[str, list[ProbeView]] = {}
+    for entry in entries:
+        for probe in entry.probes:
+            record, error = measurement_for(probe.name)
+            probe_results.setdefault(entry.id, []).append(
+                ProbeView(probe.name, probe.front_end, measurement_view(record), error))
+    headlines = {i: view for i, views in probe_results.items()
+                 if (view := next((p.view for p in views if p.view), None))}
+    site = Site(load_taxonomy(), entries, headlines, {}, probe_results=probe_results)
     used: set[str] = set()
     for entry in entries:
         stem = slug(entry.id)
@@ -98,17 +112,32 @@ def build_site(catalog_root: Path | None, measurement_for: Callable[[str | None]
 
 
 def render_site(catalog_root: Path | None, out_dir: Path, *, base_url: str = "",
-                measurement_for: Callable[[str | None], dict | None] = stored_measurement) -> RenderReport:
+                measurement_for: Callable[[str], tuple] = stored) -> RenderReport:
     """Render the catalog at `catalog_root` (default: the bundled one) into `out_dir`.
 
     `base_url` (e.g. `https://example.org/taxo/`) makes the sitemap and canonical links
     absolute, as search engines want; without it they are relative to the site root.
-    `measurement_for(probe)` returns the analyzer's stored result for a probe, or None.
+    `measurement_for(probe)` returns (the analyzer's stored record or None, an error line or None).
     """
     started = time.perf_counter()
     site, skipped = build_site(catalog_root, measurement_for)
     env = _environment()
-    out_dir = Path(out_dir)
+    final_dir = Path(out_dir)
+    out_dir = new_site_folder(final_dir)
+    try:
+        pages = _write_site(site, env, out_dir, base_url, skipped)
+        replace_folder(out_dir, final_dir)
+    finally:
+        shutil.rmtree(out_dir, ignore_errors=True)  # gone already when the swap succeeded
+    return RenderReport(final_dir, len(site.entries) - len(skipped_pages(skipped)), len(site.taxonomy.categories),
+                        pages, pages + OTHER_FILES, len(skipped), time.perf_counter() - started, tuple(skipped))
+
+
+def _write_site(site: Site, env, out_dir: Path, base_url: str, skipped: list[str]) -> int:
+    """Write every file of the site into `out_dir`; return the number of HTML pages.
+
+    An entry whose page cannot be rendered is left out and added to `skipped`.
+    """
     for sub in ("entries", "categories", "static"):
         (out_dir / sub).mkdir(parents=True, exist_ok=True)
     base = base_url.rstrip("/") + "/" if base_url else ""
@@ -124,7 +153,11 @@ def render_site(catalog_root: Path | None, out_dir: Path, *, base_url: str = "",
 
     write("index.html", env.get_template("index.html"), **index_context(site))
     _shared.update(site=site, env=env, out_dir=out_dir, base=base, common=common)
-    urls.extend(map_chunks(_write_entries, [e.id for e in site.entries]))
+    for url, failure in map_chunks(_write_entries, [e.id for e in site.entries]):
+        if failure:
+            skipped.append(failure)
+        else:
+            urls.append(url)
     _shared.clear()
     category_template = env.get_template("category.html")
     for category in site.taxonomy.categories:
@@ -136,22 +169,38 @@ def render_site(catalog_root: Path | None, out_dir: Path, *, base_url: str = "",
     (out_dir / "search-index.js").write_text(search_index_js(site), encoding="utf-8")
     for name in ("site.css", "site.js"):
         shutil.copyfile(HERE / "static" / name, out_dir / "static" / name)
-    return RenderReport(out_dir, len(site.entries), len(site.taxonomy.categories), pages, pages + 5, skipped,
-                        time.perf_counter() - started)
+    (out_dir / "static" / "categories.css").write_text(category_css(), encoding="utf-8")
+    (out_dir / SITE_MARKER).write_text("Written by taxo render; the next render replaces this folder.\n",
+                                       encoding="utf-8")
+    return pages
 
 
-def _write_entries(ids: list[str]) -> list[str]:
-    """Write the pages of these entries; runs in a worker for large catalogs."""
+def _write_entries(ids: list[str]) -> list[tuple[str, str | None]]:
+    """Write the pages of these entries: (url, None), or ("", `path: why`) for a page that failed.
+
+    Runs in a worker for large catalogs. An entry that does not validate may not render (a
+    broken address, say): it is left out and named, and the rest of the site is written.
+    """
     site, base, out_dir = _shared["site"], _shared["base"], _shared["out_dir"]
     template = _shared["env"].get_template("entry.html")
-    urls = []
+    results: list[tuple[str, str | None]] = []
     for entry_id in ids:
         path = f"entries/{site.slugs[entry_id]}.html"
-        html = template.render(root="../", canonical=base + path if base else "", **_shared["common"],
-                               **entry_context(site, site.by_id[entry_id], "../"))
+        entry = site.by_id[entry_id]
+        try:
+            html = template.render(root="../", canonical=base + path if base else "", **_shared["common"],
+                                   **entry_context(site, entry, "../"))
+        except Exception as exc:  # noqa: BLE001 - one bad entry must not stop the site
+            results.append(("", f"{entry.path}: {PAGE_FAILED} ({type(exc).__name__}: {exc})"))
+            continue
         (out_dir / path).write_text(html, encoding="utf-8")
-        urls.append(base + path)
-    return urls
+        results.append((base + path, None))
+    return results
+
+
+def skipped_pages(skipped: list[str]) -> list[str]:
+    """The skipped entries that were read but whose page failed."""
+    return [why for why in skipped if PAGE_FAILED in why]
 
 
 def index_context(site: Site) -> dict:

@@ -13,12 +13,11 @@ from typing import Iterable, Sequence
 
 from markupsafe import Markup
 
-KNOWN = {"inlining", "partial-evaluation", "dead-code-elimination", "caching", "ai-specific", "unexplained"}
-
-
 def css_class(name: str) -> str:
-    """A class for a category or mechanism; anything unknown shares one neutral class."""
-    return f"c-{name}" if name in KNOWN else "c-other"
+    """A class for a filing or outcome of categories.yaml; anything unknown shares one neutral class."""
+    from ..categories import taxonomy
+
+    return f"c-{name}" if taxonomy().category(name) is not None else "c-other"
 
 
 def _num(x: float) -> str:

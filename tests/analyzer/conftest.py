@@ -13,7 +13,7 @@ if str(REPO) not in sys.path:       # plain `pytest` from anywhere finds the ana
     sys.path.insert(0, str(REPO))
 
 from analyzer.probe import catalog_probe_path, load
-from analyzer.worker import measure, passes, trace_version
+from analyzer.analysis import measure, passes, trace_version
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from analyzer.probe import catalog_probe_names, catalog_probe_path, declared_claim, load
-from analyzer.worker import measure
+from analyzer.analysis import measure
 
 MEASURED = {
     "memoization": "caching",
@@ -55,23 +55,23 @@ def test_the_catalog_probes_are_exactly_the_named_ones():
 def test_catalog_probe_verdict(name):
     probe = load(catalog_probe_path(name))
     result = measure(probe, probe.sizes[:2])
-    assert result["verdict"] == MEASURED[name], result["explanation"]
+    assert result.verdict == MEASURED[name], result.explanation
     assert declared_claim(catalog_probe_path(name)) == probe.claim
 
 
 def test_kv_cache_saves_the_reprojected_rows():
     result = measure(load(catalog_probe_path("kv_cache")), (8,))
-    a = result["attribution"]
-    assert result["equivalence"] == "equal"
-    assert a["caching"] > 0.95 and a["explained"]["caching"] == pytest.approx(a["savings"])
+    a = result.attribution
+    assert result.equivalence == "equal"
+    assert a.shares["caching"] > 0.95 and a.explained["caching"] == pytest.approx(a.savings)
 
 
 def test_activation_checkpointing_trades_work_for_memory():
     result = measure(load(catalog_probe_path("activation_checkpointing")), (8,))
-    assert result["savings"]["flops"] < 0 < result["savings"]["peak_bytes"]
-    assert result["direction"] == "reverse"
+    assert result.savings["flops"] < 0 < result.savings["peak_bytes"]
+    assert result.direction == "reverse"
 
 
 def test_fft_caching_share_is_partial():
-    a = measure(load(catalog_probe_path("fft")), (64,))["attribution"]
-    assert 0 < a["caching"] < 0.5 < a["unexplained"]
+    a = measure(load(catalog_probe_path("fft")), (64,)).attribution
+    assert 0 < a.shares["caching"] < 0.5 < a.shares["unexplained"]

@@ -26,7 +26,7 @@ def test_json_has_the_documented_fields():
     result = json.loads(done.stdout)
     assert JSON_FIELDS <= result.keys()
     assert COST_FIELDS <= result["cost"]["baseline"].keys() and COST_FIELDS <= result["cost"]["optimized"].keys()
-    assert {"caching", "dead-code-elimination", "partial-evaluation", "inlining", "unexplained"} <= result["attribution"].keys()
+    assert {"caching", "dead-code-elimination", "partial-evaluation", "inlining", "unexplained"} <= result["attribution"]["shares"].keys()
     assert result["growth"]["baseline"]["mults"] == pytest.approx(2.0)
     assert result["size"] == 32 and result["cost"]["baseline"]["mults"] == 32 * 32
 

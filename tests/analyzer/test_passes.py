@@ -7,7 +7,7 @@ from analyzer.ops import Op
 from analyzer.passes.equivalence import compare
 from analyzer.trace import Trace
 from analyzer.tracers import run
-from analyzer.worker import passes
+from analyzer.analysis import passes
 
 
 def measured(fn, static=frozenset(), **inputs):

@@ -138,5 +138,5 @@ def test_caching_a_math_call_is_measured_as_caching(measure_source):
             e = math.exp(w)
             return [x * e for x in xs]
     """, sizes=(8,))
-    assert result["cost"]["baseline"]["other"] == 8 and result["cost"]["optimized"]["other"] == 1
-    assert result["verdict"] == "caching"
+    assert result.baseline.other == 8 and result.optimized.other == 1
+    assert result.verdict == "caching"

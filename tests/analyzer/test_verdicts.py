@@ -73,13 +73,13 @@ def probe(body: str, header: str = "") -> str:
 @pytest.mark.parametrize("category", list(PROBES))
 def test_hand_made_probe_gets_its_category(category, measure_source):
     result = measure_source(probe(PROBES[category]), (16,))
-    assert result["verdict"] == category, result["explanation"]
+    assert result.verdict == category, result.explanation
 
 
 def test_two_identical_versions_save_nothing(measure_source):
     result = measure_source(probe(PROBES["none"]), (8,))
-    assert all(v == 0 for v in result["savings"].values())
-    assert result["attribution"]["measure"] is None
+    assert all(v == 0 for v in result.savings.values())
+    assert result.attribution.measure is None
 
 
 def test_caching_is_credited_only_for_redundancy_the_optimization_removed(measure_source):
@@ -91,18 +91,18 @@ def test_caching_is_credited_only_for_redundancy_the_optimization_removed(measur
             return [x * (a * b) for x in xs]
     """
     result = measure_source(probe(source), (16,))
-    assert result["attribution"]["caching"] == 0
-    assert result["evidence"]["baseline"]["redundant_ops"] > 0
+    assert result.attribution.shares["caching"] == 0
+    assert result.evidence["baseline"].redundant_ops > 0
 
 
 def test_shares_are_the_explained_work_over_the_savings(measure_source):
     result = measure_source(probe(PROBES["caching"]), (10,))
-    a = result["attribution"]
-    saved = result["cost"]["baseline"]["flops"] - result["cost"]["optimized"]["flops"]
-    assert a["savings"] == saved
+    a = result.attribution
+    saved = result.baseline.flops - result.optimized.flops
+    assert a.savings == saved
     # the baseline recomputes a*b and +1 for 9 of its 10 elements: 18 flops, all removed
-    assert a["explained"]["caching"] == 18 == saved
-    assert a["caching"] == 1.0 and a["unexplained"] == 0.0
+    assert a.explained["caching"] == 18 == saved
+    assert a.shares["caching"] == 1.0 and a.shares["unexplained"] == 0.0
 
 
 def test_recomputation_that_saves_nothing_is_none(measure_source):
@@ -114,7 +114,7 @@ def test_recomputation_that_saves_nothing_is_none(measure_source):
             return [x * (a * b) for x in xs]
     """
     result = measure_source(probe(source), (8,))
-    assert result["savings"]["flops"] == -7 and result["verdict"] == "none"
+    assert result.savings["flops"] == -7 and result.verdict == "none"
 
 
 def test_recomputation_that_lowers_peak_memory_is_caching_in_reverse(measure_source):
@@ -133,15 +133,15 @@ def test_recomputation_that_lowers_peak_memory_is_caching_in_reverse(measure_sou
             return {"x": np.linspace(0.0, 1.0, size)}
     """
     result = measure_source(textwrap.dedent(source), (100,))
-    assert result["savings"]["flops"] == -300
-    assert result["savings"]["peak_bytes"] == 800
-    assert (result["verdict"], result["direction"]) == ("caching", "reverse")
-    assert result["attribution"]["caching"] == 1.0
+    assert result.savings["flops"] == -300
+    assert result.savings["peak_bytes"] == 800
+    assert (result.verdict, result.direction) == ("caching", "reverse")
+    assert result.attribution.shares["caching"] == 1.0
 
 
 def test_claim_agreement_is_reported(measure_source):
     result = measure_source(probe(PROBES["caching"], header='CLAIM = "inlining"\n'), (4,))
-    assert (result["claim"], result["agrees"]) == ("inlining", False)
+    assert (result.claim, result.agrees) == ("inlining", False)
 
 
 def test_hoisting_static_work_at_run_time_is_caching_and_moving_it_ahead_is_partial_evaluation(measure_source):
@@ -161,11 +161,11 @@ def test_hoisting_static_work_at_run_time_is_caching_and_moving_it_ahead_is_part
         def optimized(xs, c):
             return [x * c for x in xs]
     """
-    assert measure_source(probe(hoisted), (16,))["verdict"] == "caching"
+    assert measure_source(probe(hoisted), (16,)).verdict == "caching"
     result = measure_source(probe(prepared), (16,))
-    a = result["attribution"]
+    a = result.attribution
     # the 15 repeats are what a cache removes; the first computation only partial evaluation does
-    assert a["explained"]["caching"] == 15 * 4 and a["explained"]["partial-evaluation"] == 4
+    assert a.explained["caching"] == 15 * 4 and a.explained["partial-evaluation"] == 4
 
 
 def test_fusing_through_an_output_buffer_is_inlining(measure_source):
@@ -183,9 +183,9 @@ def test_fusing_through_an_output_buffer_is_inlining(measure_source):
             return {"a": np.linspace(0.0, 1.0, size), "b": np.linspace(1.0, 2.0, size)}
     """
     result = measure_source(textwrap.dedent(source), (64,))
-    assert result["savings"]["flops"] == 0 and result["savings"]["bytes"] == 64 * 8
-    assert result["attribution"]["measure"] == "bytes"
-    assert result["verdict"] == "inlining", result["explanation"]
+    assert result.savings["flops"] == 0 and result.savings["bytes"] == 64 * 8
+    assert result.attribution.measure == "bytes"
+    assert result.verdict == "inlining", result.explanation
 
 
 def test_savings_no_mechanism_accounts_for_are_unexplained_not_a_tie(measure_source):
@@ -204,6 +204,6 @@ def test_savings_no_mechanism_accounts_for_are_unexplained_not_a_tie(measure_sou
             return {"x": np.linspace(0.0, 1.0, size)}
     """
     result = measure_source(textwrap.dedent(source), (64,))
-    saved = result["savings"]
+    saved = result.savings
     assert saved["flops"] == 0 and saved["peak_bytes"] > 0
-    assert result["verdict"] == "unexplained", result["explanation"]
+    assert result.verdict == "unexplained", result.explanation

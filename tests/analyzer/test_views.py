@@ -7,9 +7,10 @@ import pytest
 from rich.console import Console
 
 from analyzer import AnalysisError, analyze, store
+from analyzer.measurement import REFRESH_COMMAND
 from analyzer.probe import catalog_probe_names, catalog_probe_path, load
 from analyzer.report import render, render_all
-from analyzer.worker import measure
+from analyzer.analysis import measure
 
 ONE_OF_EACH = ["memoization", "dead_code_elimination", "constant_folding", "inlining", "quantization",
                "strassen", "activation_checkpointing"]
@@ -27,12 +28,12 @@ def test_the_report_shows_costs_attribution_verdict_and_explanation(name):
     result = measure(p, p.sizes[:2])
     out = plain(render, result)
     assert "\x1b[" not in out
-    assert f"verdict: {result['verdict']}" in out
-    assert result["explanation"].split()[0] in out
+    assert f"verdict: {result.verdict}" in out
+    assert result.explanation.split()[0] in out
     for row in ("multiplications", "additions", "other flops", "bytes materialized", "calls", "unexplained"):
         assert row in out
     assert "growth exponent" in out     # two sizes ran
-    assert f"{result['cost']['baseline']['flops']:,}" in out
+    assert f"{result.baseline.flops:,}" in out
 
 
 def test_the_report_of_identical_versions_says_none(measure_source):
@@ -51,25 +52,16 @@ def test_the_all_table_marks_agreement_and_errors():
     assert "ERROR" in lines["broken"] and "timed out" in lines["broken"]
 
 
-def test_stored_results_round_trip(tmp_path, monkeypatch):
-    monkeypatch.setattr(store, "DIRECTORY", str(tmp_path))
-    result = measure(load(catalog_probe_path("memoization")), (8,))
-    store.save("memoization", result)
-    loaded = store.load("memoization")
-    assert loaded["verdict"] == result["verdict"] and loaded["refresh"] == store.REFRESH_COMMAND
-    assert "seconds" not in loaded and store.load("no_such_probe") is None
-
-
 @pytest.mark.parametrize("name", [n for n in catalog_probe_names() if not n.startswith("torch_")])
 def test_every_catalog_probe_has_a_fresh_stored_result(name):  # torch_*: tests/analyzer_torch
     stored = store.load(name)
-    assert stored is not None, f"no stored result: run {store.REFRESH_COMMAND}"
+    assert stored is not None, f"no stored result: run {REFRESH_COMMAND}"
     p = load(catalog_probe_path(name))
-    assert stored["sizes"] == list(p.sizes), f"stale stored result: run {store.REFRESH_COMMAND}"
-    assert stored["verdict"] == measure(p, p.sizes[:1])["verdict"]
+    assert stored.sizes == p.sizes, f"stale stored result: run {REFRESH_COMMAND}"
+    assert stored.verdict == measure(p, p.sizes[:1]).verdict
 
 
 def test_the_public_api_runs_isolated_and_raises_one_line_errors():
-    assert analyze("memoization", sizes=(8,))["verdict"] == "caching"
+    assert analyze("memoization", sizes=(8,)).verdict == "caching"
     with pytest.raises(AnalysisError, match="^probe 'nope': not a file and not a catalog probe$"):
         analyze("nope")

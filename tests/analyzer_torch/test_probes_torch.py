@@ -6,8 +6,9 @@ import pytest
 torch = pytest.importorskip("torch", reason="the torch probes need the optional extra: pip install '.[torch]'")
 
 from analyzer import store  # noqa: E402
+from analyzer.measurement import REFRESH_COMMAND  # noqa: E402
 from analyzer.probe import catalog_probe_names, catalog_probe_path, load  # noqa: E402
-from analyzer.worker import measure, passes, trace_version  # noqa: E402
+from analyzer.analysis import measure, passes, trace_version  # noqa: E402
 
 MEASURED = {
     "torch_kv_cache": "caching",
@@ -40,56 +41,55 @@ def test_the_torch_probes_are_exactly_the_named_ones():
 @pytest.mark.parametrize("name", sorted(MEASURED))
 def test_torch_probe_verdict(name):
     result = measured(name)
-    assert result["verdict"] == MEASURED[name], result["explanation"]
+    assert result.verdict == MEASURED[name], result.explanation
 
 
 @pytest.mark.parametrize("name", sorted(MEASURED))
 def test_every_torch_probe_has_a_fresh_stored_result(name):
     stored = store.load(name)
-    assert stored is not None, f"no stored result: run {store.REFRESH_COMMAND}"
-    assert stored["sizes"] == list(load(catalog_probe_path(name)).sizes), f"stale: run {store.REFRESH_COMMAND}"
-    assert stored["verdict"] == MEASURED[name]
+    assert stored is not None, f"no stored result: run {REFRESH_COMMAND}"
+    assert stored.sizes == load(catalog_probe_path(name)).sizes, f"stale: run {REFRESH_COMMAND}"
+    assert stored.verdict == MEASURED[name]
 
 
 def test_kv_cache_saves_the_reprojected_rows_of_earlier_tokens():
     result = measured("torch_kv_cache", (8,))
-    assert result["equivalence"] == "equal"
-    assert result["attribution"]["caching"] > 0.9
+    assert result.equivalence == "equal"
+    assert result.attribution.shares["caching"] > 0.9
 
 
 def test_checkpointing_recomputes_to_save_memory():
     result = measured("torch_activation_checkpointing", (8,))
-    assert result["savings"]["flops"] < 0 < result["savings"]["peak_bytes"]
-    assert result["direction"] == "reverse"
+    assert result.savings["flops"] < 0 < result.savings["peak_bytes"]
+    assert result.direction == "reverse"
 
 
 def test_pruning_keeps_the_dense_work_and_adds_the_mask_multiply():
     result = measured("torch_pruning", (8,))
-    cost = result["cost"]
-    assert result["equivalence"] == "changed"
-    assert cost["optimized"]["flops"] > cost["baseline"]["flops"]       # no savings: more work
+    assert result.equivalence == "changed"
+    assert result.optimized.flops > result.baseline.flops       # no savings: more work
     # the extra work is weight_orig * weight_mask, recomputed on every call from static inputs
-    assert result["evidence"]["optimized"]["static_flops"] == 2 * 64 * 64
-    assert cost["optimized"]["mults"] - cost["baseline"]["mults"] == 2 * 64 * 64
+    assert result.evidence["optimized"].static_flops == 2 * 64 * 64
+    assert result.optimized.mults - result.baseline.mults == 2 * 64 * 64
 
 
 def test_quantization_reads_int8_weights():
     result = measured("torch_quantization", (8,))
-    assert result["equivalence"] == "changed"
-    assert result["cost"]["optimized"]["input_bytes"] < result["cost"]["baseline"]["input_bytes"] / 3
+    assert result.equivalence == "changed"
+    assert result.optimized.input_bytes < result.baseline.input_bytes / 3
 
 
 def test_batchnorm_folding_stages_only_the_per_channel_work():
     result = measured("torch_batchnorm_folding", (8,))
-    a = result["attribution"]
-    assert result["equivalence"] == "equal"
-    assert a["explained"]["partial-evaluation"] == result["evidence"]["baseline"]["static_flops"] > 0
-    assert a["unexplained"] > 0.5
+    a = result.attribution
+    assert result.equivalence == "equal"
+    assert a.explained["partial-evaluation"] == result.evidence["baseline"].static_flops > 0
+    assert a.shares["unexplained"] > 0.5
 
 
 def test_fused_attention_does_the_same_arithmetic_in_one_launch():
     result = measured("torch_attention_fusion", (16,))
-    assert result["savings"]["flops"] == 0 and result["cost"]["optimized"]["launches"] == 1
+    assert result.savings["flops"] == 0 and result.optimized.launches == 1
 
 
 def test_dead_ops_are_exactly_those_of_the_nodes_fx_dce_removed():

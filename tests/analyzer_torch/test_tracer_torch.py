@@ -128,7 +128,7 @@ def test_backward_ops_are_traced_too():
 
 
 def test_the_core_analyzer_never_imports_torch():
-    code = ("import sys; from analyzer.worker import measure; from analyzer.tracers import run;"
+    code = ("import sys; from analyzer.analysis import measure; from analyzer.tracers import run;"
             "from analyzer.trace import Trace; run(lambda x: x * 2, {'x': 3.0}, Trace());"
             "assert 'torch' not in sys.modules, 'torch imported'")
     subprocess.run([sys.executable, "-c", code], cwd=REPO, check=True)
@@ -136,7 +136,7 @@ def test_the_core_analyzer_never_imports_torch():
 
 def test_secondary_outputs_are_distinct_values_not_recomputation():
     # layer norm's mean and rstd come out of one op; reading both is not computing one twice
-    from analyzer.worker import passes
+    from analyzer.analysis import passes
 
     def f(x):
         out, mean, rstd = torch.ops.aten.native_layer_norm(x, [4], None, None, 1e-5)

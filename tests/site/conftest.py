@@ -53,25 +53,29 @@ implementations:
 tags: ["</script><script>window.__pwned='tag'</script>"]
 """
 
-# A measurement shaped like the analyzer's output (analyzer/worker.py), used for `fft`.
-FAKE_MEASUREMENT = {
-    "verdict": "unexplained", "direction": "forward", "equivalence": "equal", "max_rel_error": 1e-15,
-    "explanation": "The baseline has only 12 flops of recomputation; <script>window.__pwned='m'</script>",
-    "cost": {"baseline": {"ops": 5000, "mults": 4096, "adds": 4032, "flops": 8128, "bytes": 0, "calls": 1},
-             "optimized": {"ops": 900, "mults": 320, "adds": 640, "flops": 960, "bytes": 0, "calls": 127}},
-    "savings": {"flops": 7168},
-    "attribution": {"measure": "flops", "savings": 7168, "removable": {}, "explained": {},
-                    "caching": 0.12, "dead-code-elimination": 0.0, "partial-evaluation": 0.0,
-                    "inlining": -0.02, "unexplained": 0.9},
-    "sizes": [16, 32, 64],
-    "growth": {"baseline": {"flops": 2.0, "mults": 2.0}, "optimized": {"flops": 1.25, "mults": 1.2}},
-    "per_size": [{"size": n, "baseline": {"flops": 2 * n * n}, "optimized": {"flops": 5 * n * max(1, n.bit_length() - 1)}}
-                 for n in (16, 32, 64)],
-}
+def _fft_record():
+    """A real record of the fft probe, its explanation made hostile (text that reaches HTML)."""
+    from dataclasses import replace
+
+    from analyzer.analysis import measure
+    from analyzer.probe import catalog_probe_path, load
+
+    record = measure(load(catalog_probe_path("fft")), (16, 32, 64))
+    return replace(record, explanation=record.explanation + " <script>window.__pwned='m'</script>")
 
 
-def fake_measurements(probe: str | None) -> dict | None:
-    return FAKE_MEASUREMENT if probe == "fft" else None
+FAKE_MEASUREMENT = _fft_record()
+
+
+def fake_measurements(probe: str):
+    """(record, error) as taxonomy.measured.stored returns them: fft measured, the rest not."""
+    return (FAKE_MEASUREMENT, None) if probe == "fft" else (None, None)
+
+
+@pytest.fixture(scope="session")
+def fft_record():
+    """The record the site fixture shows for fft."""
+    return FAKE_MEASUREMENT
 
 
 @pytest.fixture(scope="session")

@@ -151,7 +151,7 @@ def test_a_large_index_shows_the_first_matches_and_then_all(page, tmp_path):
     catalog.mkdir()
     for i in range(250):
         (catalog / f"e{i:03}.yaml").write_text(f"id: e{i:03}\nname: Entry {i:03}\ncategory: caching\nsummary: s\n")
-    render_site(catalog, tmp_path / "site", measurement_for=lambda probe: None)
+    render_site(catalog, tmp_path / "site", measurement_for=lambda probe: (None, None))
     open_index(page, tmp_path / "site")
     assert len(visible_ids(page)) == 200 and page.text_content("#shown") == "250 entries"
     page.click("#more")

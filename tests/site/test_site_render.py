@@ -45,8 +45,9 @@ def pages(site: Path) -> list[Path]:
 def test_one_page_per_entry_category_and_the_index_and_debate(site, hostile_catalog):
     entries = load_catalog(hostile_catalog).entries
     assert len(list((site / "entries").glob("*.html"))) == len(entries)
-    assert {p.stem for p in (site / "categories").glob("*.html")} == {
-        "inlining", "partial-evaluation", "dead-code-elimination", "caching", "ai-specific"}
+    from taxonomy import CATEGORIES
+
+    assert {p.stem for p in (site / "categories").glob("*.html")} == set(CATEGORIES)
     assert (site / "index.html").exists() and (site / "debate.html").exists()
 
 
@@ -114,12 +115,13 @@ def test_base_url_makes_sitemap_and_canonical_links_absolute(hostile_catalog, tm
         (tmp_path / "entries" / "fft.html").read_text()
 
 
-def test_a_measured_entry_shows_costs_and_both_charts(site):
+def test_a_measured_entry_shows_costs_and_both_charts(site, fft_record):
+    record = fft_record
     html = (site / "entries" / "fft.html").read_text(encoding="utf-8")
     assert html.count("<svg") == 2
-    assert "8,128" in html and "960" in html            # flops, baseline and optimized
-    assert "90.0%" in html                              # unexplained share beside the chart
-    assert "n^2.00" in html and "n^1.25" in html        # growth exponents
+    assert f"{record.baseline.flops:,}" in html and f"{record.optimized.flops:,}" in html
+    assert f"{record.attribution.shares['unexplained']:.1%}" in html    # beside the chart
+    assert f"n^{record.growth['baseline']['flops']:.2f}" in html       # growth exponents
     assert "&lt;script&gt;window.__pwned='m'&lt;/script&gt;" in html
 
 
@@ -132,7 +134,7 @@ def test_a_hostile_id_cannot_write_outside_the_site(tmp_path):
     catalog, out = tmp_path / "catalog", tmp_path / "deep" / "site"
     catalog.mkdir()
     (catalog / "evil.yaml").write_text("id: ../../escaped\nname: Evil\ncategory: caching\nsummary: s\n")
-    report = render_site(catalog, out, measurement_for=lambda probe: None)
+    report = render_site(catalog, out, measurement_for=lambda probe: (None, None))
     assert report.entries == 1
     assert not (tmp_path / "escaped.html").exists() and not (tmp_path / "deep" / "escaped.html").exists()
     assert len(list((out / "entries").glob("escaped-*.html"))) == 1
@@ -151,20 +153,20 @@ def test_duplicate_ids_and_unreadable_files_are_skipped_not_fatal(tmp_path):
     for name in ("a", "b"):
         (catalog / f"{name}.yaml").write_text("id: same\nname: Same\ncategory: caching\nsummary: s\n")
     (catalog / "broken.yaml").write_text("id: [unclosed\n")
-    report = render_site(catalog, tmp_path / "site", measurement_for=lambda probe: None)
+    report = render_site(catalog, tmp_path / "site", measurement_for=lambda probe: (None, None))
     assert (report.entries, report.skipped) == (1, 2)
 
 
 def test_an_entry_measured_on_torch_shows_both_measurements(tmp_path):
-    from taxonomy.entry_view import stored_measurement
+    from analyzer import store
     from taxonomy.site import render_site
 
     render_site(None, tmp_path / "out")  # the bundled catalog and its stored measurements
     page = (tmp_path / "out" / "entries" / "kv-cache.html").read_text(encoding="utf-8")
     assert "Measured by the analyzer" in page and "Measured on torch.nn modules" in page
     assert "taxo analyze torch_kv_cache" in page
-    torch_section = page.split('id="torch-measurement"')[1]
-    assert stored_measurement("torch_kv_cache")["verdict"] in torch_section
+    torch_section = page.split('id="measurement-torch_kv_cache"')[1]
+    assert store.load("torch_kv_cache").verdict in torch_section
     fft = (tmp_path / "out" / "entries" / "fft.html").read_text(encoding="utf-8")
     assert "Measured on torch.nn modules" not in fft  # no torch probe, no section
 

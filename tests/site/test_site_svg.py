@@ -38,15 +38,17 @@ def test_growth_needs_two_sizes():
     assert growth_plot(((16, {"baseline": 10}),), {}) == ""
 
 
-def test_missing_or_malformed_measurements_are_tolerated():
-    assert measurement_view(None) is None and measurement_view({}) is None
-    view = measurement_view({"verdict": 3, "cost": "nope", "attribution": {"caching": "x", "dead-code-elimination": 0.5},
-                             "growth": {"baseline": {"flops": float("nan")}}, "per_size": [None, {"size": -1}]})
-    assert view.shares == (("dead-code-elimination", 0.5),)
-    assert view.costs == () and view.growth == {} and view.points == ()
+def test_no_record_no_view():
+    assert measurement_view(None) is None
 
 
-def test_shares_are_read_flat_as_the_analyzer_writes_them():
-    view = measurement_view({"attribution": {"measure": "flops", "savings": 100, "removable": {}, "explained": {},
-                                             "caching": 0.8, "unexplained": 0.2}})
-    assert dict(view.shares) == {"caching": 0.8, "unexplained": 0.2} and view.measure == "flops"
+def test_a_view_shows_the_nonzero_shares_in_mechanism_order_and_the_growth_points():
+    from analyzer.analysis import measure
+    from analyzer.probe import catalog_probe_path, load
+
+    record = measure(load(catalog_probe_path("fft")), (16, 32))
+    view = measurement_view(record)
+    assert dict(view.shares) == {k: v for k, v in record.attribution.shares.items() if v != 0}
+    assert [size for size, _ in view.points] == [16.0, 32.0]
+    assert view.points[-1][1]["baseline"] == record.baseline.flops
+    assert view.growth["baseline"]["mults"] == record.growth["baseline"]["mults"]

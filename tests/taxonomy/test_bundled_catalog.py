@@ -37,31 +37,32 @@ def test_every_reference_has_an_identifier_and_a_first_author():
 
 
 def test_contrary_measurements_are_stated_in_positions():
-    """Where the analyzer's stored verdict differs from the catalog, the entry says so, with the command."""
-    from taxonomy.entry_view import stored_measurement
+    """Where a probe's stored verdict does not support the filing, a position says so, with the command."""
+    from taxonomy.measured import agrees, results
 
     for entry in load_catalog(default_catalog()).entries:
-        for probe, command in ((entry.probe, entry.id), (entry.torch_probe, entry.torch_probe)):
-            measurement = stored_measurement(probe)
-            if measurement is None or measurement["verdict"] == entry.category:
+        for result in results(entry):
+            assert result.error is None, result.error
+            if result.measurement is None or agrees(entry, result.verdict):
                 continue
-            stated = [p for p in entry.positions
-                      if p.category == measurement["verdict"] and f"taxo analyze {command}" in (p.source or "")]
-            assert stated, f"{entry.id}: {probe} measured {measurement['verdict']}, catalog says {entry.category}"
+            stated = [p for p in entry.positions if p.category in (result.verdict, "beyond-the-four")
+                      and "taxo analyze" in (p.source or "")]
+            assert stated, f"{entry.id}: {result.probe.name} measured {result.verdict}, filed {entry.category}"
 
 
 def test_every_catalog_probe_backs_an_entry():
     from taxonomy.checks import probes_dir
 
-    entries = load_catalog(default_catalog()).entries
-    named = {e.probe for e in entries if e.probe} | {e.torch_probe for e in entries if e.torch_probe}
+    named = {p.name for e in load_catalog(default_catalog()).entries for p in e.probes}
     written = {p.stem for p in probes_dir().glob("*.py") if not p.stem.startswith("_")}
     assert written - named == set(), "probes no entry names"
 
 
-def test_each_probe_claims_what_its_entry_files():
+def test_each_probe_claims_the_verdict_its_entry_expects():
     from analyzer.probe import catalog_probe_path, declared_claim
+    from taxonomy.categories import taxonomy
 
     for entry in load_catalog(default_catalog()).entries:
-        for probe in filter(None, (entry.probe, entry.torch_probe)):
-            assert declared_claim(catalog_probe_path(probe)) == entry.category, (entry.id, probe)
+        expected = taxonomy().category(entry.category).verdict
+        for probe in entry.probes:
+            assert declared_claim(catalog_probe_path(probe.name)) == expected, (entry.id, probe.name)

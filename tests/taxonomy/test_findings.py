@@ -15,12 +15,11 @@ def test_findings_doc_is_regenerated():
 
 
 def test_findings_flag_each_disagreement_with_the_catalog():
-    from taxonomy.entry_view import stored_measurement
     from taxonomy.loader import load_catalog
+    from taxonomy.measured import agrees, results
 
     entries = load_catalog(ROOT / "catalog").entries
-    disagreeing = [e for e in entries for probe in (e.probe, e.torch_probe)
-                   if (m := stored_measurement(probe)) and m["verdict"] != e.category]
+    disagreeing = [e for e in entries for r in results(e) if r.measurement and not agrees(e, r.verdict)]
     text = findings(ROOT / "catalog")
     assert text.count("**disagrees**") == len(disagreeing)
     for entry in disagreeing:

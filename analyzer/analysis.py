@@ -1,0 +1,139 @@
+"""One analysis, in-process: probe -> traces -> passes -> attribution -> verdict -> Measurement.
+
+``measure(probe, sizes)`` traces both versions at every size, runs the registered passes on
+each trace, attributes the savings at the largest size and returns the ``Measurement`` record.
+The worker (``analyzer.worker``) runs it in a child process; tests call it directly.
+"""
+from __future__ import annotations
+
+import gc
+import time
+import traceback
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from analyzer.attribution import Measured, attribute
+from analyzer.growth import exponents
+from analyzer.measurement import Cost as CostRecord
+from analyzer.measurement import Evidence, Measurement, SizeRun
+from analyzer.passes import registry
+from analyzer.passes.equivalence import Equivalence, compare
+from analyzer.probe import Probe, ProbeError
+from analyzer.trace import Cost, Trace
+from analyzer.tracers import run
+from analyzer.verdict import Verdict, decide, explain
+
+
+def passes(trace: Trace) -> Measured:
+    """Every registered pass over one trace; peak memory comes from liveness.
+
+    The garbage collector is paused, as while tracing: the passes build millions of small
+    keys, and collecting over a large trace would make them quadratic in practice.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        cost = trace.cost()
+        found = {p.name: p.run(trace) for p in registry()}
+        cost.peak_bytes = found["liveness"].peak_bytes
+        return Measured(trace, cost, found)
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _where(probe: Probe, exc: BaseException) -> str:
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename == str(probe.path)]
+    return f" (line {frames[-1].lineno})" if frames else ""
+
+
+def _call(probe: Probe, what: str, fn: Callable[[], Any]) -> Any:
+    """Run user code; any exception becomes a one-line ProbeError."""
+    try:
+        return fn()
+    except (ProbeError, MemoryError, RecursionError):
+        raise
+    except Exception as e:  # noqa: BLE001
+        msg = str(e).splitlines()[0] if str(e) else ""
+        raise ProbeError(f"probe '{probe.name}': {what} raised {type(e).__name__}"
+                         f"{': ' + msg if msg else ''}{_where(probe, e)}") from None
+
+
+def _inputs(probe: Probe, size: int) -> dict[str, Any]:
+    values = _call(probe, f"inputs({size})", lambda: probe.module.inputs(size))
+    if not isinstance(values, dict):
+        raise ProbeError(f"probe '{probe.name}': inputs({size}) must return a dict of name -> value")
+    return values
+
+
+def trace_version(probe: Probe, version: str, size: int) -> tuple[Any, Trace, Cost | None]:
+    """(raw output, trace, cost of prepare or None) of one version at one size.
+
+    ``optimized`` runs as the analysis runs it: ``prepare`` first takes the STATIC inputs,
+    and what it returns replaces them (traced separately: that work happens ahead of time).
+    """
+    mod, static = probe.module, frozenset(probe.static)
+    values = _inputs(probe, size)
+    prepared_cost = None
+    if version == "optimized" and probe.prepare is not None:
+        p_trace = Trace()
+        ahead = {k: values.pop(k) for k in probe.static if k in values}
+        prepared = _call(probe, "prepare", lambda: run(probe.prepare, ahead, p_trace, mod, frozenset(ahead)))
+        if not isinstance(prepared, dict):
+            raise ProbeError(f"probe '{probe.name}': prepare must return a dict of name -> value")
+        prepared_cost = p_trace.cost()
+        values.update(prepared)
+        static = frozenset(prepared)
+    trace = Trace()
+    out = _call(probe, version, lambda: run(getattr(mod, version), values, trace, mod, static))
+    return out, trace, prepared_cost
+
+
+@dataclass(frozen=True)
+class SizeResult:
+    """Both versions measured at one size, before they become a record."""
+    size: int
+    baseline: Measured
+    optimized: Measured
+    equivalence: Equivalence
+    attribution: Any
+    verdict: Verdict
+    prepare: Cost | None
+
+
+def measure_size(probe: Probe, size: int) -> SizeResult:
+    b_out, b_trace, _ = trace_version(probe, "baseline", size)
+    o_out, o_trace, prepared_cost = trace_version(probe, "optimized", size)
+    b, o = passes(b_trace), passes(o_trace)
+    eq = compare(b_out, o_out)
+    a = attribute(b, o)
+    return SizeResult(size, b, o, eq, a, decide(eq, a), prepared_cost)
+
+
+def _record(cost: Cost) -> CostRecord:
+    return CostRecord(**cost.as_dict())
+
+
+def measure(probe: Probe, sizes: tuple[int, ...] | None = None, claim: str | None = None) -> Measurement:
+    """The full record; verdict and attribution come from the largest size."""
+    started = time.perf_counter()
+    sizes = tuple(sorted(sizes or probe.sizes))
+    runs = [measure_size(probe, size) for size in sizes]
+    last = runs[-1]
+    b, o, eq, a, v = last.baseline, last.optimized, last.equivalence, last.attribution, last.verdict
+    per_size = tuple(SizeRun(r.size, _record(r.baseline.cost), _record(r.optimized.cost), r.verdict.category)
+                     for r in runs)
+    growth = exponents(sizes, [{"baseline": p.baseline.to_json(), "optimized": p.optimized.to_json()}
+                               for p in per_size]) if len(sizes) > 1 else None
+    front_ends = sorted(b.trace.front_ends | o.trace.front_ends)
+    prepared_flops = last.prepare.flops if last.prepare else 0
+    return Measurement(
+        probe=probe.name, doc=probe.doc, front_ends=tuple(front_ends), sizes=sizes, size=last.size,
+        verdict=v.category, direction=v.direction,
+        explanation=explain(v, eq, a, b, o, probe.static, prepared_flops),
+        equivalence=eq.label, max_rel_error=eq.finite_error, equivalence_note=eq.reason or None,
+        baseline=_record(b.cost), optimized=_record(o.cost),
+        prepare=_record(last.prepare) if last.prepare is not None else None,
+        attribution=a, evidence={"baseline": Evidence(**b.evidence()), "optimized": Evidence(**o.evidence())},
+        growth=growth, per_size=per_size, claim=claim or probe.claim,
+        seconds=round(time.perf_counter() - started, 3))
