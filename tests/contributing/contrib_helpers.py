@@ -16,3 +16,4 @@ def run_validate(catalog: Path, *args: str) -> subprocess.CompletedProcess:
     environment = {**os.environ, "NO_COLOR": "1"}
     return subprocess.run([sys.executable, "-m", "taxonomy", "validate", "--catalog", str(catalog), *args],
                           capture_output=True, text=True, env=environment, cwd=ROOT, timeout=120)
+HOSTILE = Path(__file__).parent / "hostile"

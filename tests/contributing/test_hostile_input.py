@@ -1,7 +1,7 @@
 """Hostile files: each gets a clear error, and nothing else happens (issue 5).
 
-The corpus itself is tests/taxonomy/examples/invalid/ (one file per case, its expected error on
-line 1); these tests add what a single file cannot show: time, memory, side effects, the CLI.
+The corpus itself is tests/taxonomy/examples/invalid/ and tests/contributing/hostile/ (one file
+per case, its expected errors at the top); these tests add what a single file cannot show: time, memory, side effects, the CLI.
 """
 from __future__ import annotations
 
@@ -17,9 +17,9 @@ from taxonomy.loader import display_path as display
 from taxonomy.validate import validate_catalog
 from taxonomy.yaml_source import MAX_BYTES, read_document
 
-from contrib_helpers import EXAMPLES, run_validate
+from contrib_helpers import EXAMPLES, HOSTILE, run_validate
 
-INVALID = sorted((EXAMPLES / "invalid").glob("*.yaml"))
+INVALID = sorted([*(EXAMPLES / "invalid").glob("*.yaml"), *HOSTILE.glob("*.yaml")])
 VALID = sorted((EXAMPLES / "valid").glob("*.yaml"))
 BASE = (EXAMPLES / "valid" / "memo-table.yaml").read_text(encoding="utf-8")
 
