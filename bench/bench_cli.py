@@ -33,7 +33,7 @@ def median_ms(command: list[str], runs: int, env: dict) -> float:
 def synthetic_catalog(target: Path, count: int) -> None:
     """`count` valid entries made from the bundled fft entry, each with its own id and alias."""
     template = (ROOT / "catalog" / "fft.yaml").read_text(encoding="utf-8")
-    template = template.replace("probe: fft\n", "").replace("related: [common-subexpression-elimination, "
+    template = template.replace("probes:\n  - {name: fft, front_end: scalar}\n", "").replace("related: [common-subexpression-elimination, "
                                                             "memoization, strassen, winograd-convolution]", "related: []")
     for i in range(count):
         text = (template.replace("id: fft", f"id: synthetic-{i}")

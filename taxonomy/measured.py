@@ -7,6 +7,7 @@ no record; a damaged or outdated file is an ``error`` the views show, never a si
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from analyzer import store
@@ -40,7 +41,19 @@ class ProbeResult:
 
 
 def stored(probe: str, directory: Path | None = None) -> tuple[Measurement | None, str | None]:
-    """(record, None), (None, None) when never measured, or (None, one-line error)."""
+    """(record, None), (None, None) when never measured, or (None, one-line error).
+
+    Read once per process and file version: validating many entries that share a probe reads it once.
+    """
+    try:
+        stamp = store.path(probe, directory).stat().st_mtime_ns
+    except OSError:
+        stamp = None
+    return _stored(probe, directory, stamp)
+
+
+@lru_cache(maxsize=1024)
+def _stored(probe: str, directory: Path | None, stamp: int | None) -> tuple[Measurement | None, str | None]:
     try:
         return store.load(probe, directory), None
     except MeasurementError as e:
