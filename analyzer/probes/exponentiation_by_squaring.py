@@ -6,7 +6,7 @@ from ``bin(n)`` so that no integer arithmetic on n enters the count.
 """
 import random
 
-CLAIM = "caching"     # the catalog's (contested) claim; the analyzer reports what it measures
+CLAIM = "unexplained"        # filed beyond-the-four (algebraic restructuring), as measured
 SIZES = (64, 256, 1024)   # exponent n
 BASES = 8
 

@@ -6,7 +6,7 @@ does n^2 complex multiplications, the FFT (n/2)*log2(n).
 import cmath
 import random
 
-CLAIM = "caching"     # the catalog's (contested) claim; the analyzer reports what it measures
+CLAIM = "unexplained"        # filed beyond-the-four (algebraic restructuring), as measured
 SIZES = (16, 32, 64, 128, 256)
 
 

@@ -7,7 +7,7 @@ computes z2 = x1*y1 and z0 = x0*y0, gets the middle term from ONE more product
 """
 import random
 
-CLAIM = "caching"     # the catalog's (contested) claim; the analyzer reports what it measures
+CLAIM = "unexplained"        # filed beyond-the-four (algebraic restructuring), as measured
 SIZES = (4, 16, 64)   # coefficients per operand (powers of two)
 
 

@@ -5,7 +5,7 @@ and 18 additions of (n/2)x(n/2) blocks per recursion level.
 """
 import random
 
-CLAIM = "caching"            # the catalog's filing; the measurement disagrees (see the entry)
+CLAIM = "unexplained"        # filed beyond-the-four (algebraic restructuring), as measured
 SIZES = (2, 4, 8, 16)
 
 

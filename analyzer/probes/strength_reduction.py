@@ -2,7 +2,7 @@
 a running index advanced by stride (one addition instead of one multiplication)."""
 import random
 
-CLAIM = "caching"
+CLAIM = "unexplained"        # filed beyond-the-four (algebraic restructuring), as measured
 SIZES = (16, 64, 256)    # elements gathered
 
 

@@ -2,7 +2,7 @@
 summed-area table built once per image (in the call: the image is the dynamic input)."""
 import random
 
-CLAIM = "caching"
+CLAIM = "unexplained"        # filed beyond-the-four (algebraic restructuring), as measured
 SIZES = (8, 16, 32)      # image side; as many rectangle queries as pixels / 4
 
 
