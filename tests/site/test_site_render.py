@@ -181,5 +181,5 @@ def test_entries_show_who_links_to_them(tmp_path):
                    if b in entries and a not in entries[b].related)
     render_site(None, tmp_path / "out")
     page = (tmp_path / "out" / "entries" / f"{one_way[1]}.html").read_text(encoding="utf-8")
-    linked = page.split("<h2>Linked from</h2>")[1].split("</section>")[0]
+    linked = page.split('<h2 id="linked-from">')[1].split("</section>")[0]
     assert f'entries/{one_way[0]}.html"' in linked
