@@ -69,6 +69,21 @@ def savings(baseline: Cost, optimized: Cost) -> dict[str, int]:
     return {k: b[k] - o[k] for k in b}
 
 
+def claim_order(prepared: bool) -> tuple[Pass, ...]:
+    """The passes in the order they claim work: the registry's, except that when the optimized
+    version has a ``prepare``, staging claims before redundancy. Static work moved ahead of time
+    is partial evaluation even where the baseline repeated it (a specialized interpreter, the
+    first Futamura projection); without ``prepare``, removing the repeats at run time is caching.
+    """
+    passes = registry()
+    if not prepared:
+        return passes
+    staging = [p for p in passes if p.removes is Mechanism.PARTIAL_EVALUATION]
+    rest = [p for p in passes if p.removes is not Mechanism.PARTIAL_EVALUATION]
+    first = [p for p in rest if p.removes is Mechanism.DEAD_CODE_ELIMINATION]
+    return (*first, *staging, *(p for p in rest if p not in first))
+
+
 def removable(m: Measured, measure: str, passes: tuple[Pass, ...] | None = None) -> dict[str, float]:
     """Work each mechanism could remove from one version, each op's work counted once.
 
@@ -97,22 +112,53 @@ def removable(m: Measured, measure: str, passes: tuple[Pass, ...] | None = None)
     return out
 
 
+SIGNIFICANCE = 0.01     # a change of arithmetic within 1% of the baseline's is negligible
+
+
+def negligible(change: float, baseline: float) -> bool:
+    """True when a change is too small a share of the baseline's cost to decide anything.
+
+    >>> negligible(300, 2_000_000), negligible(0, 0), negligible(24, 3096)
+    (True, True, False)
+    """
+    return abs(change) <= SIGNIFICANCE * baseline
+
+
+def arithmetic_unchanged(saved: dict[str, int], b: Measured) -> bool:
+    """Flops and multiplications both equal, or differing by a negligible share."""
+    return negligible(saved["flops"], b.cost.flops) and negligible(saved["mults"], b.cost.mults)
+
+
+def _relative_arithmetic_change(saved: dict[str, int], b: Measured) -> float:
+    return max(abs(saved["flops"]) / max(b.cost.flops, 1), abs(saved["mults"]) / max(b.cost.mults, 1))
+
+
 def _measure(saved: dict[str, int], b: Measured, o: Measured) -> str | None:
+    """Which measure the savings are counted in (docs/analyzer.md, "Which measure").
+
+    Boundaries decide when the arithmetic is unchanged or changes negligibly (within 1%) and the
+    boundaries change by a larger share of their own total than the arithmetic does: a few hundred
+    flops of mask bookkeeping do not outweigh dozens of kernel launches saved, but one call saved
+    out of 130 does not outweigh 24 flops of 3,096 folded ahead of time.
+    """
+    boundary_saved = b.boundaries.total - o.boundaries.total
+    same_arithmetic = arithmetic_unchanged(saved, b)
+    if same_arithmetic and boundary_saved > 0 and \
+            boundary_saved / b.boundaries.total > _relative_arithmetic_change(saved, b):
+        return "boundaries"
+    if same_arithmetic and boundary_saved == 0 and saved["flops"] == 0 and saved["bytes"] > 0:
+        return "bytes"  # the same calls and arithmetic, less memory materialized: fused through buffers
     if saved["flops"] > 0:
         return "flops"
     if saved["mults"] > 0:
         return "mults"
-    boundary_saved = b.boundaries.total - o.boundaries.total
-    if saved["flops"] == 0 and saved["mults"] == 0 and boundary_saved > 0:
-        return "boundaries"
-    if saved["flops"] == 0 and saved["mults"] == 0 and boundary_saved == 0 and saved["bytes"] > 0:
-        return "bytes"  # the same calls and arithmetic, less memory materialized: fused through buffers
     if any(v > 0 for v in saved.values()) or boundary_saved > 0:
         return "flops"
     return None
 
 
-def attribute(b: Measured, o: Measured) -> Attribution:
+def attribute(b: Measured, o: Measured, prepared: bool = False) -> Attribution:
+    """Attribute the savings; ``prepared``: the optimized version ran a ``prepare`` step."""
     saved = savings(b.cost, o.cost)
     measure = _measure(saved, b, o)
     zero = {m: 0.0 for m in MECHANISMS}
@@ -125,7 +171,8 @@ def attribute(b: Measured, o: Measured) -> Attribution:
         rb, ro = {**zero, INLINING: float(before)}, {**zero, INLINING: float(after)}
     else:
         s = float(saved[measure])
-        rb, ro = removable(b, measure), removable(o, measure)
+        order = claim_order(prepared)
+        rb, ro = removable(b, measure, order), removable(o, measure, order)
     explained = {m: rb[m] - ro[m] for m in MECHANISMS}
     shares = {m: (explained[m] / s if s else 0.0) + 0.0 for m in MECHANISMS}  # + 0.0: no -0.0
     shares[UNEXPLAINED] = max(0.0, 1.0 - sum(max(v, 0.0) for v in shares.values())) if s else 0.0

@@ -23,12 +23,15 @@ class Verdict:
     direction: str = "forward"      # "reverse": the optimized version trades work for memory
 
 
+TIE_ORDER = (CACHING, DCE, PARTIAL_EVALUATION, INLINING)    # equal shares: the first of these wins
+
+
 def decide(eq: Equivalence, attribution: Attribution | None) -> Verdict:
     if not eq.equal:
         return Verdict(AI_SPECIFIC)
     if attribution is None or attribution.measure is None:
         return Verdict(NONE)
-    order = (*MECHANISMS, UNEXPLAINED)
+    order = (*TIE_ORDER, UNEXPLAINED)
     direction = "reverse" if attribution.savings < 0 else "forward"
     if all(attribution.shares[m] <= 0 for m in order):
         return Verdict(UNEXPLAINED, direction)  # savings no pass accounts for: never a tie-break winner
@@ -109,4 +112,17 @@ def explain(v: Verdict, eq: Equivalence, a: Attribution, b: Measured, o: Measure
             f"({_pct(a.savings, total_b)}), but the baseline has only {_n(found[CACHING])} {unit} of "
             f"recomputation, {_n(found[DCE])} dead and {_n(found[PARTIAL_EVALUATION])} static: "
             f"{_pct(a.shares[UNEXPLAINED], 1)} of the saving is explained by none of the four classical "
-            f"mechanisms (an algebraic restructuring): unexplained.")
+            f"mechanisms: unexplained. {_residue(b, o)}")
+
+
+def _residue(b: Measured, o: Measured) -> str:
+    """What the unexplained part is made of, where the analyzer can see it."""
+    from analyzer.residue import novel_work
+
+    novel = novel_work(b.trace, o.trace)
+    if novel:
+        return (f"{_n(novel)} of the optimized version's {_n(o.cost.flops)} flops compute values the baseline "
+                f"never computes ({_pct(novel, o.cost.flops)}): new intermediates, the measured signature "
+                f"of an algebraic restructuring.")
+    return ("The optimized version computes no value the baseline does not, so the residue is no "
+            "restructuring the analyzer can see: look for work it does not trace or cost.")

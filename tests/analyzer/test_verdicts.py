@@ -164,8 +164,9 @@ def test_hoisting_static_work_at_run_time_is_caching_and_moving_it_ahead_is_part
     assert measure_source(probe(hoisted), (16,)).verdict == "caching"
     result = measure_source(probe(prepared), (16,))
     a = result.attribution
-    # the 15 repeats are what a cache removes; the first computation only partial evaluation does
-    assert a.explained["caching"] == 15 * 4 and a.explained["partial-evaluation"] == 4
+    # moved into prepare, all 16 computations of the static value are partial evaluation
+    assert a.explained["caching"] == 0 and a.explained["partial-evaluation"] == 16 * 4
+    assert result.verdict == "partial-evaluation"
 
 
 def test_fusing_through_an_output_buffer_is_inlining(measure_source):
@@ -207,3 +208,96 @@ def test_savings_no_mechanism_accounts_for_are_unexplained_not_a_tie(measure_sou
     saved = result.savings
     assert saved["flops"] == 0 and saved["peak_bytes"] > 0
     assert result.verdict == "unexplained", result.explanation
+
+
+INTERPRETER = """
+STATIC = ("program",)
+
+def inputs(size):
+    # a tiny static program: each instruction (scale, shift) is decoded by two flops
+    return {"xs": [0.25 * k for k in range(size)], "program": [[1.5, 0.5], [2.0, -1.0], [0.5, 0.25]]}
+
+def decode(instruction):
+    scale, shift = instruction
+    return scale * 2.0, shift + 1.0
+
+def run(decoded, x):
+    for scale, shift in decoded:
+        x = x * scale + shift
+    return x
+
+def baseline(xs, program):
+    # the textbook interpreter: decodes the (static) program again for every input
+    return [run([decode(i) for i in program], x) for x in xs]
+
+def prepare(program):
+    return {"decoded": [decode(i) for i in program]}
+
+def optimized(xs, decoded):
+    return [run(decoded, x) for x in xs]
+"""
+
+
+def test_a_specialized_interpreter_is_partial_evaluation_even_though_the_baseline_repeated_the_decoding(
+        measure_source):
+    size = 16
+    result = measure_source(INTERPRETER, (size,))
+    decoding = 3 * 2            # three instructions, two flops each, per input
+    assert result.baseline.flops - result.optimized.flops == size * decoding
+    assert result.attribution.explained["partial-evaluation"] == size * decoding
+    assert result.attribution.explained["caching"] == 0
+    assert result.verdict == "partial-evaluation"
+
+
+def test_the_same_repeats_removed_at_run_time_are_caching(measure_source):
+    hoisted = INTERPRETER.replace('STATIC = ("program",)', "STATIC = ()").replace(
+        "def prepare(program):\n    return {\"decoded\": [decode(i) for i in program]}\n", "").replace(
+        "def optimized(xs, decoded):\n    return [run(decoded, x) for x in xs]",
+        "def optimized(xs, program):\n    decoded = [decode(i) for i in program]\n"
+        "    return [run(decoded, x) for x in xs]")
+    result = measure_source(hoisted, (16,))
+    assert result.attribution.explained["caching"] == 15 * 6     # every decoding after the first
+    assert result.verdict == "caching"
+
+
+FUSED_WITH_BOOKKEEPING = """
+def inputs(size):
+    return {"xs": [0.5 + k / (size + 1) for k in range(size)]}
+
+def square(x):
+    return x * x
+
+def accumulate(total, y):
+    return total + y
+
+def baseline(xs):
+    total = xs[0] - xs[0]
+    for x in xs:
+        total = accumulate(total, square(x))
+    return total
+
+def optimized(xs):
+    total = xs[0] - xs[0]
+    for x in xs:
+        total = total + x * x
+    return total * xs[0] / xs[0]      # two flops of bookkeeping the baseline does not do
+"""
+
+
+def test_negligible_extra_arithmetic_does_not_outweigh_the_calls_saved(measure_source):
+    size = 200
+    result = measure_source(FUSED_WITH_BOOKKEEPING, (size,))
+    assert result.optimized.flops - result.baseline.flops == 2          # of 2 * size + 1
+    assert result.evidence["baseline"].calls - result.evidence["optimized"].calls == 2 * size
+    assert result.attribution.measure == "boundaries"
+    assert result.verdict == "inlining"
+
+
+def test_a_real_arithmetic_saving_still_decides_over_one_call_saved():
+    from analyzer.analysis import measure
+    from analyzer.probe import catalog_probe_path, load
+
+    result = measure(load(catalog_probe_path("constant_folding")), (128,))
+    calls = result.evidence["baseline"].calls - result.evidence["optimized"].calls
+    assert calls == 1 and result.savings["flops"] > 0          # one call and 24 flops saved
+    assert result.attribution.measure == "flops" and result.verdict == "partial-evaluation"

@@ -1,0 +1,68 @@
+"""What the saving no mechanism explains is made of, where it can be measured.
+
+`unexplained` is a remainder; this module says what is in it instead of calling all of it
+"an algebraic restructuring":
+
+- **novel work**: flops of the optimized version whose results are values the baseline never
+  computes (Strassen's seven products, the FFT's partial transforms). A value is compared by
+  content, rounded to float32 precision as value numbering does, so last-bit noise does not make a
+  value new. Novel values are the measured signature of an algebraic restructuring;
+- **added work**: flops the optimized version does beyond the baseline's (a trade, not a saving).
+
+>>> from analyzer.trace import Trace
+>>> from analyzer.tracers.scalar import Scalar
+>>> b, o = Trace(), Trace()
+>>> x, y = Scalar(3.0, b.input("x", 3.0), b), Scalar(3.0, o.input("x", 3.0), o)
+>>> _ = x * x; _ = y * y + 1.0
+>>> novel_work(b, o)
+1
+"""
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+import numpy as np
+
+from analyzer.ops import ARITHMETIC
+from analyzer.passes.redundancy import _rounded
+from analyzer.trace import Trace, record_cost
+
+
+def _fingerprint(value: Any) -> Any:
+    """A hashable key equal for values that agree up to float32 rounding (None: not a number)."""
+    if isinstance(value, np.ndarray):
+        if value.dtype.kind not in "fciub":
+            return None
+        return (value.shape, _rounded(value).tobytes())
+    if isinstance(value, (bool, np.bool_)):
+        return ("b", bool(value))
+    if isinstance(value, (int, np.integer)):
+        return ("i", int(value))
+    if isinstance(value, (float, complex, np.floating, np.complexfloating)):
+        a = np.asarray([value])
+        return ("f", _rounded(a).tobytes())
+    return None
+
+
+def _values(trace: Trace) -> Iterable[tuple[int, Any]]:
+    arithmetic = ARITHMETIC
+    for i, rec in enumerate(trace.records):
+        if rec[0] in arithmetic:
+            yield i, trace.snapshots.get(i, rec[2])
+
+
+def novel_work(baseline: Trace, optimized: Trace) -> int:
+    """Flops of the optimized trace whose result the baseline never computes (inputs and
+    constants count as computed: a copy of an input is not new)."""
+    known = set()
+    for i, rec in enumerate(baseline.records):
+        key = _fingerprint(baseline.snapshots.get(i, rec[2]))
+        if key is not None:
+            known.add(key)
+    total = 0
+    for i, value in _values(optimized):
+        c = record_cost(optimized.records[i])
+        work = c[0] + c[1] + c[2]
+        if work and _fingerprint(value) not in known:
+            total += work
+    return total
