@@ -11,7 +11,7 @@ time, so a recycled pid is never mistaken for a member (and never killed).
     >>> tree = ProcessTree(worker_pid)                  # doctest: +SKIP
     >>> tree.refresh(); tree.resident_bytes()           # doctest: +SKIP
     52428800
-    >>> tree.kill()                                     # stop everything, then SIGKILL it
+    >>> tree.kill()           # stop everything, then SIGKILL it   # doctest: +SKIP
 
 Limits (stated in docs/trust-model.md): a process that escapes between two polls (50 ms)
 by double-forking while the worker has turned its subreaper flag off is not found.
