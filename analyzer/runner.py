@@ -234,7 +234,10 @@ def open_result_channel(fd: int) -> IO[str]:
     find the pipe in /proc/self/fd: see docs/trust-model.md.
     """
     import fcntl
-    hidden = fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 512)
+    try:
+        hidden = fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 512)
+    except OSError:         # fewer than 513 descriptors allowed: any free one, still close-on-exec
+        hidden = fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 3)
     os.close(fd)
     if "--result-fd" in sys.argv:
         at = sys.argv.index("--result-fd")
