@@ -118,7 +118,7 @@ SIGNIFICANCE = 0.01     # a change of arithmetic within 1% of the baseline's is 
 def negligible(change: float, baseline: float) -> bool:
     """True when a change is too small a share of the baseline's cost to decide anything.
 
-    >>> negligible(300, 2_000_000), negligible(0, 0), negligible(24, 3096)
+    >>> negligible(300, 2_000_000), negligible(0, 0), negligible(100, 3096)
     (True, True, False)
     """
     return abs(change) <= SIGNIFICANCE * baseline

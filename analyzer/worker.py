@@ -15,10 +15,6 @@ from analyzer.analysis import measure
 from analyzer.probe import ProbeError, load
 
 
-def _limit_memory(nbytes: int) -> None:
-    import resource
-    resource.setrlimit(resource.RLIMIT_AS, (nbytes, nbytes))
-
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m analyzer.worker")

@@ -52,7 +52,12 @@ def render_entry(entry: Entry, *, full: bool, color: bool, columns: int,
     if full and entry.description:
         card.heading("What it does")
         card.paragraph(entry.description)
-    card.heading(f"Why {category_name or entry.category}")
+    if category_name is None:
+        from .categories import taxonomy
+
+        known = taxonomy().category(entry.category)
+        category_name = known.name if known else entry.category
+    card.heading(f"Why {category_name}")
     card.paragraph(entry.rationale)
     if entry.positions:
         card.heading("Contested" if entry.contested else "Positions")
