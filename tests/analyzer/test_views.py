@@ -52,15 +52,6 @@ def test_the_all_table_marks_agreement_and_errors():
     assert "ERROR" in lines["broken"] and "timed out" in lines["broken"]
 
 
-@pytest.mark.parametrize("name", [n for n in catalog_probe_names() if not n.startswith("torch_")])
-def test_every_catalog_probe_has_a_fresh_stored_result(name):  # torch_*: tests/analyzer_torch
-    stored = store.load(name)
-    assert stored is not None, f"no stored result: run {REFRESH_COMMAND}"
-    p = load(catalog_probe_path(name))
-    assert stored.sizes == p.sizes, f"stale stored result: run {REFRESH_COMMAND}"
-    assert stored.verdict == measure(p, p.sizes[:1]).verdict
-
-
 def test_the_public_api_runs_isolated_and_raises_one_line_errors():
     assert analyze("memoization", sizes=(8,)).verdict == "caching"
     with pytest.raises(AnalysisError, match="^probe 'nope': not a file and not a catalog probe$"):
