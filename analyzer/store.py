@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from pathlib import Path
 
 from analyzer.measurement import REFRESH_COMMAND, Measurement, MeasurementError
@@ -51,6 +50,8 @@ def save(measurement: Measurement, directory: Path | None = None) -> Path:
     data = measurement.to_json()
     data.pop("seconds", None)
     data["refresh"] = REFRESH_COMMAND
+    import tempfile  # only writers pay for it: `taxo classify` reads
+
     target = path(measurement.probe, directory)
     target.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=".tmp", dir=target.parent)
