@@ -1,0 +1,560 @@
+"""Data movement: the bytes one traced run moves between a slow memory and a fast memory of M bytes.
+
+The model, stated so that a figure can be predicted from a trace by hand:
+
+- **Fast memory**: ``fast_memory`` (M) bytes, fully associative, least recently used out first,
+  write-back and write-allocate, holding ``line``-byte lines (default 64: the cache line of every
+  x86-64 core, the CPU preset's included; Hong & Kung's word model is ``line=8`` for float64).
+  Inputs start in slow memory; results must end there.
+- **Ideal about dead data**: a value none of whose data is used again (and that is not an output
+  or an input, the caller's memory) is dropped without being written back — a register, shared
+  memory, or a buffer a compiler reuses. This is the red-blue pebble game's free deletion
+  (Hong & Kung 1981); without it every temporary of a trace (which never frees memory) would
+  cost a write-back, and FlashAttention's tiles would cost what the whole score matrix does.
+- **Addresses, scalar traces** (element granularity): each traced scalar input is one element;
+  the elements of one input (a list, a list of lists) are contiguous, row after row, and each
+  input starts on a new line. A computed scalar occupies its own slot of its size (8 bytes for
+  a float): where a program keeps it is not in the trace, so it is placed where it costs least.
+  Constants are immediates (free).
+- **Addresses, array traces** (numpy; torch traces after the run): the real buffer address,
+  shape and strides of each operand, so a view touches only its own lines. An element read
+  ``a[i, j]`` touches one line; ``c[i, j] = x`` writes one (reading it first if absent). Creating a
+  view moves nothing. Where the trace does not say which lines (a gather ``a[idx]``, an assignment
+  ``a[2:5] = x`` whose slice the tracer does not record), the bytes are counted as ``unplaced``
+  reads or writes, streamed past fast memory.
+- **An op is a streaming kernel**: it reads each line of each operand once, then writes each
+  line of its result once, in address order; its internal reuse (a library matmul's own
+  blocking) is not in the trace and not charged. An op whose working set exceeds M therefore
+  evicts its own first lines as it goes, and the next op that needs them reads them again.
+  A fresh result is written without reading; a write into an existing buffer reads each absent
+  line first (write-allocate).
+
+Every byte moved is one of five kinds, so attribution can split the traffic:
+
+==============  ===========================================================================
+``cold``        first read of input data (compulsory: no schedule avoids it)
+``result``      writing results (outputs, and inputs written in place) when done with them
+``reuse``       input data read again after eviction: what reuse in fast memory saves
+                (tiling, blocking, interchange: caching, in the hardware sense)
+``spill``       computed data written out while still needed, and read back: what keeping an
+                intermediate in fast memory saves (fusion: inlining)
+``unplaced``    reads and writes whose lines the trace does not name
+==============  ===========================================================================
+
+>>> import numpy as np
+>>> from analyzer.tracers import run
+>>> t = Trace(); _ = run(lambda x: (x * 2.0) + x, {"x": np.zeros(1024)}, t)
+>>> r = traffic(t, fast_memory=1 << 20, line=8)
+>>> r.kinds["cold"], r.kinds["result"], r.kinds["spill"]      # x read once, the sum written once
+(8192, 8192, 0)
+>>> traffic(t, fast_memory=4096, line=8).kinds["spill"]      # x * 2.0 spills, then is read back
+16384
+"""
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any, Mapping
+
+import numpy as np
+
+from analyzer.machines import CPU_CORE
+from analyzer.ops import GUARDS, SCALAR_COST, Op
+from analyzer.trace import SCALAR_BYTES, Trace
+
+DEFAULT_LINE = 64
+DEFAULT_FAST_MEMORY = CPU_CORE.fast_memory  # the CPU preset's L2: 512 KiB
+KINDS = ("cold", "result", "reuse", "spill", "unplaced")
+
+
+@dataclass(frozen=True)
+class Traffic:
+    """Bytes moved by one run. ``reads + writes == sum(kinds.values())``.
+
+    ``by_value`` maps the id of the record whose data moved (the op that produced a computed
+    value or buffer, the input or constant it came from) to ``(bytes read, bytes written)``.
+    """
+    fast_memory: int
+    line: int
+    reads: int
+    writes: int
+    kinds: Mapping[str, int]
+    by_value: Mapping[int, tuple[int, int]]
+
+    @property
+    def total(self) -> int:
+        return self.reads + self.writes
+
+
+_FREE, _WORD, _SCALAR_INPUT, _ARRAY = range(4)
+_ARRAY_KEYS = 1 << 52      # line keys of real addresses; scalar-input lines are negative, words are ids
+_COMPUTING = frozenset(SCALAR_COST) | GUARDS
+_NUMPY_INTS = (int, np.integer)
+_FOREVER = 1 << 62
+
+
+def _word_size(value: Any) -> int:
+    size = getattr(value, "itemsize", None)
+    return size if size is not None else SCALAR_BYTES.get(type(value), 8)
+
+
+def _span(a: np.ndarray) -> tuple[int, int]:
+    """(start, end) of the allocation ``a``'s data lives in (numpy's owner, or a torch storage)."""
+    base = a
+    while isinstance(base.base, np.ndarray):
+        base = base.base
+    owner = base.base
+    if owner is None:
+        start = base.__array_interface__["data"][0]
+        return start, start + base.nbytes
+    storage = getattr(owner, "untyped_storage", None)
+    if storage is not None:         # a tensor's numpy view (torch front-end)
+        s = storage()
+        return s.data_ptr(), s.data_ptr() + s.nbytes()
+    lo, hi = np.lib.array_utils.byte_bounds(base) if hasattr(np.lib, "array_utils") else np.byte_bounds(base)
+    return lo, hi
+
+
+def _lines(a: np.ndarray, line: int) -> range | list[int]:
+    """Keys of the lines ``a`` touches, in address order (a view touches only its own)."""
+    if a.size == 0:
+        return range(0)
+    ptr = a.__array_interface__["data"][0]
+    if a.flags.c_contiguous or a.flags.f_contiguous:
+        return range(_ARRAY_KEYS + ptr // line, _ARRAY_KEYS + (ptr + a.nbytes - 1) // line + 1)
+    axes = [(n, s) for n, s in zip(a.shape, a.strides) if n > 1]
+    axes.sort(key=lambda ax: -abs(ax[1]))
+    span = a.itemsize
+    if axes and axes[-1][1] == a.itemsize:          # innermost axis contiguous: runs of elements
+        span = axes[-1][0] * a.itemsize
+        axes = axes[:-1]
+    starts = np.zeros(1, dtype=np.int64)
+    for n, s in axes:
+        starts = (starts[:, None] + np.arange(n, dtype=np.int64) * s).ravel()
+    starts += ptr
+    first, last = starts // line, (starts + span - 1) // line
+    counts = last - first + 1
+    if counts.max() <= 2:
+        keys = np.unique(np.concatenate([first, last]))
+    else:
+        offsets = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
+        keys = np.unique(np.repeat(first, counts) + offsets)
+    return (keys + _ARRAY_KEYS).tolist()
+
+
+class _Simulation:
+    """One pass over a trace through an LRU fast memory (see the module docstring)."""
+
+    def __init__(self, trace: Trace, fast_memory: int, line: int) -> None:
+        self.trace, self.capacity, self.line = trace, fast_memory, line
+        self.records = trace.records
+        self.lru: OrderedDict[int, int] = OrderedDict()    # key -> owner id (lines) or size (words)
+        self.dirty: set[int] = set()
+        self.seen: set[int] = set()         # line keys ever in fast memory
+        self.pending: dict[int, tuple[int, int]] = {}  # written out: key -> (owner, size); a spill if read back
+        self.used = 0
+        self.now = 0
+        self.reading: set[int] = set()      # storages the current op reads
+        self.reads = self.writes = 0
+        self.kinds = dict.fromkeys(KINDS, 0)
+        self.moved: dict[int, list[int]] = {}
+        self.lines_of: dict[int, Any] = {}
+        self._index()
+
+    # ---- pass 1: what each record is, where it lives, when its storage is last touched ----
+    def _index(self) -> None:
+        records, line = self.records, self.line
+        n = len(records)
+        kind = [_FREE] * n
+        store = list(range(n))          # storage id: a word is its own; an array, its allocation's first record
+        last = list(range(n))
+        scalar_key: dict[int, int] = {}
+        line_owner: dict[int, int] = {}
+        by_start: dict[int, int] = {}
+        span: dict[int, tuple[int, int]] = {}
+        inputs: set[int] = set()
+        names = self.trace.input_names
+        offset, top = 0, None
+        ndarray, computing = np.ndarray, _COMPUTING
+        for i, (op, srcs, value, _, extra) in enumerate(records):
+            if type(value) is ndarray:
+                kind[i] = _ARRAY
+                start, end = _span(value)
+                st = by_start.setdefault(start, i)
+                store[i] = st
+                if st == i:
+                    span[i] = (start, end)
+                    if op is Op.INPUT or op is Op.CONST:
+                        inputs.add(i)
+                last[st] = i
+            elif extra is not None:
+                if value is not None and not isinstance(value, (tuple, list)):
+                    kind[i] = _WORD
+            elif op in computing:
+                if value is not None:
+                    kind[i] = _WORD
+            elif op is Op.INPUT and value is not None:
+                kind[i] = _SCALAR_INPUT
+                name = names.get(i, "").split("[", 1)[0]
+                if name != top:             # each input starts on a new line
+                    top, offset = name, -(-offset // line) * line
+                key = -1 - offset // line
+                scalar_key[i] = key
+                line_owner.setdefault(key, i)
+                offset += _word_size(value)
+            for s in srcs:
+                last[store[s]] = i
+        kept = {store[o] for o in self.trace.outputs} | inputs     # never dropped: results, the caller's memory
+        self.kind, self.store, self.last, self.kept = kind, store, last, kept
+        self.scalar_key, self.line_owner, self.span, self.inputs = scalar_key, line_owner, span, inputs
+
+    # ---- accounting ----
+    def _count(self, kind: str | None, owner: int, nbytes: int, write: bool) -> None:
+        """Bytes moved; a write-back's kind (``None``) is decided later: spill if read back."""
+        if kind is not None:
+            self.kinds[kind] += nbytes
+        m = self.moved.get(owner)
+        if m is None:
+            m = self.moved[owner] = [0, 0]
+        if write:
+            self.writes += nbytes
+            m[1] += nbytes
+        else:
+            self.reads += nbytes
+            m[0] += nbytes
+
+    def _read_kind(self, key: int, owner: int) -> str:
+        """Data coming in from slow memory: for the first time (cold), back after being written
+        out (spill, and so was its write), or again (input data: reuse; computed data: spill)."""
+        written = self.pending.pop(key, None)
+        if written is not None:
+            self.kinds["spill"] += written[1]
+            return "spill"
+        if key not in self.seen:
+            return "cold"
+        return "reuse" if owner in self.inputs or key < 0 else "spill"
+
+    def _read_miss(self, key: int, owner: int) -> None:
+        self._count(self._read_kind(key, owner), owner, self.line, False)
+
+    def _write_back(self, key: int, owner: int, size: int) -> None:
+        """A dirty line or word leaves fast memory: written out unless its data is dead."""
+        last = self.last[owner]
+        if last > self.now or owner in self.kept or (last == self.now and owner in self.reading):
+            self._count(None, owner, size, True)
+            self.pending[key] = (owner, size)
+
+    def _evict(self) -> None:
+        lru, dirty, line = self.lru, self.dirty, self.line
+        while self.used > self.capacity and lru:
+            key, v = lru.popitem(last=False)
+            if 0 <= key < _ARRAY_KEYS:
+                size, owner = v, key
+            else:
+                size, owner = line, v
+            self.used -= size
+            if key in dirty:
+                dirty.discard(key)
+                self._write_back(key, owner, size)
+
+    # ---- touching data ----
+    def _word(self, s: int) -> None:
+        """Read the computed scalar ``s`` (a spill read if it was evicted)."""
+        lru = self.lru
+        if s in lru:
+            lru.move_to_end(s)
+            return
+        size = _word_size(self.records[s][2])
+        written = self.pending.pop(s, None)
+        if written is not None:
+            self.kinds["spill"] += written[1]
+        self._count("spill", s, size, False)
+        lru[s] = size
+        self.used += size
+        if self.used > self.capacity:
+            self._evict()
+
+    def _new_word(self, i: int, value: Any) -> None:
+        size = _word_size(value)
+        self.lru[i] = size
+        self.dirty.add(i)
+        self.used += size
+        if self.used > self.capacity:
+            self._evict()
+
+    def _key(self, key: int, owner: int, write: bool = False, fresh: bool = False) -> None:
+        """Touch one line: a read, or a write (a fresh buffer's lines are not read first)."""
+        lru = self.lru
+        if key in lru:
+            lru.move_to_end(key)
+            if write:
+                lru[key] = owner
+                self.dirty.add(key)
+            return
+        if not (write and fresh):
+            self._read_miss(key, owner)
+        self.seen.add(key)
+        lru[key] = owner
+        self.used += self.line
+        if write:
+            self.dirty.add(key)
+        if self.used > self.capacity:
+            self._evict()
+
+    def _keys(self, i: int) -> Any:
+        keys = self.lines_of.get(i)
+        if keys is None:
+            keys = self.lines_of[i] = _lines(self.records[i][2], self.line)
+        return keys
+
+    def _region(self, i: int, write: bool = False, fresh: bool = False) -> None:
+        self._walk([(self._keys(i), self.store[i], write, fresh)])
+
+    def _walk(self, regions: list[tuple[Any, int, bool, bool]]) -> None:
+        """Touch ``(keys, owner, write, fresh)`` regions in step, as a streaming kernel walks its
+        operands and its result together; the part past the first M bytes in bulk."""
+        if len(regions) == 1:
+            seq, which = regions[0][0], None
+        else:
+            sizes = [len(r[0]) for r in regions]
+            times = np.concatenate([(np.arange(n) + 0.5) / n for n in sizes]) if sum(sizes) else np.zeros(0)
+            order = np.argsort(times, kind="stable")
+            seq = np.concatenate([np.asarray(r[0], dtype=np.int64) for r in regions])[order].tolist()
+            which = np.repeat(np.arange(len(regions)), sizes)[order].tolist()
+        room = self.capacity // self.line
+        streamed = len(seq) >= 2 * room and (which is None or len(set(seq)) == len(seq))
+        lru, dirty, touch = self.lru, self.dirty, self._key
+        keys, owner, write, fresh = regions[0]
+        for k, key in enumerate(seq[:room] if streamed else seq):   # one by one, hits inlined
+            if which is not None:
+                keys, owner, write, fresh = regions[which[k]]
+            if key in lru:
+                lru.move_to_end(key)
+                if write:
+                    lru[key] = owner
+                    dirty.add(key)
+            else:
+                touch(key, owner, write, fresh)
+        if streamed:
+            self._stream(seq, which, regions, room)
+
+    def _stream(self, seq: Any, which: Any, regions: list[tuple[Any, int, bool, bool]], room: int) -> None:
+        """The rest of a walk longer than twice fast memory: every line past the first ``room`` is a
+        miss, so in bulk: what is resident leaves, the middle passes through, the last ``room`` stay."""
+        lru, line = self.lru, self.line
+        while lru:
+            key, v = lru.popitem(last=False)
+            size, old = (v, key) if 0 <= key < _ARRAY_KEYS else (line, v)
+            if key in self.dirty:
+                self.dirty.discard(key)
+                self._write_back(key, old, size)
+        n = len(seq)
+        groups: list[tuple[list[int], list[int]]] = [([], []) for _ in regions]
+        for k in range(room, n):
+            groups[which[k] if which is not None else 0][k >= n - room].append(seq[k])
+        for (middle, tail), (_, owner, write, fresh) in zip(groups, regions):
+            passing = set(middle) | set(tail)
+            if not (write and fresh):
+                back = passing & self.pending.keys()
+                for key in back:
+                    self.kinds["spill"] += self.pending.pop(key)[1]
+                new = len(passing - back - self.seen)
+                again = len(passing) - len(back) - new
+                self._count("spill", owner, len(back) * line, False)
+                self._count("cold", owner, new * line, False)
+                self._count("reuse" if owner in self.inputs else "spill", owner, again * line, False)
+            self.seen |= passing
+            if write and middle:
+                last = self.last[owner]
+                if last > self.now or owner in self.kept or (last == self.now and owner in self.reading):
+                    self._count(None, owner, len(middle) * line, True)
+                    self.pending.update(dict.fromkeys(middle, (owner, line)))
+            if write:
+                self.dirty.update(tail)
+        owners = [r[1] for r in regions]
+        lru.update((seq[k], owners[which[k] if which is not None else 0]) for k in range(n - room, n))
+        self.used = room * line
+
+    def _read(self, s: int) -> None:
+        k = self.kind[s]
+        if k == _WORD:
+            self._word(s)
+        elif k == _ARRAY:
+            self._region(s)
+        elif k == _SCALAR_INPUT:
+            key = self.scalar_key[s]
+            self._key(key, self.line_owner[key])
+
+    def _drop(self, st: int) -> None:
+        """Storage ``st`` is dead: its lines leave fast memory without being written back."""
+        if st in self.kept:
+            return
+        lru, dirty = self.lru, self.dirty
+        if self.kind[st] != _ARRAY:
+            size = lru.pop(st, None)
+            if size is not None:
+                self.used -= size
+                dirty.discard(st)
+            return
+        start, end = self.span[st]
+        first, last = _ARRAY_KEYS + start // self.line, _ARRAY_KEYS + (end - 1) // self.line
+        keys = range(first, last + 1) if last - first < len(lru) else \
+            [k for k in lru if first <= k <= last]
+        for key in keys:
+            if lru.get(key, -1) == st:
+                del lru[key]
+                self.used -= self.line
+                dirty.discard(key)
+
+    # ---- pass 2 ----
+    def run(self) -> Traffic:
+        records, kind, last, store = self.records, self.kind, self.last, self.store
+        lru, computing = self.lru, _COMPUTING
+        for i, (op, srcs, value, _, extra) in enumerate(records):
+            self.now = i
+            if extra is None:
+                if op not in computing:
+                    continue
+                for s in srcs:                  # the scalar hot path: words, inlined
+                    if kind[s] == _WORD:
+                        if s in lru:
+                            lru.move_to_end(s)
+                        else:
+                            self._word(s)
+                    else:
+                        self._read(s)
+                if value is not None:
+                    self._new_word(i, value)
+                for s in srcs:
+                    if last[store[s]] == i:
+                        self._drop(store[s])
+                if last[i] == i:
+                    self._drop(i)
+                continue
+            self._array_op(i, op, srcs, value, extra)
+            for st in {store[s] for s in srcs} | {store[i]}:
+                if last[st] == i:
+                    self._drop(st)
+        self.now = _FOREVER
+        for key in list(self.dirty):        # results reach slow memory at the end
+            v = lru[key]
+            size, owner = (v, key) if 0 <= key < _ARRAY_KEYS else (self.line, v)
+            self._count("result" if owner in self.kept else "spill", owner, size, True)
+        self.dirty.clear()
+        for owner, size in self.pending.values():    # written out and never read back
+            self.kinds["result" if owner in self.kept else "spill"] += size
+        return Traffic(self.capacity, self.line, self.reads, self.writes, MappingProxyType(dict(self.kinds)),
+                       MappingProxyType({k: (v[0], v[1]) for k, v in sorted(self.moved.items())}))
+
+    def _array_op(self, i: int, op: Op, srcs: tuple[int, ...], value: Any, extra: Any) -> None:
+        records, kind, store = self.records, self.kind, self.store
+        name = extra[4]
+        if op is Op.GETITEM and (name.startswith("getitem[") or name == "view"):
+            if kind[i] == _ARRAY and store[i] == i:     # one output of a multi-output op: written now
+                self._region(i, write=True, fresh=True)
+            elif kind[i] == _WORD:
+                self._new_word(i, value)
+            return
+        if op is Op.SETITEM:
+            self._setitem(i, srcs)
+            return
+        if op is Op.ALLOC and name == "empty_like":
+            return                                  # allocated, not written
+        if kind[i] == _ARRAY and store[i] != i:
+            if not srcs or records[srcs[-1]][2] is not value:
+                return                              # a view of an operand: no data moves
+            target = srcs[-1]                       # written in place (out=): read the others
+            self._kernel(i, [s for s in dict.fromkeys(srcs[:-1]) if s != target], (self._keys(i), store[i], True, False))
+            return
+        if op is Op.GETITEM and srcs and kind[srcs[0]] == _ARRAY:
+            self._getitem(i, srcs, value)
+            return
+        result = (self._keys(i), i, True, True) if kind[i] == _ARRAY else None
+        self._kernel(i, list(dict.fromkeys(srcs)), result)
+        if kind[i] == _WORD:
+            self._new_word(i, value)
+
+    def _kernel(self, i: int, reads: list[int], result: tuple[Any, int, bool, bool] | None) -> None:
+        """One op: scalar operands first, then its array operands and result walked in step."""
+        kind, store = self.kind, self.store
+        self.reading = {store[s] for s in reads}
+        regions = []
+        for s in reads:
+            if kind[s] == _ARRAY:
+                regions.append((self._keys(s), store[s], False, False))
+            else:
+                self._read(s)
+        if result is not None:
+            regions.append(result)
+        if regions:
+            self._walk(regions)
+        self.reading = set()
+
+    def _index_of(self, srcs: tuple[int, ...], arr: np.ndarray) -> tuple[int, ...] | None:
+        """The integer index the key records spell, or None (a slice or array index is not recorded)."""
+        index = []
+        for s in srcs:
+            v = self.records[s][2]
+            if not isinstance(v, _NUMPY_INTS) or isinstance(v, (bool, np.bool_)):
+                return None
+            index.append(int(v))
+        return tuple(index) if len(index) <= arr.ndim else None
+
+    def _element_key(self, arr: np.ndarray, index: tuple[int, ...]) -> int:
+        ptr = arr.__array_interface__["data"][0]
+        for k, (n, stride) in enumerate(zip(arr.shape, arr.strides)):
+            if k < len(index):
+                ptr += (index[k] % n) * stride
+        return _ARRAY_KEYS + ptr // self.line
+
+    def _getitem(self, i: int, srcs: tuple[int, ...], value: Any) -> None:
+        """A materialized read of part of an array: one element, or a gather."""
+        arr = self.records[srcs[0]][2]
+        index = self._index_of(srcs[1:], arr)
+        for s in srcs[1:]:
+            self._read(s)
+        if index is not None and len(index) == arr.ndim and self.kind[i] == _WORD:
+            self._key(self._element_key(arr, index), self.store[srcs[0]])
+        else:
+            nbytes = value.nbytes if isinstance(value, np.ndarray) else _word_size(value)
+            self._count("unplaced", self.store[srcs[0]], nbytes, False)
+        if self.kind[i] == _ARRAY:
+            self._region(i, write=True, fresh=True)
+        elif self.kind[i] == _WORD:
+            self._new_word(i, value)
+
+    def _setitem(self, i: int, srcs: tuple[int, ...]) -> None:
+        """``a[key] = x``: srcs are (a, *key parts, x); only integer key parts are recorded."""
+        records, kind, store = self.records, self.kind, self.store
+        target = srcs[0]
+        arr = records[target][2]
+        x = srcs[-1] if len(srcs) > 1 else None
+        xv = records[x][2] if x is not None else None
+        if isinstance(xv, np.ndarray) and kind[x] == _ARRAY and store[x] == store[target] and x != target:
+            return      # a[s] op= y: numpy wrote the view in place already, then assigns it to itself
+        if x is not None:
+            self._read(x)
+        index = self._index_of(srcs[1:-1], arr)
+        owner = store[target]
+        if index is not None and len(index) == arr.ndim:
+            self._key(self._element_key(arr, index), owner, write=True)
+            return
+        part = arr[index] if index is not None else None
+        if part is not None and (not isinstance(xv, np.ndarray) or xv.size >= part.size):
+            keys = _lines(part, self.line) if isinstance(part, np.ndarray) else [self._element_key(arr, index)]
+            for key in keys:
+                self._key(key, owner, write=True)
+            return
+        nbytes = xv.nbytes if isinstance(xv, np.ndarray) else arr.itemsize
+        self._count("unplaced", owner, nbytes, True)
+
+
+def traffic(trace: Trace, fast_memory: int = DEFAULT_FAST_MEMORY, line: int = DEFAULT_LINE) -> Traffic:
+    """Bytes ``trace`` moves between slow memory and a fast memory of ``fast_memory`` bytes."""
+    if isinstance(line, bool) or not isinstance(line, int) or line <= 0:
+        raise ValueError(f"the line size must be a positive whole number of bytes, not {line!r}")
+    if isinstance(fast_memory, bool) or not isinstance(fast_memory, int) or fast_memory < line:
+        raise ValueError(f"fast memory must be a whole number of bytes, at least one {line}-byte line; "
+                         f"not {fast_memory!r}")
+    return _Simulation(trace, fast_memory, line).run()
