@@ -9,17 +9,16 @@ from __future__ import annotations
 import gc
 import time
 import traceback
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Callable
 
 from analyzer.attribution import Measured, attribute
 from analyzer.growth import exponents
-from analyzer.measurement import Cost as CostRecord
-from analyzer.measurement import Evidence, Measurement, SizeRun
+from analyzer.measurement import Cost, Evidence, Measurement, SizeRun
 from analyzer.passes import registry
 from analyzer.passes.equivalence import Equivalence, compare
 from analyzer.probe import Probe, ProbeError
-from analyzer.trace import Cost, Trace
+from analyzer.trace import Trace
 from analyzer.tracers import run
 from analyzer.verdict import Verdict, decide, explain
 
@@ -33,10 +32,8 @@ def passes(trace: Trace) -> Measured:
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        cost = trace.cost()
         found = {p.name: p.run(trace) for p in registry()}
-        cost.peak_bytes = found["liveness"].peak_bytes
-        return Measured(trace, cost, found)
+        return Measured(trace, replace(trace.cost(), peak_bytes=found["liveness"].peak_bytes), found)
     finally:
         if was_enabled:
             gc.enable()
@@ -106,12 +103,8 @@ def measure_size(probe: Probe, size: int) -> SizeResult:
     o_out, o_trace, prepared_cost = trace_version(probe, "optimized", size)
     b, o = passes(b_trace), passes(o_trace)
     eq = compare(b_out, o_out)
-    a = attribute(b, o)
+    a = attribute(b, o, prepared=prepared_cost is not None)
     return SizeResult(size, b, o, eq, a, decide(eq, a), prepared_cost)
-
-
-def _record(cost: Cost) -> CostRecord:
-    return CostRecord(**cost.as_dict())
 
 
 def measure(probe: Probe, sizes: tuple[int, ...] | None = None, claim: str | None = None) -> Measurement:
@@ -121,7 +114,7 @@ def measure(probe: Probe, sizes: tuple[int, ...] | None = None, claim: str | Non
     runs = [measure_size(probe, size) for size in sizes]
     last = runs[-1]
     b, o, eq, a, v = last.baseline, last.optimized, last.equivalence, last.attribution, last.verdict
-    per_size = tuple(SizeRun(r.size, _record(r.baseline.cost), _record(r.optimized.cost), r.verdict.category)
+    per_size = tuple(SizeRun(r.size, r.baseline.cost, r.optimized.cost, r.verdict.category)
                      for r in runs)
     growth = exponents(sizes, [{"baseline": p.baseline.to_json(), "optimized": p.optimized.to_json()}
                                for p in per_size]) if len(sizes) > 1 else None
@@ -132,8 +125,8 @@ def measure(probe: Probe, sizes: tuple[int, ...] | None = None, claim: str | Non
         verdict=v.category, direction=v.direction,
         explanation=explain(v, eq, a, b, o, probe.static, prepared_flops),
         equivalence=eq.label, max_rel_error=eq.finite_error, equivalence_note=eq.reason or None,
-        baseline=_record(b.cost), optimized=_record(o.cost),
-        prepare=_record(last.prepare) if last.prepare is not None else None,
+        baseline=b.cost, optimized=o.cost,
+        prepare=last.prepare if last.prepare is not None else None,
         attribution=a, evidence={"baseline": Evidence(**b.evidence()), "optimized": Evidence(**o.evidence())},
         growth=growth, per_size=per_size, claim=claim or probe.claim,
         seconds=round(time.perf_counter() - started, 3))

@@ -23,9 +23,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-from analyzer.measurement import UNEXPLAINED, Attribution, Mechanism
+from analyzer.measurement import UNEXPLAINED, Attribution, Cost, Mechanism
 from analyzer.passes import Pass, registry
-from analyzer.trace import Cost, Trace, record_cost
+from analyzer.trace import Trace, record_cost
 
 CACHING, DCE, PARTIAL_EVALUATION, INLINING = (Mechanism.CACHING.value, Mechanism.DEAD_CODE_ELIMINATION.value,
                                               Mechanism.PARTIAL_EVALUATION.value, Mechanism.INLINING.value)
@@ -65,7 +65,7 @@ class Measured:
 
 
 def savings(baseline: Cost, optimized: Cost) -> dict[str, int]:
-    b, o = baseline.as_dict(), optimized.as_dict()
+    b, o = baseline.to_json(), optimized.to_json()
     return {k: b[k] - o[k] for k in b}
 
 

@@ -12,9 +12,11 @@ in. ``extra`` is ``None`` for scalar ops (their cost follows from the op) and an
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from collections import Counter
+from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+from analyzer.measurement import Cost
 from analyzer.ops import ARITHMETIC, SCALAR_COST, Op
 
 
@@ -37,29 +39,7 @@ class ArrayCost(NamedTuple):
 
 
 SCALAR_BYTES = {bool: 1, int: 8, float: 8, complex: 16}
-
-
-@dataclass
-class Cost:
-    """Totals over a trace. ``flops`` = mults + adds + other; ``ops`` counts records."""
-    ops: int = 0
-    mults: int = 0
-    adds: int = 0
-    other: int = 0
-    bytes: int = 0
-    calls: int = 0
-    launches: int = 0       # array operations launched (numpy calls, aten ops)
-    peak_bytes: int = 0     # filled in by the liveness pass
-    input_bytes: int = 0    # bytes of the inputs it reads (int8 weights read 8x less than float64)
-
-    @property
-    def flops(self) -> int:
-        return self.mults + self.adds + self.other
-
-    def as_dict(self) -> dict[str, int]:
-        d = {f.name: getattr(self, f.name) for f in fields(self)}
-        d["flops"] = self.flops
-        return d
+ALL_ELEMENTS = ...      # the region of a write that replaces every element (Trace.written)
 
 
 def record_cost(rec: tuple) -> tuple[int, int, int, int]:
@@ -95,6 +75,11 @@ class Trace:
     indexed: int = 0        # records up to here are in ``buffers``
     front_ends: set[str] = field(default_factory=set)        # the front-ends whose values it holds
     sessions: dict[str, Any] = field(default_factory=dict)   # front-end -> its per-trace state
+    # writes into a buffer: write record id -> (position in its srcs of the version it
+    # overwrites, region written: ALL_ELEMENTS or a numpy index into the record's value).
+    # Liveness reads the old version only outside the region.
+    written: dict[int, tuple[int, Any]] = field(default_factory=dict)
+    uncosted: Counter[str] = field(default_factory=Counter)  # library calls outside the cost model
     _consts: dict[tuple, int] = field(default_factory=dict)
     _fn_ids: dict[str, int] = field(default_factory=dict)
 
@@ -146,14 +131,13 @@ class Trace:
 
     def cost(self) -> Cost:
         """Totals of every record (the liveness pass adds ``peak_bytes``)."""
-        c = Cost()
-        ops = mults = adds = other = nbytes = 0
+        ops = mults = adds = other = nbytes = launches = calls = input_bytes = 0
         scalar_cost, scalar_bytes = SCALAR_COST, SCALAR_BYTES
         for op, _, value, _, extra in self.records:
             if extra is not None:
                 if op in ARITHMETIC:
                     ops += 1
-                    c.launches += 1
+                    launches += 1
                     mults += extra[0]
                     adds += extra[1]
                     other += extra[2]
@@ -167,8 +151,8 @@ class Trace:
                 other += k[2]
                 nbytes += scalar_bytes.get(type(value), 8)
             elif op is Op.CALL:
-                c.calls += 1
+                calls += 1
             elif op is Op.INPUT:
-                c.input_bytes += getattr(value, "nbytes", None) or scalar_bytes.get(type(value), 8)
-        c.ops, c.mults, c.adds, c.other, c.bytes = ops, mults, adds, other, nbytes
-        return c
+                input_bytes += getattr(value, "nbytes", None) or scalar_bytes.get(type(value), 8)
+        return Cost(ops=ops, mults=mults, adds=adds, other=other, flops=mults + adds + other, bytes=nbytes,
+                    calls=calls, launches=launches, input_bytes=input_bytes)
