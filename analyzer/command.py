@@ -54,7 +54,7 @@ def _memory(memory: str | None) -> int | None:
 
 
 def _error(message: str) -> int:
-    print(f"error: {message}", file=sys.stderr)
+    print(f"taxo: {message}", file=sys.stderr)
     return 1
 
 

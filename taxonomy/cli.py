@@ -402,8 +402,19 @@ def analyze(probe: Optional[str] = typer.Argument(None, help="A probe file (path
         _fail("name a probe file or catalog id, or pass --all")
     try:
         from analyzer.command import analyze_command
+        from analyzer.probe import catalog_probe_names
     except ImportError as exc:
         _fail(f"the analyzer is not installed ({exc})")
+    catalog_probes = _probe_map(catalog)
+    if probe and not all_probes and not probe.endswith(".py") and not Path(probe).exists() \
+            and probe not in catalog_probes and probe not in catalog_probe_names():
+        from .control_chars import one_line
+        from .lookup import suggest
+
+        names = {name: name for name in [*catalog_probes, *catalog_probe_names()]}
+        hint = suggest(probe, names)
+        _fail(f"no probe or catalog entry '{one_line(probe)}'"
+              + (f"; did you mean: {', '.join(hint)}?" if hint else "; run `taxo list` or name a probe file"))
     raise typer.Exit(analyze_command(probe, all_probes=all_probes, size=size, sizes=sizes, timeout=timeout,
-                                     as_json=as_json, catalog_probes=_probe_map(catalog), store=store,
+                                     as_json=as_json, catalog_probes=catalog_probes, store=store,
                                      memory=memory))

@@ -62,7 +62,7 @@ def test_the_cli_prints_one_line_and_exits_1_without_traceback(name, write_probe
     done = cli(str(write_probe(name, source)), "--timeout", "2")
     assert done.returncode == 1
     assert done.stdout == ""
-    assert done.stderr.strip().splitlines() == [f"error: {message}"]
+    assert done.stderr.strip().splitlines() == [f"taxo: {message}"]
 
 
 def test_under_all_the_others_finish(write_probe):
