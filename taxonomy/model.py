@@ -28,10 +28,14 @@ class Reference:
 
     @property
     def citation(self) -> str:
-        """`Cooley et al. (1965). An Algorithm for …` — short enough for a terminal line."""
-        first = self.authors[0].split()[-1] if self.authors else "Anonymous"
-        who = first if len(self.authors) == 1 else (
-            f"{first} & {self.authors[1].split()[-1]}" if len(self.authors) == 2 else f"{first} et al.")
+        """`Cooley et al. (1965). An Algorithm for …` — short enough for a terminal line.
+
+        >>> Reference("T", ("  ", "J. Tukey"), 1965).citation, Reference("T", (), None).citation
+        ('Tukey (1965). T', 'Anonymous (None). T')
+        """
+        names = [a.split()[-1] for a in self.authors if a.split()] or ["Anonymous"]
+        first = names[0]
+        who = first if len(names) == 1 else (f"{first} & {names[1]}" if len(names) == 2 else f"{first} et al.")
         return f"{who} ({self.year}). {self.title}"
 
     @classmethod
