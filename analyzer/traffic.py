@@ -116,11 +116,12 @@ def _span(a: np.ndarray) -> tuple[int, int]:
     return lo, hi
 
 
-def _lines(a: np.ndarray, line: int) -> range | list[int]:
-    """Keys of the lines ``a`` touches, in address order (a view touches only its own)."""
+def _lines(a: np.ndarray, line: int, shift: int) -> range | list[int]:
+    """Keys of the lines ``a`` touches, in address order (a view touches only its own); ``shift``
+    moves its allocation to its place in the analysis's own address space."""
     if a.size == 0:
         return range(0)
-    ptr = a.__array_interface__["data"][0]
+    ptr = a.__array_interface__["data"][0] + shift
     if a.flags.c_contiguous or a.flags.f_contiguous:
         return range(_ARRAY_KEYS + ptr // line, _ARRAY_KEYS + (ptr + a.nbytes - 1) // line + 1)
     axes = [(n, s) for n, s in zip(a.shape, a.strides) if n > 1]
@@ -172,7 +173,9 @@ class _Simulation:
         scalar_key: dict[int, int] = {}
         line_owner: dict[int, int] = {}
         by_start: dict[int, int] = {}
-        span: dict[int, tuple[int, int]] = {}
+        span: dict[int, tuple[int, int]] = {}       # storage -> (start, end) in the analysis's addresses
+        shift: dict[int, int] = {}                  # storage -> what moves a real address there
+        vbase = 0
         inputs: set[int] = set()
         names = self.trace.input_names
         offset, top = 0, None
@@ -183,8 +186,10 @@ class _Simulation:
                 start, end = _span(value)
                 st = by_start.setdefault(start, i)
                 store[i] = st
-                if st == i:
-                    span[i] = (start, end)
+                if st == i:             # each allocation starts a line of its own, in trace order:
+                    shift[i] = vbase - start        # figures do not depend on where malloc put it
+                    span[i] = (vbase, vbase + end - start)
+                    vbase += -(-(end - start) // line) * line + line
                     if op is Op.INPUT or op is Op.CONST:
                         inputs.add(i)
                 last[st] = i
@@ -208,6 +213,7 @@ class _Simulation:
         kept = {store[o] for o in self.trace.outputs} | inputs     # never dropped: results, the caller's memory
         self.kind, self.store, self.last, self.kept = kind, store, last, kept
         self.scalar_key, self.line_owner, self.span, self.inputs = scalar_key, line_owner, span, inputs
+        self.shift = shift
 
     # ---- accounting ----
     def _count(self, kind: str | None, owner: int, nbytes: int, write: bool) -> None:
@@ -305,7 +311,7 @@ class _Simulation:
     def _keys(self, i: int) -> Any:
         keys = self.lines_of.get(i)
         if keys is None:
-            keys = self.lines_of[i] = _lines(self.records[i][2], self.line)
+            keys = self.lines_of[i] = _lines(self.records[i][2], self.line, self.shift[self.store[i]])
         return keys
 
     def _region(self, i: int, write: bool = False, fresh: bool = False) -> None:
@@ -314,21 +320,25 @@ class _Simulation:
     def _walk(self, regions: list[tuple[Any, int, bool, bool]]) -> None:
         """Touch ``(keys, owner, write, fresh)`` regions in step, as a streaming kernel walks its
         operands and its result together; the part past the first M bytes in bulk."""
+        which = None
         if len(regions) == 1:
-            seq, which = regions[0][0], None
+            seq: Any = regions[0][0]
         else:
             sizes = [len(r[0]) for r in regions]
-            times = np.concatenate([(np.arange(n) + 0.5) / n for n in sizes]) if sum(sizes) else np.zeros(0)
+            times = np.concatenate([(np.arange(n) + 0.5) / n for n in sizes])
             order = np.argsort(times, kind="stable")
-            seq = np.concatenate([np.asarray(r[0], dtype=np.int64) for r in regions])[order].tolist()
-            which = np.repeat(np.arange(len(regions)), sizes)[order].tolist()
+            seq = np.concatenate([np.asarray(r[0], dtype=np.int64) for r in regions])[order]
+            which = np.repeat(np.arange(len(regions)), sizes)[order]
         room = self.capacity // self.line
-        streamed = len(seq) >= 2 * room and (which is None or len(set(seq)) == len(seq))
+        streamed = len(seq) >= 2 * room and (which is None or len(np.unique(seq)) == len(seq))
+        head = seq[:room] if streamed else seq
+        head = head.tolist() if isinstance(head, np.ndarray) else head
         lru, dirty, touch = self.lru, self.dirty, self._key
         keys, owner, write, fresh = regions[0]
-        for k, key in enumerate(seq[:room] if streamed else seq):   # one by one, hits inlined
-            if which is not None:
-                keys, owner, write, fresh = regions[which[k]]
+        heads = which[:len(head)].tolist() if which is not None else None
+        for k, key in enumerate(head):          # one by one, hits inlined
+            if heads is not None:
+                keys, owner, write, fresh = regions[heads[k]]
             if key in lru:
                 lru.move_to_end(key)
                 if write:
@@ -337,9 +347,10 @@ class _Simulation:
             else:
                 touch(key, owner, write, fresh)
         if streamed:
-            self._stream(seq, which, regions, room)
+            self._stream(np.asarray(seq, dtype=np.int64), which, regions, room)
 
-    def _stream(self, seq: Any, which: Any, regions: list[tuple[Any, int, bool, bool]], room: int) -> None:
+    def _stream(self, seq: np.ndarray, which: np.ndarray | None, regions: list[tuple[Any, int, bool, bool]],
+                room: int) -> None:
         """The rest of a walk longer than twice fast memory: every line past the first ``room`` is a
         miss, so in bulk: what is resident leaves, the middle passes through, the last ``room`` stay."""
         lru, line = self.lru, self.line
@@ -350,11 +361,12 @@ class _Simulation:
                 self.dirty.discard(key)
                 self._write_back(key, old, size)
         n = len(seq)
-        groups: list[tuple[list[int], list[int]]] = [([], []) for _ in regions]
-        for k in range(room, n):
-            groups[which[k] if which is not None else 0][k >= n - room].append(seq[k])
-        for (middle, tail), (_, owner, write, fresh) in zip(groups, regions):
-            passing = set(middle) | set(tail)
+        for r, (_, owner, write, fresh) in enumerate(regions):
+            mine = slice(None) if which is None else (which == r)
+            middle = (seq[room:n - room] if which is None else seq[room:n - room][mine[room:n - room]]).tolist()
+            tail = (seq[n - room:] if which is None else seq[n - room:][mine[n - room:]]).tolist()
+            passing = set(middle)
+            passing.update(tail)
             if not (write and fresh):
                 back = passing & self.pending.keys()
                 for key in back:
@@ -373,7 +385,8 @@ class _Simulation:
             if write:
                 self.dirty.update(tail)
         owners = [r[1] for r in regions]
-        lru.update((seq[k], owners[which[k] if which is not None else 0]) for k in range(n - room, n))
+        tail_owners = [owners[0]] * room if which is None else [owners[w] for w in which[n - room:].tolist()]
+        lru.update(zip(seq[n - room:].tolist(), tail_owners))
         self.used = room * line
 
     def _read(self, s: int) -> None:
@@ -501,8 +514,8 @@ class _Simulation:
             index.append(int(v))
         return tuple(index) if len(index) <= arr.ndim else None
 
-    def _element_key(self, arr: np.ndarray, index: tuple[int, ...]) -> int:
-        ptr = arr.__array_interface__["data"][0]
+    def _element_key(self, arr: np.ndarray, index: tuple[int, ...], shift: int) -> int:
+        ptr = arr.__array_interface__["data"][0] + shift
         for k, (n, stride) in enumerate(zip(arr.shape, arr.strides)):
             if k < len(index):
                 ptr += (index[k] % n) * stride
@@ -515,7 +528,8 @@ class _Simulation:
         for s in srcs[1:]:
             self._read(s)
         if index is not None and len(index) == arr.ndim and self.kind[i] == _WORD:
-            self._key(self._element_key(arr, index), self.store[srcs[0]])
+            st = self.store[srcs[0]]
+            self._key(self._element_key(arr, index, self.shift[st]), st)
         else:
             nbytes = value.nbytes if isinstance(value, np.ndarray) else _word_size(value)
             self._count("unplaced", self.store[srcs[0]], nbytes, False)
@@ -537,12 +551,14 @@ class _Simulation:
             self._read(x)
         index = self._index_of(srcs[1:-1], arr)
         owner = store[target]
+        shift = self.shift[owner]
         if index is not None and len(index) == arr.ndim:
-            self._key(self._element_key(arr, index), owner, write=True)
+            self._key(self._element_key(arr, index, shift), owner, write=True)
             return
         part = arr[index] if index is not None else None
         if part is not None and (not isinstance(xv, np.ndarray) or xv.size >= part.size):
-            keys = _lines(part, self.line) if isinstance(part, np.ndarray) else [self._element_key(arr, index)]
+            keys = _lines(part, self.line, shift) if isinstance(part, np.ndarray) else \
+                [self._element_key(arr, index, shift)]
             for key in keys:
                 self._key(key, owner, write=True)
             return
