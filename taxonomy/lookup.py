@@ -47,17 +47,23 @@ def keys_of(entry_id: str, name: str, aliases: Iterable[str]) -> list[str]:
 
 
 _WORD = re.compile(r"[a-z0-9]+")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+
+
+def _drop_marks(run: re.Match) -> str:
+    return "".join(c for c in run.group() if not unicodedata.category(c).startswith("M"))
 
 
 def words(text: str) -> list[str]:
     """The words that search and suggestions compare: lowercase, accents folded, split at
     anything but a-z and 0-9 (site.js splits a query the same way).
 
-    >>> words("Hörner's method, 2nd-order")
-    ['horner', 's', 'method', '2nd', 'order']
+    >>> words("Hörner's method, 2nd-order"), words("naïve — ω² e\u20d7x")
+    (['horner', 's', 'method', '2nd', 'order'], ['naive', '2', 'ex'])
     """
     folded = unicodedata.normalize("NFKD", text.lower())
-    return _WORD.findall("".join(c for c in folded if not unicodedata.category(c).startswith("M")))
+    # Combining marks are dropped; only non-ASCII runs can hold one, so only they are looked at.
+    return _WORD.findall(folded if folded.isascii() else _NON_ASCII.sub(_drop_marks, folded))
 
 
 def edit_distance(a: str, b: str, limit: int) -> int:
