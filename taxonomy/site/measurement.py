@@ -14,8 +14,16 @@ from dataclasses import dataclass, field
 
 from analyzer.measurement import SHARE_KEYS, Measurement
 
-COSTS = ("ops", "mults", "adds", "flops", "bytes", "calls")
+COSTS = ("ops", "mults", "adds", "flops", "bytes", "calls")      # the units a growth plot may use
 VERSIONS = ("baseline", "optimized")
+# The rows of a page's cost table: (field, what a reader calls it).
+COST_ROWS = (("flops", "flops"), ("mults", "multiplications"), ("adds", "additions"), ("ops", "operations"),
+             ("calls", "calls"), ("launches", "array ops launched"), ("bytes", "bytes written"),
+             ("input_bytes", "input bytes read"), ("peak_bytes", "peak live bytes"))
+# What a verdict turns on: the rows a reader should look at first.
+DECISIVE = {"ai-specific": ("input_bytes", "flops"), "inlining": ("calls", "launches", "bytes"),
+            "caching": ("flops",), "dead-code-elimination": ("flops",), "partial-evaluation": ("flops",),
+            "unexplained": ("flops", "mults"), "none": ()}
 
 
 @dataclass(frozen=True)
@@ -23,6 +31,8 @@ class CostRow:
     name: str
     baseline: float | None
     optimized: float | None
+    label: str = ""
+    decisive: bool = False      # one of the figures the verdict turns on
 
     @property
     def saved(self) -> float | None:
@@ -44,6 +54,9 @@ class MeasurementView:
     growth: dict[str, dict[str, float]] = field(default_factory=dict)   # version -> cost -> exponent
     points: tuple[tuple[float, dict[str, float]], ...] = ()            # (size, {version: cost})
     sizes: tuple[float, ...] = ()
+    probe: str = ""
+    doc: str = ""
+    front_ends: tuple[str, ...] = ()
 
 
 def measurement_view(m: Measurement | None) -> MeasurementView | None:
@@ -63,6 +76,8 @@ def measurement_view(m: Measurement | None) -> MeasurementView | None:
     return MeasurementView(
         verdict=m.verdict, direction=m.direction, equivalence=m.equivalence, max_rel_error=m.max_rel_error,
         explanation=m.explanation, measure=m.attribution.measure,
-        costs=tuple(CostRow(c, float(baseline[c]), float(optimized[c])) for c in COSTS),
+        costs=tuple(CostRow(c, float(baseline[c]), float(optimized[c]), label, c in DECISIVE.get(m.verdict, ()))
+                    for c, label in COST_ROWS if baseline[c] or optimized[c]),
         shares=shares, growth={v: g for v, g in growth.items() if g},
-        points=tuple(sorted(points)), sizes=tuple(float(s) for s in m.sizes))
+        points=tuple(sorted(points)), sizes=tuple(float(s) for s in m.sizes),
+        probe=m.probe, doc=m.doc, front_ends=tuple(m.front_ends))

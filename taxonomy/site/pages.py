@@ -55,6 +55,8 @@ class Site:
     by_id: dict[str, Entry] = field(default_factory=dict)
     by_category: dict[str, list[Entry]] = field(default_factory=dict)
     probe_results: dict[str, list[ProbeView]] = field(default_factory=dict)  # entry id -> every probe
+    probe_sources: dict[str, str] = field(default_factory=dict)   # probe name -> its source text
+    method_html: Any = None                                       # docs/analyzer.md rendered, if shipped
     linked_from: dict[str, list[str]] = field(default_factory=dict)  # entry id -> ids whose related name it
 
     def __post_init__(self) -> None:
@@ -141,6 +143,7 @@ def entry_context(site: Site, entry: Entry, root: str) -> dict[str, Any]:
 def _probe_context(site: Site, entry: Entry, probe: ProbeView, k: int) -> dict[str, Any]:
     context = measurement_context(probe.view, entry, site.taxonomy) or {}
     return {**context, "view": probe.view, "probe": probe.probe, "error": probe.error,
+            "source": site.probe_sources.get(probe.probe), "method_href": "../method.html" if site.method_html else None,
             "title": "Measured on torch.nn modules" if probe.front_end == "torch" else "Measured by the analyzer",
             "anchor": "measurement" if k == 0 else f"measurement-{slug(probe.probe)}",
             "rerun": entry.id if k == 0 else probe.probe}

@@ -85,6 +85,27 @@ def search_index_js(site: Site) -> str:
 _shared: dict = {}       # what forked workers inherit: no pickling of the site
 
 
+def probe_source(name: str) -> str | None:
+    """The text of a catalog probe (shown on its entry's page), if the analyzer ships it."""
+    from analyzer.probe import catalog_probe_path
+
+    try:
+        return catalog_probe_path(name).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def method_page():
+    """docs/analyzer.md as HTML (the method the measurements follow), or None where it is not shipped."""
+    from ..paths import PACKAGE_DIR
+    from .markdown import render_markdown
+
+    for path in (PACKAGE_DIR / "docs" / "analyzer.md", PACKAGE_DIR.parent / "docs" / "analyzer.md"):
+        if path.is_file():
+            return render_markdown(path.read_text(encoding="utf-8"))
+    return None
+
+
 def build_site(catalog_root: Path | None, measurement_for: Callable[[str], tuple]) -> tuple[Site, list[str]]:
     """The site's data, and `path: why` for each catalog file left out."""
     loaded = load_catalog(catalog_root or default_catalog())
@@ -104,7 +125,10 @@ def build_site(catalog_root: Path | None, measurement_for: Callable[[str], tuple
                 ProbeView(probe.name, probe.front_end, measurement_view(record), error))
     headlines = {i: view for i, views in probe_results.items()
                  if (view := next((p.view for p in views if p.view), None))}
-    site = Site(load_taxonomy(), entries, headlines, {}, probe_results=probe_results)
+    site = Site(load_taxonomy(), entries, headlines, {}, probe_results=probe_results,
+                probe_sources={p: text for p in {r.probe for views in probe_results.values() for r in views}
+                               if (text := probe_source(p)) is not None},
+                method_html=method_page())
     used: set[str] = set()
     for entry in entries:
         stem = slug(entry.id)
@@ -167,6 +191,8 @@ def _write_site(site: Site, env, out_dir: Path, base_url: str, skipped: list[str
     for category in site.taxonomy.categories:
         write(f"categories/{category.id}.html", category_template, **category_context(site, category, "../"))
     write("debate.html", env.get_template("debate.html"), **debate_context(site, ""))
+    if site.method_html:
+        write("method.html", env.get_template("method.html"), body=site.method_html)
     pages = len(urls)
     (out_dir / "sitemap.xml").write_text(env.get_template("sitemap.xml").render(urls=urls), encoding="utf-8")
     (out_dir / "robots.txt").write_text(f"User-agent: *\nAllow: /\nSitemap: {base}sitemap.xml\n", encoding="utf-8")

@@ -98,15 +98,23 @@ def growth_plot(points: Sequence[tuple[float, dict[str, float]]], exponents: dic
     for y in ys:
         parts.append(f'<line class="grid" x1="{left}" x2="{width - right}" y1="{_num(py(y))}" y2="{_num(py(y))}"/>'
                      f'<text class="tick" x="{left - 6}" y="{_num(py(y) + 4)}" text-anchor="end">{_tick(y)}</text>')
-    parts.append(str(Markup('<text class="tick" x="{x}" y="{y}" text-anchor="middle">size n</text>').format(
-        x=_num((left + width - right) / 2), y=height - 6)))
+    parts.append(str(Markup('<text class="tick axis-label" x="{x}" y="{y}" text-anchor="middle">input size n</text>'
+                            '<text class="tick axis-label" x="12" y="{my}" text-anchor="middle" '
+                            'transform="rotate(-90 12 {my})">{unit}</text>').format(
+        x=_num((left + width - right) / 2), y=height - 6, my=_num((top + height - bottom) / 2), unit=unit)))
     for i, version in enumerate(versions):
         line = [(px(s), py(c[version])) for s, c in points if version in c]
         path = " ".join(f"{_num(x)},{_num(y)}" for x, y in line)
-        parts.append(f'<polyline class="series s-{i}" points="{path}"/>')
-        parts.extend(f'<circle class="series s-{i}" cx="{_num(x)}" cy="{_num(y)}" r="3.5"/>' for x, y in line)
+        # told apart by line style and marker shape too, not by colour alone
+        dash = ' stroke-dasharray="7 4"' if i % 2 else ""
+        parts.append(f'<polyline class="series s-{i}" points="{path}"{dash}/>')
+        if i % 2:
+            parts.extend(f'<rect class="series s-{i}" x="{_num(x - 3.5)}" y="{_num(y - 3.5)}" width="7" height="7"/>'
+                         for x, y in line)
+        else:
+            parts.extend(f'<circle class="series s-{i}" cx="{_num(x)}" cy="{_num(y)}" r="3.5"/>' for x, y in line)
         slope = exponents.get(version)
-        legend = f"{version}" + (f" ~ n^{slope:.2f}" if slope is not None else "")
+        legend = f"{'■' if i % 2 else '●'} {version}" + (f" ~ n^{slope:.2f}" if slope is not None else "")
         parts.append(str(Markup('<text class="legend s-{i}" x="{x}" y="{y}">{t}</text>').format(
             i=i, x=left + 8, y=top + 14 + 16 * i, t=legend)))
     parts.append("</svg>")

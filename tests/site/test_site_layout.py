@@ -12,7 +12,7 @@ PHONE, LAPTOP = {"width": 390, "height": 844}, {"width": 1280, "height": 800}
 MEASURE = """() => {
   const width = document.documentElement.clientWidth;
   const labels = [...document.querySelectorAll("svg.chart text")]
-    .map(t => parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a);
+    .map(t => { const m = t.getScreenCTM(); return parseFloat(getComputedStyle(t).fontSize) * Math.hypot(m.a, m.b); });
   return {overflow: document.documentElement.scrollWidth - width,
           smallest_label: labels.length ? Math.min(...labels) : null};
 }"""

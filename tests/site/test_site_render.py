@@ -183,3 +183,25 @@ def test_entries_show_who_links_to_them(tmp_path):
     page = (tmp_path / "out" / "entries" / f"{one_way[1]}.html").read_text(encoding="utf-8")
     linked = page.split('<h2 id="linked-from">')[1].split("</section>")[0]
     assert f'entries/{one_way[0]}.html"' in linked
+
+
+def test_a_measured_page_says_what_was_measured_shows_the_probe_and_links_the_method(site, fft_record):
+    html = (site / "entries" / "fft.html").read_text(encoding="utf-8")
+    assert f"The analyzer ran the probe <code>{fft_record.probe}</code>" in html
+    assert "The probe's source" in html and "def baseline(" in html      # the probe itself
+    assert 'href="../method.html"' in html and "What these words mean" in html
+    method = (site / "method.html").read_text(encoding="utf-8")
+    assert "Probe protocol" in method and "Tolerances" in method
+
+
+def test_an_approximation_shows_what_it_saves_instead_of_an_attribution(tmp_path):
+    from analyzer import store
+
+    render_site(None, tmp_path / "out")   # the bundled catalog and its stored measurements
+    html = (tmp_path / "out" / "entries" / "quantization.html").read_text(encoding="utf-8")
+    section = html.split('id="measurement"')[1].split("</section>")[0]
+    record = store.load("quantization")
+    assert record.verdict == "ai-specific" and "does not apply" in section
+    assert "Share of the saving" not in section                 # no attribution bars for a changed function
+    decisive = re.findall(r'<tr class="decisive"><th scope="row"><strong>([^<]+)</strong>', section)
+    assert "input bytes read" in decisive and f"{record.baseline.input_bytes:,}" in section
