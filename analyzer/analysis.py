@@ -20,11 +20,13 @@ from analyzer.passes.equivalence import Equivalence, compare
 from analyzer.probe import Probe, ProbeError
 from analyzer.trace import Trace
 from analyzer.tracers import run
+from analyzer.traffic import DEFAULT_FAST_MEMORY, traffic
 from analyzer.verdict import Verdict, decide, explain
 
 
-def passes(trace: Trace) -> Measured:
-    """Every registered pass over one trace; peak memory comes from liveness.
+def passes(trace: Trace, fast_memory: int | None = None) -> Measured:
+    """Every registered pass over one trace; peak memory comes from liveness; ``found["traffic"]``
+    is the data movement through a fast memory of ``fast_memory`` bytes (``analyzer.traffic``).
 
     The garbage collector is paused, as while tracing: the passes build millions of small
     keys, and collecting over a large trace would make them quadratic in practice.
@@ -33,6 +35,7 @@ def passes(trace: Trace) -> Measured:
     gc.disable()
     try:
         found = {p.name: p.run(trace) for p in registry()}
+        found["traffic"] = traffic(trace, fast_memory or DEFAULT_FAST_MEMORY)
         return Measured(trace, replace(trace.cost(), peak_bytes=found["liveness"].peak_bytes), found)
     finally:
         if was_enabled:
@@ -98,20 +101,23 @@ class SizeResult:
     prepare: Cost | None
 
 
-def measure_size(probe: Probe, size: int) -> SizeResult:
+def measure_size(probe: Probe, size: int, fast_memory: int | None = None) -> SizeResult:
     b_out, b_trace, _ = trace_version(probe, "baseline", size)
     o_out, o_trace, prepared_cost = trace_version(probe, "optimized", size)
-    b, o = passes(b_trace), passes(o_trace)
+    fast_memory = fast_memory or probe.fast_memory
+    b, o = passes(b_trace, fast_memory), passes(o_trace, fast_memory)
     eq = compare(b_out, o_out)
     a = attribute(b, o, prepared=prepared_cost is not None)
     return SizeResult(size, b, o, eq, a, decide(eq, a), prepared_cost)
 
 
-def measure(probe: Probe, sizes: tuple[int, ...] | None = None, claim: str | None = None) -> Measurement:
-    """The full record; verdict and attribution come from the largest size."""
+def measure(probe: Probe, sizes: tuple[int, ...] | None = None, claim: str | None = None,
+            fast_memory: int | None = None) -> Measurement:
+    """The full record; verdict and attribution come from the largest size. ``fast_memory``
+    (bytes) overrides the probe's FAST_MEMORY for the traffic measure."""
     started = time.perf_counter()
     sizes = tuple(sorted(sizes or probe.sizes))
-    runs = [measure_size(probe, size) for size in sizes]
+    runs = [measure_size(probe, size, fast_memory) for size in sizes]
     last = runs[-1]
     b, o, eq, a, v = last.baseline, last.optimized, last.equivalence, last.attribution, last.verdict
     per_size = tuple(SizeRun(r.size, r.baseline.cost, r.optimized.cost, r.verdict.category)

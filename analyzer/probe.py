@@ -32,6 +32,7 @@ class Probe:
     sizes: tuple[int, ...]
     static: tuple[str, ...]
     prepare: Callable[..., dict[str, Any]] | None
+    fast_memory: int | None = None      # FAST_MEMORY: bytes of fast memory for the traffic measure
 
     @property
     def doc(self) -> str:
@@ -134,4 +135,9 @@ def check(name: str, path: Path, module: types.ModuleType) -> Probe:
     prepare = getattr(module, "prepare", None)
     if prepare is not None and not callable(prepare):
         raise ProbeError(f"probe '{name}': prepare must be a function")
-    return Probe(name, path, module, claim, tuple(sorted(sizes)), tuple(static), prepare)
+    fast_memory = getattr(module, "FAST_MEMORY", None)
+    if fast_memory is not None and (isinstance(fast_memory, bool) or not isinstance(fast_memory, int)
+                                    or fast_memory < 64):
+        raise ProbeError(f"probe '{name}': FAST_MEMORY must be a whole number of bytes, at least 64 "
+                         f"(one line), not {fast_memory!r}")
+    return Probe(name, path, module, claim, tuple(sorted(sizes)), tuple(static), prepare, fast_memory)

@@ -88,6 +88,9 @@ class Traffic:
 
 
 _FREE, _WORD, _SCALAR_INPUT, _ARRAY = range(4)
+# how an op touches a line: reads it; reads and rewrites it (a += b); overwrites part of it, so
+# reads it only because lines move whole (write-allocate); writes a fresh buffer (no read)
+READ, UPDATE, OVERWRITE, FRESH = range(4)
 _ARRAY_KEYS = 1 << 52      # line keys of real addresses; scalar-input lines are negative, words are ids
 _COMPUTING = frozenset(SCALAR_COST) | GUARDS
 _NUMPY_INTS = (int, np.integer)
@@ -230,19 +233,21 @@ class _Simulation:
             self.reads += nbytes
             m[0] += nbytes
 
-    def _read_kind(self, key: int, owner: int) -> str:
-        """Data coming in from slow memory: for the first time (cold), back after being written
-        out (spill, and so was its write), or again (input data: reuse; computed data: spill)."""
+    def _read_kind(self, key: int, owner: int, mode: int = READ) -> str:
+        """Data coming in from slow memory: for the first time (cold); input data again (reuse);
+        computed data its op consumes, back after being written out (spill, and so was the write);
+        a line read back only to overwrite part of it (reuse: the line was not kept)."""
+        again = "spill" if mode != OVERWRITE else "reuse"
         written = self.pending.pop(key, None)
         if written is not None:
-            self.kinds["spill"] += written[1]
-            return "spill"
+            self.kinds[again] += written[1]
+            return again
         if key not in self.seen:
             return "cold"
-        return "reuse" if owner in self.inputs or key < 0 else "spill"
+        return "reuse" if owner in self.inputs or key < 0 else again
 
-    def _read_miss(self, key: int, owner: int) -> None:
-        self._count(self._read_kind(key, owner), owner, self.line, False)
+    def _read_miss(self, key: int, owner: int, mode: int = READ) -> None:
+        self._count(self._read_kind(key, owner, mode), owner, self.line, False)
 
     def _write_back(self, key: int, owner: int, size: int) -> None:
         """A dirty line or word leaves fast memory: written out unless its data is dead."""
@@ -289,21 +294,21 @@ class _Simulation:
         if self.used > self.capacity:
             self._evict()
 
-    def _key(self, key: int, owner: int, write: bool = False, fresh: bool = False) -> None:
-        """Touch one line: a read, or a write (a fresh buffer's lines are not read first)."""
+    def _key(self, key: int, owner: int, mode: int = READ) -> None:
+        """Touch one line (``mode``: READ, UPDATE, OVERWRITE or FRESH)."""
         lru = self.lru
         if key in lru:
             lru.move_to_end(key)
-            if write:
+            if mode:
                 lru[key] = owner
                 self.dirty.add(key)
             return
-        if not (write and fresh):
-            self._read_miss(key, owner)
+        if mode != FRESH:
+            self._read_miss(key, owner, mode)
         self.seen.add(key)
         lru[key] = owner
         self.used += self.line
-        if write:
+        if mode:
             self.dirty.add(key)
         if self.used > self.capacity:
             self._evict()
@@ -314,11 +319,11 @@ class _Simulation:
             keys = self.lines_of[i] = _lines(self.records[i][2], self.line, self.shift[self.store[i]])
         return keys
 
-    def _region(self, i: int, write: bool = False, fresh: bool = False) -> None:
-        self._walk([(self._keys(i), self.store[i], write, fresh)])
+    def _region(self, i: int, mode: int = READ) -> None:
+        self._walk([(self._keys(i), self.store[i], mode)])
 
-    def _walk(self, regions: list[tuple[Any, int, bool, bool]]) -> None:
-        """Touch ``(keys, owner, write, fresh)`` regions in step, as a streaming kernel walks its
+    def _walk(self, regions: list[tuple[Any, int, int]]) -> None:
+        """Touch ``(keys, owner, mode)`` regions in step, as a streaming kernel walks its
         operands and its result together; the part past the first M bytes in bulk."""
         which = None
         if len(regions) == 1:
@@ -334,22 +339,22 @@ class _Simulation:
         head = seq[:room] if streamed else seq
         head = head.tolist() if isinstance(head, np.ndarray) else head
         lru, dirty, touch = self.lru, self.dirty, self._key
-        keys, owner, write, fresh = regions[0]
+        keys, owner, mode = regions[0]
         heads = which[:len(head)].tolist() if which is not None else None
         for k, key in enumerate(head):          # one by one, hits inlined
             if heads is not None:
-                keys, owner, write, fresh = regions[heads[k]]
+                keys, owner, mode = regions[heads[k]]
             if key in lru:
                 lru.move_to_end(key)
-                if write:
+                if mode:
                     lru[key] = owner
                     dirty.add(key)
             else:
-                touch(key, owner, write, fresh)
+                touch(key, owner, mode)
         if streamed:
             self._stream(np.asarray(seq, dtype=np.int64), which, regions, room)
 
-    def _stream(self, seq: np.ndarray, which: np.ndarray | None, regions: list[tuple[Any, int, bool, bool]],
+    def _stream(self, seq: np.ndarray, which: np.ndarray | None, regions: list[tuple[Any, int, int]],
                 room: int) -> None:
         """The rest of a walk longer than twice fast memory: every line past the first ``room`` is a
         miss, so in bulk: what is resident leaves, the middle passes through, the last ``room`` stay."""
@@ -361,21 +366,22 @@ class _Simulation:
                 self.dirty.discard(key)
                 self._write_back(key, old, size)
         n = len(seq)
-        for r, (_, owner, write, fresh) in enumerate(regions):
+        for r, (_, owner, mode) in enumerate(regions):
+            write, again = mode != READ, ("reuse" if mode == OVERWRITE else "spill")
             mine = slice(None) if which is None else (which == r)
             middle = (seq[room:n - room] if which is None else seq[room:n - room][mine[room:n - room]]).tolist()
             tail = (seq[n - room:] if which is None else seq[n - room:][mine[n - room:]]).tolist()
             passing = set(middle)
             passing.update(tail)
-            if not (write and fresh):
+            if mode != FRESH:
                 back = passing & self.pending.keys()
                 for key in back:
-                    self.kinds["spill"] += self.pending.pop(key)[1]
+                    self.kinds[again] += self.pending.pop(key)[1]
                 new = len(passing - back - self.seen)
-                again = len(passing) - len(back) - new
-                self._count("spill", owner, len(back) * line, False)
+                seen = len(passing) - len(back) - new
+                self._count(again, owner, len(back) * line, False)
                 self._count("cold", owner, new * line, False)
-                self._count("reuse" if owner in self.inputs else "spill", owner, again * line, False)
+                self._count("reuse" if owner in self.inputs else again, owner, seen * line, False)
             self.seen |= passing
             if write and middle:
                 last = self.last[owner]
@@ -465,7 +471,7 @@ class _Simulation:
         name = extra[4]
         if op is Op.GETITEM and (name.startswith("getitem[") or name == "view"):
             if kind[i] == _ARRAY and store[i] == i:     # one output of a multi-output op: written now
-                self._region(i, write=True, fresh=True)
+                self._region(i, FRESH)
             elif kind[i] == _WORD:
                 self._new_word(i, value)
             return
@@ -478,24 +484,25 @@ class _Simulation:
             if not srcs or records[srcs[-1]][2] is not value:
                 return                              # a view of an operand: no data moves
             target = srcs[-1]                       # written in place (out=): read the others
-            self._kernel(i, [s for s in dict.fromkeys(srcs[:-1]) if s != target], (self._keys(i), store[i], True, False))
+            mode = UPDATE if target in srcs[:-1] else OVERWRITE
+            self._kernel(i, [s for s in dict.fromkeys(srcs[:-1]) if s != target], (self._keys(i), store[i], mode))
             return
         if op is Op.GETITEM and srcs and kind[srcs[0]] == _ARRAY:
             self._getitem(i, srcs, value)
             return
-        result = (self._keys(i), i, True, True) if kind[i] == _ARRAY else None
+        result = (self._keys(i), i, FRESH) if kind[i] == _ARRAY else None
         self._kernel(i, list(dict.fromkeys(srcs)), result)
         if kind[i] == _WORD:
             self._new_word(i, value)
 
-    def _kernel(self, i: int, reads: list[int], result: tuple[Any, int, bool, bool] | None) -> None:
+    def _kernel(self, i: int, reads: list[int], result: tuple[Any, int, int] | None) -> None:
         """One op: scalar operands first, then its array operands and result walked in step."""
         kind, store = self.kind, self.store
         self.reading = {store[s] for s in reads}
         regions = []
         for s in reads:
             if kind[s] == _ARRAY:
-                regions.append((self._keys(s), store[s], False, False))
+                regions.append((self._keys(s), store[s], READ))
             else:
                 self._read(s)
         if result is not None:
@@ -534,7 +541,7 @@ class _Simulation:
             nbytes = value.nbytes if isinstance(value, np.ndarray) else _word_size(value)
             self._count("unplaced", self.store[srcs[0]], nbytes, False)
         if self.kind[i] == _ARRAY:
-            self._region(i, write=True, fresh=True)
+            self._region(i, FRESH)
         elif self.kind[i] == _WORD:
             self._new_word(i, value)
 
@@ -553,14 +560,14 @@ class _Simulation:
         owner = store[target]
         shift = self.shift[owner]
         if index is not None and len(index) == arr.ndim:
-            self._key(self._element_key(arr, index, shift), owner, write=True)
+            self._key(self._element_key(arr, index, shift), owner, OVERWRITE)
             return
         part = arr[index] if index is not None else None
         if part is not None and (not isinstance(xv, np.ndarray) or xv.size >= part.size):
             keys = _lines(part, self.line, shift) if isinstance(part, np.ndarray) else \
                 [self._element_key(arr, index, shift)]
             for key in keys:
-                self._key(key, owner, write=True)
+                self._key(key, owner, OVERWRITE)
             return
         nbytes = xv.nbytes if isinstance(xv, np.ndarray) else arr.itemsize
         self._count("unplaced", owner, nbytes, True)

@@ -21,6 +21,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("probe")
     parser.add_argument("--sizes", default=None)
     parser.add_argument("--claim", default=None)
+    parser.add_argument("--fast-memory", type=int, default=None,
+                        help="bytes of fast memory for the traffic measure (default: the probe's FAST_MEMORY)")
     parser.add_argument("--result-fd", type=int, default=None,
                         help="write the JSON to this descriptor (the runner's pipe), not to stdout")
     args = parser.parse_args(argv)
@@ -35,7 +37,10 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdout = sys.stderr     # the probe's own prints must not corrupt the JSON line
         probe = load(args.probe)
         sizes = tuple(int(s) for s in args.sizes.split(",")) if args.sizes else None
-        payload: dict[str, Any] = {"ok": True, "result": measure(probe, sizes, args.claim).to_json()}
+        if args.fast_memory is not None and args.fast_memory < 64:
+            raise ProbeError(f"--fast-memory must be at least 64 bytes (one line), not {args.fast_memory}")
+        payload: dict[str, Any] = {"ok": True, "result": measure(probe, sizes, args.claim,
+                                                                 fast_memory=args.fast_memory).to_json()}
     except ProbeError as e:
         payload = {"ok": False, "error": str(e)}
     except MemoryError:
