@@ -43,6 +43,11 @@ MEASURED = {
     "low_rank_factorization": "ai-specific",
     "mixed_precision": "ai-specific",
     "multi_query_attention": "ai-specific",
+    "fft_recursion_memoization": "caching",   # the FFT is the per-output recursion memoized; repeated x1 twiddles stay unexplained
+    "lora_merge": "unexplained",            # x@W + (x@B)@A -> x@(W + B@A): distributivity makes the adapter static
+    "last_token_logits": "dead-code-elimination",
+    "early_termination": "unexplained",     # the skipped products feed the sum in the baseline: dead only under a runtime bound
+    "loop_perforation": "ai-specific",
 }
 
 
