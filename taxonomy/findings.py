@@ -7,6 +7,7 @@ Generated, never hand-edited, so every number in it comes from a command anyone 
 """
 from __future__ import annotations
 
+import re
 import sys
 from collections import Counter
 from pathlib import Path
@@ -14,10 +15,15 @@ from pathlib import Path
 from analyzer.measurement import Measurement
 
 from .categories import taxonomy as bundled_taxonomy
+from .debate import Claim, Facts, ProbeEvidence
+from .debate_claims import claims
 from .loader import load_catalog
-from .measured import agrees, results
+from .measured import agrees, results, stored
 from .model import Entry
 from .paths import default_catalog
+from .site.measurement import MeasurementView, measurement_view
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|#!])")
 
 
 def _share(measurement: Measurement) -> str:
@@ -100,7 +106,46 @@ def findings(catalog_root: Path | None = None) -> str:
         "",
         "Where a measurement disagrees with the catalog, the entry says so in its `positions`.",
     ]
+    lines += debate_markdown(claims(Facts(entries, taxonomy, stored_view)), {e.id: e for e in entries})
     return "\n".join(lines) + "\n"
+
+
+def stored_view(probe: str) -> tuple[MeasurementView | None, str | None]:
+    """The stored record of a probe as the views show it, or why there is none."""
+    record, error = stored(probe)
+    return measurement_view(record), error
+
+
+def _md(text: str) -> str:
+    """Text (catalog text is untrusted) as literal Markdown: specials escaped, on one line."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+
+
+def _entry_link(entry_id: str, by_id: dict[str, Entry]) -> str:
+    entry = by_id.get(entry_id)
+    return f"[{_md(entry.name)}](../catalog/{entry_id}.yaml)" if entry else _md(entry_id)
+
+
+def _evidence(e: ProbeEvidence, by_id: dict[str, Entry]) -> str:
+    return (f"- [`{e.probe}`](../analyzer/probes/{e.probe}.py) ({_entry_link(e.entry, by_id)}): {_md(e.shows)} "
+            f"— **{_md(e.summary)}**")
+
+
+def debate_markdown(debate: tuple[Claim, ...], by_id: dict[str, Entry]) -> list[str]:
+    """The section "The debate, claim by claim": each claim, its catalog facts and measurements."""
+    lines = ["", "## The debate, claim by claim", "",
+             "Each claim answered with what the catalog files and what the analyzer measured; the figures",
+             "are read from the catalog and the stored measurements when this page is generated."]
+    for claim in debate:
+        lines += ["", f"### {claim.number}. “{_md(claim.quote)}”", "", f"**Answer.** {_md(claim.answer)}", "",
+                  "The catalog:", ""]
+        for point in claim.catalog:
+            links = ", ".join(_entry_link(i, by_id) + (f" ({_md(note)})" if note else "") for i, note in point.items())
+            lines.append(f"- {_md(point.text)}" + (f" {links}" if links else ""))
+        lines += ["", "The analyzer (`taxo analyze PROBE` reruns one):", ""]
+        lines += [_evidence(e, by_id) for e in claim.measured]
+        lines += ["", _md(claim.conclusion)]
+    return lines
 
 
 if __name__ == "__main__":
