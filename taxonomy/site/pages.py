@@ -166,6 +166,30 @@ def category_context(site: Site, category: Category, root: str) -> dict[str, Any
             "confirmed": sum(1 for e in measured if site.taxonomy.agrees(category.id, site.measurements[e.id].verdict))}
 
 
+def claims_context(site: Site, root: str) -> list[dict[str, Any]]:
+    """The debate claim by claim (taxonomy.debate_claims), with links into the site: the figures are
+    read from the same stored measurements the entry pages show."""
+    from ..debate import Facts
+    from ..debate_claims import claims
+
+    views = {p.probe: (p.view, p.error) for probes in site.probe_results.values() for p in probes}
+    facts = Facts(site.entries, site.taxonomy, lambda probe: views.get(probe, (None, None)))
+
+    def evidence_href(e) -> str | None:
+        entry, href = site.by_id.get(e.entry), site.entry_href(e.entry, root)
+        names = [p.name for p in entry.probes] if entry else []
+        if not href or e.probe not in names:
+            return href
+        k = names.index(e.probe)
+        return f"{href}#" + ("measurement" if k == 0 else f"measurement-{slug(e.probe)}")
+
+    return [{"claim": c, "points": [{"text": p.text, "links": [(site.entry_link(i, root), note) for i, note in p.items()]}
+                                    for p in c.catalog],
+             "evidence": [{"e": e, "href": evidence_href(e), "entry": site.entry_link(e.entry, root),
+                           "class": css_class(e.verdict or "")} for e in c.measured]}
+            for c in claims(facts)]
+
+
 def debate_context(site: Site, root: str) -> dict[str, Any]:
     """The claim scored twice: by where the catalog files entries, and by what the analyzer measured."""
     known = set(site.taxonomy.ids)
@@ -195,4 +219,5 @@ def debate_context(site: Site, root: str) -> dict[str, Any]:
         "critics": [{"argument": render_markdown(_text(c.get("argument"))),
                      "examples": [site.entry_link(x, root) for x in c.get("examples") or ()]}
                     for c in site.taxonomy.critics if isinstance(c, dict)],
+        "claims": claims_context(site, root),
     }
