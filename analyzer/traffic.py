@@ -326,21 +326,31 @@ class _Simulation:
         """Touch ``(keys, owner, mode)`` regions in step, as a streaming kernel walks its
         operands and its result together; the part past the first M bytes in bulk."""
         which = None
+        room = self.capacity // self.line
+        sizes = [len(r[0]) for r in regions]
         if len(regions) == 1:
             seq: Any = regions[0][0]
+        elif sum(sizes) <= room // 2:           # a small op: its order inside fast memory hardly matters
+            for region in regions:
+                if region[2] == FRESH:
+                    self._fresh(*region[:2])
+                else:
+                    self._walk([region])
+            return
         else:
-            sizes = [len(r[0]) for r in regions]
             times = np.concatenate([(np.arange(n) + 0.5) / n for n in sizes])
             order = np.argsort(times, kind="stable")
-            seq = np.concatenate([np.asarray(r[0], dtype=np.int64) for r in regions])[order]
+            seq = np.concatenate([np.arange(r[0].start, r[0].stop) if isinstance(r[0], range)
+                                  else np.asarray(r[0], dtype=np.int64) for r in regions])[order]
             which = np.repeat(np.arange(len(regions)), sizes)[order]
-        room = self.capacity // self.line
-        streamed = len(seq) >= 2 * room and (which is None or len(np.unique(seq)) == len(seq))
+        # allocations never share a line (each starts its own): regions of distinct owners are disjoint
+        streamed = len(seq) >= 2 * room and len({r[1] for r in regions}) == len(regions)
         head = seq[:room] if streamed else seq
         head = head.tolist() if isinstance(head, np.ndarray) else head
         lru, dirty, touch = self.lru, self.dirty, self._key
         keys, owner, mode = regions[0]
-        heads = which[:len(head)].tolist() if which is not None else None
+        heads = None if which is None else which[:len(head)]
+        heads = heads.tolist() if isinstance(heads, np.ndarray) else heads
         for k, key in enumerate(head):          # one by one, hits inlined
             if heads is not None:
                 keys, owner, mode = regions[heads[k]]
@@ -353,6 +363,19 @@ class _Simulation:
                 touch(key, owner, mode)
         if streamed:
             self._stream(np.asarray(seq, dtype=np.int64), which, regions, room)
+
+    def _fresh(self, keys: Any, owner: int) -> None:
+        """A new buffer smaller than fast memory: its lines were never anywhere, so none is read."""
+        lru = self.lru
+        if any(key in lru for key in keys[:1]):     # (an allocation's lines are new; be safe)
+            self._walk([(keys, owner, OVERWRITE)])
+            return
+        lru.update(dict.fromkeys(keys, owner))
+        self.dirty.update(keys)
+        self.seen.update(keys)
+        self.used += len(keys) * self.line
+        if self.used > self.capacity:
+            self._evict()
 
     def _stream(self, seq: np.ndarray, which: np.ndarray | None, regions: list[tuple[Any, int, int]],
                 room: int) -> None:
@@ -375,8 +398,10 @@ class _Simulation:
             passing.update(tail)
             if mode != FRESH:
                 back = passing & self.pending.keys()
+                pop = self.pending.pop
                 for key in back:
-                    self.kinds[again] += self.pending.pop(key)[1]
+                    pop(key)
+                self.kinds[again] += len(back) * line
                 new = len(passing - back - self.seen)
                 seen = len(passing) - len(back) - new
                 self._count(again, owner, len(back) * line, False)

@@ -83,6 +83,40 @@ def bench_passes() -> None:
           f"4x the ops -> {ratio:.1f}x the time (linear = 4)   goal <= 5 s at 1,000,000")
 
 
+def bench_traffic() -> None:
+    """Issue 13: the traffic measure costs at most as much again as the analysis without it."""
+    from analyzer.analysis import trace_version
+    from analyzer.passes import registry
+    from analyzer.probe import catalog_probe_path, load
+    from analyzer.traffic import traffic
+
+    def timed(make_trace, fast_memory):
+        t0 = time.perf_counter()
+        trace = make_trace()
+        for p in registry():
+            p.run(trace)
+        analysis = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        traffic(trace, fast_memory)
+        return analysis, time.perf_counter() - t0
+
+    def scalar() -> Trace:
+        trace = Trace()
+        run(scalar_workload, {"x": 0.3, "r": 3.9, "n": 200_000}, trace)
+        return trace
+    cases = {"scalar 1,000,000 ops, 512 KiB": (scalar, 512 * 1024)}
+    for name in ("flash_attention_io", "loop_tiling", "operator_fusion"):
+        probe = load(catalog_probe_path(name))
+        make = (lambda p: lambda: trace_version(p, "baseline", p.sizes[-1])[1])(probe)
+        memory = probe.fast_memory or 512 * 1024
+        cases[f"{name} baseline at {probe.sizes[-1]}, {memory // 1024} KiB"] = (make, memory)
+    parts = []
+    for label, (make, memory) in cases.items():
+        analysis, moved = timed(make, memory)
+        parts.append(f"{label}: {analysis:.2f} s + {moved:.2f} s ({(analysis + moved) / analysis:.2f}x)")
+    print(f"traffic (trace + passes, + traffic): {'; '.join(parts)}   goal <= 2.00x")
+
+
 def bench_all() -> None:
     t0 = time.perf_counter()
     done = subprocess.run([sys.executable, "-m", "analyzer", "--all"], cwd=ROOT, capture_output=True, text=True)
@@ -95,4 +129,5 @@ if __name__ == "__main__":
     bench_scalar()
     bench_array()
     bench_passes()
+    bench_traffic()
     bench_all()
