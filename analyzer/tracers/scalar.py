@@ -6,6 +6,8 @@ stay ordered, so ``x * x`` reads ``(i, i)``. Bitwise and shift operators are ops
 ``math.floor``/``ceil``/``trunc`` reach ``__floor__``/``__ceil__``/``__trunc__`` (the other
 ``math`` functions: ``math_module``). Comparisons return plain bools and, like
 ``__bool__``, ``__index__`` and ``__hash__``, mark the value as deciding control flow.
+Where a number leaves the trace — ``n.bit_length()``, a Scalar passed to torch — an
+``escape`` guard records it; ``str()`` and ``format()`` read the number.
 
 >>> from analyzer.trace import Trace
 >>> t = Trace(); x = Scalar(3, t.input("x", 3), t)
@@ -16,12 +18,23 @@ from __future__ import annotations
 
 import math
 import operator
+import sys
 from typing import Any, Callable
 
 from analyzer.ops import Op
 from analyzer.trace import Trace
 
 NUMBERS = (int, float, complex)
+
+
+def plain_numbers() -> frozenset[type]:
+    """The number types an instrumented operator records as constants when it meets two of
+    them: int, float, complex and, once numpy is loaded, numpy's number scalars (never bool)."""
+    types: set[type] = {int, float, complex}
+    np = sys.modules.get("numpy")
+    if np is not None:
+        types.update(t for t in set(np.sctypeDict.values()) if issubclass(t, np.number))
+    return frozenset(types)
 
 
 def _binary(op: Op, f: Callable[[Any, Any], Any]) -> tuple[Callable, Callable]:
@@ -145,3 +158,41 @@ class Scalar:
 
     def __format__(self, spec: str) -> str:
         return format(self.v, spec)
+
+    def __str__(self) -> str:       # str(i + 1) reads as the number, as f"{i + 1}" does
+        return str(self.v)
+
+    def _escape(self, name: str) -> Any:
+        t = self.t
+        t.records.append((Op.ESCAPE, (self.i,), None, t.fn, None))
+        return getattr(self.v, name)
+
+    # The number's own methods: the value escapes. (No __getattr__: it would slow every
+    # attribute read of every Scalar, since CPython then cannot specialize slot access.)
+    def bit_length(self) -> int:
+        return self._escape("bit_length")()
+
+    def bit_count(self) -> int:
+        return self._escape("bit_count")()
+
+    def is_integer(self) -> bool:
+        return self._escape("is_integer")()
+
+    def as_integer_ratio(self) -> tuple[int, int]:
+        return self._escape("as_integer_ratio")()
+
+    @classmethod
+    def __torch_function__(cls, func: Any, types: Any, args: tuple = (), kwargs: dict | None = None) -> Any:
+        """A traced number passed to torch enters as its plain value (an escape)."""
+        return func(*_escaped(args), **{k: _escaped(v) for k, v in (kwargs or {}).items()})
+
+
+def _escaped(obj: Any) -> Any:
+    """``obj`` with every Scalar in it (also inside lists and tuples) replaced by its value."""
+    if type(obj) is Scalar:
+        t = obj.t
+        t.records.append((Op.ESCAPE, (obj.i,), None, t.fn, None))
+        return obj.v
+    if type(obj) in (list, tuple):
+        return type(obj)(_escaped(o) for o in obj)
+    return obj
