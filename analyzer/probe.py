@@ -7,6 +7,7 @@ naming the probe and the cause.
 """
 from __future__ import annotations
 
+import ast
 import sys
 import types
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from analyzer.measurement import VERDICTS
+from analyzer.tracers import instrument, instrumented
 
 PROBES_DIR = Path(__file__).parent / "probes"
 DEFAULT_SIZE = 8
@@ -101,11 +103,12 @@ def load(path: Path | str) -> Probe:
     except OSError as e:
         raise ProbeError(f"probe '{name}': cannot read {path}: {e.strerror}") from None
     try:
-        code = compile(source, str(path), "exec")
+        code = compile(instrument.rewrite(ast.parse(source, str(path))), str(path), "exec")
     except SyntaxError as e:
         raise ProbeError(f"probe '{name}' is not valid Python: line {e.lineno}: {e.msg}") from None
     module = types.ModuleType(f"taxo_probe_{name}")
     module.__file__ = str(path)
+    instrumented.install(module.__dict__)  # its own operators and calls are traced (tracers.instrument)
     sys.modules[module.__name__] = module   # dataclasses and pickling look modules up
     try:
         exec(code, module.__dict__)

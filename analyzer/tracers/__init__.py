@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, ContextManager, Iterator
 
 from analyzer.trace import Trace
-from analyzer.tracers import math_module
+from analyzer.tracers import instrumented, math_module
 from analyzer.tracers.scalar import NUMBERS, Scalar
 
 
@@ -138,13 +138,17 @@ def _count_calls(fn: Callable, name: str, trace: Trace) -> Callable:
 def tracing(trace: Trace, module: types.ModuleType | None = None,
             namespace: dict[str, Any] | None = None) -> Iterator[None]:
     """Count calls of ``module``'s own functions into ``trace``; trace ``math`` and ``cmath`` in
-    ``module`` (or in ``namespace``, the globals of a bare function).
+    ``module`` (or in ``namespace``, the globals of a bare function). A module loaded by
+    ``analyzer.probe`` is instrumented: its operators and every function it defines record
+    into ``trace`` through ``instrumented.bound``.
 
     The garbage collector is paused: a trace is millions of small tuples, and generational
     collection over them would dominate the tracer's cost.
     """
     patched: dict[str, Callable] = {}
-    if module is not None:
+    namespace = vars(module) if module is not None else namespace
+    own_code = instrumented.is_instrumented(namespace)
+    if module is not None and not own_code:     # else its code enters the trace itself
         for name, obj in vars(module).items():
             if isinstance(obj, types.FunctionType) and obj.__module__ == module.__name__:
                 patched[name] = obj
@@ -153,7 +157,10 @@ def tracing(trace: Trace, module: types.ModuleType | None = None,
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
-        with math_module.patched(vars(module) if module is not None else namespace):
+        with ExitStack() as stack:
+            if own_code:
+                stack.enter_context(instrumented.bound(namespace, trace))   # type: ignore[arg-type]
+            stack.enter_context(math_module.patched(namespace, trace))
             yield
     finally:
         if gc_was_enabled:

@@ -3,7 +3,9 @@
 ``math.exp(x)`` on a traced ``Scalar`` would call ``Scalar.__float__``: the value escapes
 and the work is lost. While a version runs, ``patched(namespace)`` gives the probe's
 module a ``math`` (and ``cmath``) whose functions record one op (one 'other' flop) when an
-argument is a ``Scalar`` and call the real function otherwise. Names bound to the real
+argument is a ``Scalar``, or when every argument is a plain number (``math.sqrt(2)`` in the
+probe's loop is constant work: its operands enter as constants of the run's trace), and call
+the real function otherwise. Names bound to the real
 functions (``from math import exp``, ``e = math.exp`` at top level) are replaced the same
 way; everything else (``math.pi``, ``math.isclose``) is the real object.
 
@@ -28,7 +30,8 @@ from contextlib import contextmanager
 from typing import Any, Callable, Iterator
 
 from analyzer.ops import Op
-from analyzer.tracers.scalar import NUMBERS, Scalar
+from analyzer.trace import Trace
+from analyzer.tracers.scalar import NUMBERS, Scalar, plain_numbers
 
 MATH_OPS = {
     "exp": Op.EXP, "expm1": Op.EXPM1, "log1p": Op.LOG1P, "log2": Op.LOG2, "log10": Op.LOG10,
@@ -44,15 +47,20 @@ CMATH_OPS = {
 }
 
 
-def traced(op: Op, f: Callable[..., Any]) -> Callable[..., Any]:
-    """``f`` recording ``op`` when an argument is a Scalar (plain numbers enter as constants)."""
+def traced(op: Op, f: Callable[..., Any], trace: Trace | None = None,
+           plain: frozenset[type] = frozenset()) -> Callable[..., Any]:
+    """``f`` recording ``op`` when an argument is a Scalar (plain numbers enter as constants);
+    with a ``trace``, also when every argument is a plain number (a call on literals or
+    counters is work the probe does: constant work)."""
     def function(*args: Any) -> Any:
         for a in args:
             if type(a) is Scalar:
                 t = a.t
                 break
         else:
-            return f(*args)
+            if trace is None or not args or not all(type(a) in plain for a in args):
+                return f(*args)
+            t = trace
         srcs = tuple(a.i if type(a) is Scalar else t.const(a) for a in args
                      if type(a) is Scalar or isinstance(a, NUMBERS))
         v = f(*[a.v if type(a) is Scalar else a for a in args])
@@ -65,52 +73,65 @@ def traced(op: Op, f: Callable[..., Any]) -> Callable[..., Any]:
     return function
 
 
-def traced_log(f: Callable[..., Any]) -> Callable[..., Any]:
+def traced_log(f: Callable[..., Any], trace: Trace | None = None,
+               plain: frozenset[type] = frozenset()) -> Callable[..., Any]:
     """``log(x)`` is one LOG op; ``log(x, base)`` is log(x) / log(base), as CPython computes it."""
-    one = traced(Op.LOG, f)
+    one = traced(Op.LOG, f, trace, plain)
 
     def log(x: Any, *base: Any) -> Any:
         if not base:
             return one(x)
-        if type(x) is not Scalar and type(base[0]) is not Scalar:
+        if type(x) is not Scalar and type(base[0]) is not Scalar and trace is None:
             return f(x, *base)
-        return one(x) / one(base[0])
+        lx, lb = one(x), one(base[0])
+        return lx / lb if type(lx) is Scalar or type(lb) is Scalar else f(x, *base)
     log.__name__ = log.__qualname__ = "log"
     log.__doc__ = f.__doc__
     log.__wrapped__ = f     # type: ignore[attr-defined]
     return log
 
 
-def _stand_in(real: types.ModuleType, ops: dict[str, Op]) -> types.ModuleType:
+def _stand_in(real: types.ModuleType, ops: dict[str, Op], trace: Trace | None = None) -> types.ModuleType:
+    plain = plain_numbers() if trace is not None else frozenset()
     module = types.ModuleType(real.__name__, real.__doc__)
     module.__dict__.update({k: v for k, v in vars(real).items() if not k.startswith("__")})
     for name, op in ops.items():
-        setattr(module, name, traced(op, getattr(real, name)))
-    module.log = traced_log(real.log)   # type: ignore[attr-defined]
+        setattr(module, name, traced(op, getattr(real, name), trace, plain))
+    module.log = traced_log(real.log, trace, plain)   # type: ignore[attr-defined]
     return module
 
 
 MATH = _stand_in(math, MATH_OPS)
 CMATH = _stand_in(cmath, CMATH_OPS)
 
-# id(real object) -> (real object, stand-in): modules and every function replaced in them.
-_REPLACEMENTS: dict[int, tuple[Any, Any]] = {id(math): (math, MATH), id(cmath): (cmath, CMATH)}
-for _real, _fake in ((math, MATH), (cmath, CMATH)):
-    for _name in (*(MATH_OPS if _real is math else CMATH_OPS), "log"):
-        _REPLACEMENTS[id(getattr(_real, _name))] = (getattr(_real, _name), getattr(_fake, _name))
+# id(real object) -> (real object, its module, its name in the module or None for the module)
+_REPLACEMENTS: dict[int, tuple[Any, types.ModuleType, str | None]] = {
+    id(math): (math, math, None), id(cmath): (cmath, cmath, None)}
+for _real, _ops in ((math, MATH_OPS), (cmath, CMATH_OPS)):
+    for _name in (*_ops, "log"):
+        _REPLACEMENTS[id(getattr(_real, _name))] = (getattr(_real, _name), _real, _name)
 
 
 @contextmanager
-def patched(namespace: dict[str, Any] | None) -> Iterator[None]:
+def patched(namespace: dict[str, Any] | None, trace: Trace | None = None) -> Iterator[None]:
     """Bind the stand-ins in ``namespace`` (a module's globals); restore the originals after,
-    also when the body raises."""
+    also when the body raises. With ``trace``, the stand-ins also record calls on plain
+    numbers into it."""
     originals: dict[str, Any] = {}
     if namespace is not None:
+        stand_ins: dict[types.ModuleType, types.ModuleType] = {}
         for name, obj in list(namespace.items()):
             hit = _REPLACEMENTS.get(id(obj))
-            if hit is not None and hit[0] is obj:
-                originals[name] = obj
-                namespace[name] = hit[1]
+            if hit is None or hit[0] is not obj:
+                continue
+            real_module, attribute = hit[1], hit[2]
+            fake = stand_ins.get(real_module)
+            if fake is None:
+                fake = stand_ins[real_module] = (
+                    _stand_in(real_module, MATH_OPS if real_module is math else CMATH_OPS, trace)
+                    if trace is not None else (MATH if real_module is math else CMATH))
+            originals[name] = obj
+            namespace[name] = fake if attribute is None else getattr(fake, attribute)
     try:
         yield
     finally:

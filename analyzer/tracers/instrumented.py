@@ -1,0 +1,265 @@
+"""What instrumented probe code calls: plain operators outside a run, recorders inside one.
+
+``tracers.instrument`` rewrites ``a + b`` into ``__taxo_add__(a, b)`` (and so on); these
+helpers live in the probe module's globals. ``install`` gives a module the plain ones (the
+operators themselves: ``inputs(size)`` and top-level code compute plain numbers); while a
+version runs, ``bound(namespace, trace)`` swaps in the helpers of that run's trace, and puts
+the plain ones back after, also when the version raises. No global names the active trace.
+
+Inside a run, an operator on two plain numbers (literals, counters, ``len()``) is recorded with
+its operands as constants of the trace and returns a ``Scalar``: constant work, counted, and
+static (foldable ahead of time). An operator on Scalars of the run is recorded here directly,
+as ``Scalar``'s own method would record it (one call instead of two: the tracer's speed);
+anything else (arrays, tensors, strings) runs the operator as written, and the operands'
+own tracers record it. ``range()`` whose bound depends on a dynamic input yields ``Counters``:
+each counter is a free ``index`` record reading the bound, so work on it is as dynamic as the
+loop's length. Entering a function's body calls ``trace.enter(qualname)``: one boundary.
+"""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from typing import Any, Callable, Iterator
+
+from analyzer.ops import ARITHMETIC, IMPURE, Op
+from analyzer.trace import Trace
+from analyzer.tracers.instrument import BINARY, COMPARE, IN_PLACE, UNARY, helper
+from analyzer.tracers.scalar import Scalar, plain_numbers
+
+MARKER = "__taxo_instrumented__"
+
+
+def _chain(compare: dict[str, Callable[[Any, Any], Any]]) -> Callable[..., Any]:
+    def chain(names: tuple[str, ...], left: Any, *thunks: Callable[[], Any]) -> Any:
+        result: Any = True
+        for name, thunk in zip(names, thunks):
+            right = thunk()
+            result = compare[name](left, right)
+            if not result:
+                return result
+            left = right
+        return result
+    return chain
+
+
+def _plain() -> dict[str, Any]:
+    """The helpers outside a run: the operators themselves."""
+    h: dict[str, Any] = {}
+    for suffix, _, f in BINARY.values():
+        h[suffix] = f
+    for node_type, f in IN_PLACE.items():
+        h["i" + BINARY[node_type][0]] = f
+    for suffix, _, f in (*UNARY.values(), *COMPARE.values()):
+        h[suffix] = f
+    h["chain"] = _chain({suffix: f for suffix, _, f in COMPARE.values()})
+    h["enter"] = lambda name: None
+    h["leave"] = lambda caller: None
+    h["return"] = lambda caller, value: value
+    h["slice"], h["range"] = slice, range
+    return {helper(k): v for k, v in h.items()}
+
+
+PLAIN_HELPERS = _plain()
+
+
+def _traced_binary(t: Trace, op: Op, f: Callable[[Any, Any], Any], fallback: Callable[[Any, Any], Any],
+                   plain: frozenset[type]) -> Callable[[Any, Any], Any]:
+    """``a <op> b`` in one call: Scalars of ``t`` and plain numbers (as constants) are recorded
+    here, as ``Scalar``'s own operator would record them; anything else runs ``fallback``, the
+    operator itself (arrays, tensors, strings, Scalars of another trace)."""
+    records, const = t.records, t.const
+
+    def binary(a: Any, b: Any) -> Any:
+        ta, tb = type(a), type(b)
+        if ta is Scalar and a.t is t:
+            if tb is Scalar and b.t is t:
+                srcs, v = (a.i, b.i), f(a.v, b.v)
+            elif tb in plain:
+                v = f(a.v, b)
+                srcs = (a.i, const(b))
+            else:
+                return fallback(a, b)
+        elif ta in plain:
+            if tb is Scalar and b.t is t:
+                v = f(a, b.v)
+                srcs = (const(a), b.i)
+            elif tb in plain:
+                v = f(a, b)
+                srcs = (const(a), const(b))
+            else:
+                return fallback(a, b)
+        else:
+            return fallback(a, b)
+        records.append((op, srcs, v, t.fn, None))
+        return Scalar(v, len(records) - 1, t)
+    return binary
+
+
+def _traced_compare(t: Trace, op: Op, f: Callable[[Any, Any], bool],
+                    plain: frozenset[type]) -> Callable[[Any, Any], Any]:
+    """``a <op> b``: recorded like ``_traced_binary``, and a plain bool comes back (a guard)."""
+    records, const = t.records, t.const
+
+    def compare(a: Any, b: Any) -> Any:
+        ta, tb = type(a), type(b)
+        if ta is Scalar and a.t is t:
+            if tb is Scalar and b.t is t:
+                srcs, v = (a.i, b.i), f(a.v, b.v)
+            elif tb in plain:
+                v = f(a.v, b)
+                srcs = (a.i, const(b))
+            else:
+                return f(a, b)
+        elif ta in plain:
+            if tb is Scalar and b.t is t:
+                v = f(a, b.v)
+                srcs = (const(a), b.i)
+            elif tb in plain:
+                v = f(a, b)
+                srcs = (const(a), const(b))
+            else:
+                return f(a, b)
+        else:
+            return f(a, b)
+        records.append((op, srcs, v, t.fn, None))
+        return v
+    return compare
+
+
+def _traced_unary(t: Trace, op: Op, f: Callable[[Any], Any], plain: frozenset[type]) -> Callable[[Any], Any]:
+    records, const = t.records, t.const
+
+    def unary(a: Any) -> Any:
+        ta = type(a)
+        if ta is Scalar and a.t is t:
+            v = f(a.v)
+            src = a.i
+        elif ta in plain:
+            v = f(a)
+            src = const(a)
+        else:
+            return f(a)
+        records.append((op, (src,), v, t.fn, None))
+        return Scalar(v, len(records) - 1, t)
+    return unary
+
+
+class Counters:
+    """``range(...)`` over a bound that depends on a dynamic input: each counter is a free
+    ``index`` record reading the bound, so work on it is as dynamic as the bound (a loop of
+    ``n`` iterations cannot be unrolled ahead of time when ``n`` is not known then)."""
+    __slots__ = ("r", "srcs", "t")
+
+    def __init__(self, r: range, srcs: tuple[int, ...], t: Trace) -> None:
+        self.r, self.srcs, self.t = r, srcs, t
+
+    def _counter(self, v: int) -> Scalar:
+        t = self.t
+        t.records.append((Op.INDEX, self.srcs, v, t.fn, None))
+        return Scalar(v, len(t.records) - 1, t)
+
+    def __iter__(self) -> Iterator[Scalar]:
+        t, srcs, index = self.t, self.srcs, Op.INDEX
+        records = t.records
+        for v in self.r:
+            records.append((index, srcs, v, t.fn, None))
+            yield Scalar(v, len(records) - 1, t)
+
+    def __reversed__(self) -> Iterator[Scalar]:
+        return iter(Counters(self.r[::-1], self.srcs, self.t))
+
+    def __len__(self) -> int:
+        return len(self.r)
+
+    def __getitem__(self, k: Any) -> Any:
+        if isinstance(k, slice):
+            return Counters(self.r[k], self.srcs, self.t)
+        return self._counter(self.r[k])
+
+    def __contains__(self, v: Any) -> bool:
+        return v in self.r
+
+    def __getattr__(self, name: str) -> Any:     # start, stop, step, index, count
+        return getattr(self.r, name)
+
+    def __repr__(self) -> str:
+        return repr(self.r)
+
+
+def _traced_range(t: Trace) -> Callable[..., Any]:
+    """``range`` whose counters are constants when its bounds are known ahead of time (literals,
+    lengths, STATIC inputs, arithmetic on those), else ``Counters`` of the dynamic bounds."""
+    static = StaticValues(t)
+
+    def range_(*args: Any) -> Any:
+        r = range(*args)
+        dynamic = tuple(a.i for a in args if type(a) is Scalar and not static(a.i))
+        return Counters(r, dynamic, t) if dynamic else r
+    return range_
+
+
+class StaticValues:
+    """Which values of a trace derive only from constants and STATIC inputs, decided while it
+    is recorded (the rule of the staging pass: a pure arithmetic op of static values is static)."""
+
+    def __init__(self, t: Trace) -> None:
+        self.t = t
+        self.known = bytearray()
+        self.pure = ARITHMETIC - IMPURE
+
+    def __call__(self, i: int) -> bool:
+        records, known = self.t.records, self.known
+        start = len(known)
+        if i >= start:
+            known.extend(bytes(len(records) - start))
+            static, pure, const = self.t.static, self.pure, Op.CONST
+            for j in range(start, len(records)):
+                op, srcs = records[j][0], records[j][1]
+                if op is const or j in static or (srcs and op in pure and all(known[s] for s in srcs)):
+                    known[j] = 1
+        return bool(known[i])
+
+
+def traced_helpers(t: Trace) -> dict[str, Any]:
+    """The helpers of one run: plain operands become constants of ``t``; calls enter ``t``."""
+    h: dict[str, Any] = {}
+    plain = plain_numbers()
+    for node_type, (suffix, op, f) in BINARY.items():
+        h[suffix] = _traced_binary(t, op, f, f, plain)
+        h["i" + suffix] = _traced_binary(t, op, f, IN_PLACE[node_type], plain)
+    for suffix, op, f in UNARY.values():
+        h[suffix] = _traced_unary(t, op, f, plain)
+    for suffix, op, f in COMPARE.values():
+        h[suffix] = _traced_compare(t, op, f, plain)
+    h["chain"] = _chain({suffix: h[suffix] for suffix, _, _ in COMPARE.values()})
+    h["enter"] = t.enter
+
+    def leave(caller: int) -> None:
+        t.fn = caller
+
+    def return_(caller: int, value: Any) -> Any:
+        t.fn = caller
+        return value
+    h["leave"], h["return"], h["slice"] = leave, return_, slice
+    h["range"] = _traced_range(t)
+    return {helper(k): v for k, v in h.items()}
+
+
+def install(namespace: dict[str, Any]) -> None:
+    """Give a module about to run instrumented code its plain helpers."""
+    namespace.update(PLAIN_HELPERS)
+    namespace[MARKER] = True
+
+
+def is_instrumented(namespace: dict[str, Any] | None) -> bool:
+    return namespace is not None and namespace.get(MARKER) is True
+
+
+@contextmanager
+def bound(namespace: dict[str, Any], trace: Trace) -> Iterator[None]:
+    """Record the instrumented code of ``namespace`` into ``trace`` while the block runs."""
+    before = {k: namespace.get(k) for k in PLAIN_HELPERS}
+    namespace.update(traced_helpers(trace))
+    try:
+        yield
+    finally:
+        namespace.update(before)
