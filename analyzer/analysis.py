@@ -16,8 +16,8 @@ from analyzer.attribution import Measured, attribute
 from analyzer.growth import exponents
 from analyzer.measurement import Cost, Evidence, Measurement, SizeRun
 from analyzer.passes import registry
-from analyzer.passes.equivalence import Equivalence, compare
-from analyzer.probe import Probe, ProbeError
+from analyzer.passes.equivalence import Equivalence, comparable, compare
+from analyzer.probe import Probe, ProbeError, load
 from analyzer.trace import Trace
 from analyzer.tracers import run
 from analyzer.traffic import DEFAULT_FAST_MEMORY, traffic
@@ -59,26 +59,60 @@ def _call(probe: Probe, what: str, fn: Callable[[], Any]) -> Any:
                          f"{': ' + msg if msg else ''}{_where(probe, e)}") from None
 
 
-def _inputs(probe: Probe, size: int) -> dict[str, Any]:
-    values = _call(probe, f"inputs({size})", lambda: probe.module.inputs(size))
+def _inputs(probe: Probe, size: int, module: Any = None) -> dict[str, Any]:
+    module = module or probe.module
+    values = _call(probe, f"inputs({size})", lambda: module.inputs(size))
     if not isinstance(values, dict):
         raise ProbeError(f"probe '{probe.name}': inputs({size}) must return a dict of name -> value")
     return values
 
 
+def fresh_module(probe: Probe) -> Any:
+    """The probe's module loaded anew, so nothing one run leaves in module state (a cache dict,
+    a counter, a traced value) reaches the next: each (size, version) run gets its own."""
+    return load(probe.path).module
+
+
+def _check_output(probe: Probe, version: str, size: int, out: Any, given: dict[str, Any], module: Any) -> None:
+    """A ProbeError when an output cannot be compared: a generator, an object without
+    equality, or None (named as in-place work when the version changed its inputs: ``given``
+    after the run against a fresh ``inputs(size)``, which the protocol makes deterministic)."""
+    where = f"probe '{probe.name}': {version}"
+    if out is None:
+        before = _inputs(probe, size, module)
+        changed = [k for k, v in given.items() if k in before and not _same(before[k], v)]
+        if changed:
+            raise ProbeError(f"{where} returned None and changed its input {', '.join(map(repr, changed))} "
+                             "in place: return the result (e.g. return " + changed[0] + ")")
+        raise ProbeError(f"{where} returned None: return what it computes")
+    problem = comparable(out)
+    if problem is not None:
+        raise ProbeError(f"{where} returned {problem}")
+
+
+def _same(a: Any, b: Any) -> bool:
+    try:
+        return compare(a, b, tolerance=0.0).equal
+    except Exception:  # noqa: BLE001 — inputs of any type: unknown counts as unchanged
+        return True
+
+
 def trace_version(probe: Probe, version: str, size: int) -> tuple[Any, Trace, Cost | None]:
     """(raw output, trace, cost of prepare or None) of one version at one size.
 
-    ``optimized`` runs as the analysis runs it: ``prepare`` first takes the STATIC inputs,
-    and what it returns replaces them (traced separately: that work happens ahead of time).
+    Each call runs in a fresh copy of the probe's module (``fresh_module``). ``optimized``
+    runs as the analysis runs it: ``prepare`` first takes the STATIC inputs, and what it
+    returns replaces them (traced separately: that work happens ahead of time).
     """
-    mod, static = probe.module, frozenset(probe.static)
-    values = _inputs(probe, size)
+    mod = fresh_module(probe)
+    static = frozenset(probe.static)
+    values = _inputs(probe, size, mod)
     prepared_cost = None
-    if version == "optimized" and probe.prepare is not None:
+    prepare = getattr(mod, "prepare", None) if probe.prepare is not None else None
+    if version == "optimized" and prepare is not None:
         p_trace = Trace()
         ahead = {k: values.pop(k) for k in probe.static if k in values}
-        prepared = _call(probe, "prepare", lambda: run(probe.prepare, ahead, p_trace, mod, frozenset(ahead)))
+        prepared = _call(probe, "prepare", lambda: run(prepare, ahead, p_trace, mod, frozenset(ahead)))
         if not isinstance(prepared, dict):
             raise ProbeError(f"probe '{probe.name}': prepare must return a dict of name -> value")
         prepared_cost = p_trace.cost()
@@ -86,6 +120,7 @@ def trace_version(probe: Probe, version: str, size: int) -> tuple[Any, Trace, Co
         static = frozenset(prepared)
     trace = Trace()
     out = _call(probe, version, lambda: run(getattr(mod, version), values, trace, mod, static))
+    _check_output(probe, version, size, out, values, mod)
     return out, trace, prepared_cost
 
 
@@ -116,8 +151,15 @@ def measure(probe: Probe, sizes: tuple[int, ...] | None = None, claim: str | Non
     """The full record; verdict and attribution come from the largest size. ``fast_memory``
     (bytes) overrides the probe's FAST_MEMORY for the traffic measure."""
     started = time.perf_counter()
-    sizes = tuple(sorted(sizes or probe.sizes))
-    runs = [measure_size(probe, size, fast_memory) for size in sizes]
+    sizes = tuple(sorted(set(sizes or probe.sizes)))
+    runs = []
+    for size in sizes:      # a size that fails stops the analysis, naming the size among several
+        try:
+            runs.append(measure_size(probe, size, fast_memory))
+        except ProbeError as e:
+            if len(sizes) == 1:
+                raise
+            raise ProbeError(f"{e} (at size {size} of {', '.join(map(str, sizes))})") from None
     last = runs[-1]
     b, o, eq, a, v = last.baseline, last.optimized, last.equivalence, last.attribution, last.verdict
     per_size = tuple(SizeRun(r.size, r.baseline.cost, r.optimized.cost, r.verdict.category)

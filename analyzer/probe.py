@@ -128,10 +128,7 @@ def check(name: str, path: Path, module: types.ModuleType) -> Probe:
     claim = getattr(module, "CLAIM", None)
     if claim is not None and claim not in VERDICTS:
         raise ProbeError(f"probe '{name}': CLAIM {claim!r} is not one of {', '.join(VERDICTS)}")
-    sizes = getattr(module, "SIZES", (DEFAULT_SIZE,))
-    if (not isinstance(sizes, (tuple, list)) or not sizes
-            or not all(isinstance(s, int) and s > 0 for s in sizes)):
-        raise ProbeError(f"probe '{name}': SIZES must be a non-empty tuple of positive integers")
+    sizes = _sizes(name, getattr(module, "SIZES", (DEFAULT_SIZE,)))
     static = getattr(module, "STATIC", ())
     if not isinstance(static, (tuple, list)) or not all(isinstance(s, str) for s in static):
         raise ProbeError(f"probe '{name}': STATIC must be a tuple of input names")
@@ -143,4 +140,20 @@ def check(name: str, path: Path, module: types.ModuleType) -> Probe:
                                     or fast_memory < 64):
         raise ProbeError(f"probe '{name}': FAST_MEMORY must be a whole number of bytes, at least 64 "
                          f"(one line), not {fast_memory!r}")
-    return Probe(name, path, module, claim, tuple(sorted(sizes)), tuple(static), prepare, fast_memory)
+    return Probe(name, path, module, claim, sizes, tuple(static), prepare, fast_memory)
+
+
+def _sizes(name: str, declared: Any) -> tuple[int, ...]:
+    """SIZES as sorted distinct ints: any iterable of positive integers (a tuple, list, range,
+    generator); anything else is a ProbeError saying what it is."""
+    what = f"probe '{name}': SIZES must be positive integers (a tuple, list or range)"
+    if isinstance(declared, (str, bytes, dict)) or not hasattr(declared, "__iter__"):
+        raise ProbeError(f"{what}, not {type(declared).__name__}")
+    try:
+        sizes = list(declared)
+    except Exception as e:  # noqa: BLE001 — a generator of user code may raise anything
+        raise ProbeError(f"{what}; iterating it raised {type(e).__name__}: {e}") from None
+    bad = [s for s in sizes if isinstance(s, bool) or not isinstance(s, int) or s <= 0]
+    if not sizes or bad:
+        raise ProbeError(f"{what}; {'it is empty' if not sizes else f'{bad[0]!r} is not one'}")
+    return tuple(sorted(set(sizes)))
