@@ -91,6 +91,15 @@ class Op(Enum):
     ALLOC = "alloc"
     # a dense linear-algebra routine (svd, qr, eigh, ...); ArrayCost.name says which
     LINALG = "linalg"
+    # library routines costed by a formula of their own (tracers/library_cost.py); name says which
+    CONTRACT = "contract"       # einsum, tensordot, inner, outer, vdot, kron
+    FFT = "fft"                 # the fft family: 5 n log2 n per complex transform
+    CONVOLVE = "convolve"       # convolve, correlate, polymul
+    SCAN = "scan"               # cumsum, cumprod
+    POLYVAL = "polyval"         # Horner's rule
+    SORT = "sort"               # sort, argsort
+    # a new version of a buffer written through another view of it (no cost, not an op)
+    ALIAS = "alias"
     OTHER = "other"
 
     # Members are singletons: identity hashing is correct, and far faster than Enum's
@@ -112,6 +121,7 @@ ARITHMETIC = frozenset({
     Op.LT, Op.LE, Op.GT, Op.GE, Op.EQ, Op.NE,
     Op.MATMUL, Op.SUM, Op.MEAN, Op.REDUCE, Op.CONCAT, Op.GETITEM, Op.SETITEM, Op.RESHAPE,
     Op.TRANSPOSE, Op.COPY, Op.ALLOC, Op.LINALG, Op.OTHER,
+    Op.CONTRACT, Op.FFT, Op.CONVOLVE, Op.SCAN, Op.POLYVAL, Op.SORT,
 })
 SOURCES = frozenset({Op.INPUT, Op.CONST})
 GUARDS = frozenset({Op.BRANCH, Op.KEY, Op.INDEX, Op.ESCAPE})

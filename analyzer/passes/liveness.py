@@ -8,17 +8,27 @@ including work whose only consumer is itself dead.
 Before::  y = x * 2; z = y + 1; return x + 1   -> y and z are dead
 After::   return x + 1
 
+A write into an array (``a[i] = v``, ``out=a``, ``a += b``, a write through a view) names
+the version it overwrites and the region it writes (``Trace.written``). It reads the old
+version only outside that region, so demand is tracked per element along a buffer's
+versions: a store whose every element is overwritten before any read is dead.
+
+Before::  a[:] = x * 2; a[:] = y; return a        -> x * 2 is dead (a dead store)
+
 ``peak_bytes`` is the largest total of materialized bytes alive at one time (a value is
 alive from its op to its last reader, or to the end if it is an output).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
 
 from analyzer.measurement import Mechanism
 from analyzer.passes import Pass
 from analyzer.ops import ARITHMETIC, COMPARISONS, GUARDS
-from analyzer.trace import SCALAR_BYTES, Trace, record_cost
+from analyzer.trace import ALL_ELEMENTS, SCALAR_BYTES, Trace, record_cost
 
 
 @dataclass(frozen=True)
@@ -40,12 +50,17 @@ def dead_ops(trace: Trace) -> Liveness:
         live[i] = 1
         last_use[i] = n
     sinks, comparisons = GUARDS, COMPARISONS
+    written = trace.written
+    partial: dict[int, Any] = {}        # writes demanded on some elements only -> bool mask
     for i in range(n - 1, -1, -1):
-        op, srcs, _, _, extra = records[i]
+        op, srcs, value, _, extra = records[i]
         # a scalar comparison returns a plain bool: it decides control flow, like a guard
         is_live = live[i] or op in sinks or (extra is None and op in comparisons)
         if is_live:
             live[i] = 1
+        if written and i in written:
+            _sweep_write(i, srcs, value, written[i], is_live, live, partial, last_use, written)
+            continue
         for s in srcs:
             if is_live:
                 live[s] = 1
@@ -53,6 +68,49 @@ def dead_ops(trace: Trace) -> Liveness:
                 last_use[s] = i
     dead = frozenset(i for i, rec in enumerate(records) if not live[i] and rec[0] in ARITHMETIC)
     return Liveness(dead, _peak(trace, last_use))
+
+
+def _sweep_write(i: int, srcs: tuple[int, ...], value: Any, write: tuple[int, Any], is_live: bool,
+                 live: bytearray, partial: dict[int, Any], last_use: list[int], written: dict) -> None:
+    """Demand through write ``i``: its written data where its own demand meets the region, the
+    version it overwrites (``srcs[previous]``) where the demand falls outside the region."""
+    previous, region = write
+    demand = True if is_live else partial.pop(i, None)
+    data_needed, outside = _split(demand, region, value)
+    if data_needed:
+        live[i] = 1
+    for k, s in enumerate(srcs):
+        if last_use[s] < i:
+            last_use[s] = i
+        if data_needed and k != previous:
+            live[s] = 1
+    if outside is None:
+        return
+    old = srcs[previous]
+    if outside is True or old not in written or live[old]:
+        live[old] = 1
+        partial.pop(old, None)
+    else:
+        earlier = partial.get(old)
+        partial[old] = outside if earlier is None else earlier | outside
+
+
+def _split(demand: Any, region: Any, value: Any) -> tuple[bool, Any]:
+    """(is the written data demanded, demand left on the old version: None, True or a mask)."""
+    if demand is None:
+        return False, None
+    if region is ALL_ELEMENTS:
+        return demand is True or bool(demand.any()), None
+    try:
+        inside = np.zeros(np.shape(value), dtype=bool)
+        inside[region] = True
+    except (IndexError, TypeError, ValueError):
+        return True, True           # a region it cannot place: read everything
+    if demand is True:
+        outside = ~inside
+        return True, outside if outside.any() else None
+    outside = demand & ~inside
+    return bool((demand & inside).any()), outside if outside.any() else None
 
 
 def _peak(trace: Trace, last_use: list[int]) -> int:

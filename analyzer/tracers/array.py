@@ -7,8 +7,15 @@ those newly materialized (views and writes into ``out=`` materialize nothing). T
 scalars (``Scalar``) mix freely: they enter as 0-d operands, and 0-d results come back
 as ``Scalar``.
 
-Writes (``a[i] = x``, ``out=a``) keep SSA: the wrapper gets a new id, and every earlier
-value sharing the buffer is snapshotted first so passes see what it was.
+Writes (``a[i] = x``, ``out=a``, ``a += b``, ``np.copyto(a, b)``) keep SSA: the wrapper gets
+a new id, and every earlier value sharing the buffer is snapshotted first so passes see what
+it was. Each write names the version it overwrites and the region it writes
+(``Trace.written``), so liveness reads the old version only outside that region. A write
+through one view gives every other traced view of the buffer a new version too (an
+``ALIAS`` record reading the write where the two overlap).
+
+A numpy function with no cost model (``library_cost``) is charged one flop per output
+element as a placeholder and listed in ``Trace.uncosted`` by name.
 
 >>> import numpy as np
 >>> from analyzer.trace import Trace
@@ -18,15 +25,17 @@ value sharing the buffer is snapshotted first so passes see what it was.
 """
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
 import numpy as np
 from numpy.lib.mixins import NDArrayOperatorsMixin
 
 from analyzer.ops import Op
-from analyzer.trace import ArrayCost, Trace
-from analyzer.tracers.array_cost import (KIND, ADDITIVE, ELEMENTWISE, FUNCTION_OPS, MULTIPLICATIVE,
-                                         UFUNC_OPS, cost_of, materialized, new_cost)
+from analyzer.trace import ALL_ELEMENTS, ArrayCost, Trace
+from analyzer.tracers.array_cost import (KIND, ADDITIVE, ELEMENTWISE, MULTIPLICATIVE, UFUNC_OPS, cost_of,
+                                         materialized, new_cost)
+from analyzer.tracers.library_cost import function_cost
 from analyzer.tracers.scalar import NUMBERS, Scalar
 
 _UFUNCS: dict[Any, tuple[Op, str, int]] = {}
@@ -139,6 +148,7 @@ def traced_ufunc(ufunc: np.ufunc, method: str, inputs: tuple, kwargs: dict) -> A
         out = kwargs.get("out")
         if out is not None:
             targets = tuple(o for o in out if type(o) is TracedArray)
+            previous = len(srcs)        # where the overwritten version sits among the srcs
             for o in targets:
                 srcs.append(o.i)
                 _before_write(t, o.a)
@@ -158,7 +168,10 @@ def traced_ufunc(ufunc: np.ufunc, method: str, inputs: tuple, kwargs: dict) -> A
     if targets:     # written in place: nothing new materialized, the target gets a new id
         wrapped = _wrap(t, op, tuple(srcs), result, cost._replace(bytes=0))
         if type(wrapped) is TracedArray:
-            targets[0].i = wrapped.i
+            where = kwargs.get("where", True)
+            region = (ALL_ELEMENTS if where is True else     # where=mask: only the masked elements
+                      np.broadcast_to(where, result.shape).copy() if type(where) is np.ndarray else None)
+            _wrote(t, targets[0], wrapped.i, previous, region)
             return targets[0]
         if type(wrapped) is tuple:      # several outputs (np.divmod(a, b, out=(q, r)))
             return tuple(_retarget(w, targets) for w in wrapped)
@@ -177,14 +190,153 @@ def _retarget(w: Any, targets: tuple) -> Any:
 
 def traced_function(func: Any, args: tuple, kwargs: dict) -> Any:
     t = trace_of((*args, *kwargs.values()))
+    name = func.__name__
+    if name in WRITERS and args and type(args[0]) is TracedArray:
+        return _traced_writer(t, func, args, kwargs)
     srcs: list[int] = []
+    target = kwargs.get("out")
+    if type(target) is tuple and len(target) == 1:
+        target = target[0]
+    if type(target) is TracedArray:     # np.sum(a, out=o), np.dot(a, b, out=o): a write into o
+        kwargs = {k: v for k, v in kwargs.items() if k != "out"}
+    else:
+        target = None
     raw_args = _unwrap(args, srcs, t)
     raw_kwargs = {k: _unwrap(v, srcs, t) for k, v in kwargs.items()}
+    if target is not None:
+        previous = len(srcs)
+        srcs.append(target.i)
+        _before_write(t, target.a)
+        raw_kwargs["out"] = target.a
     result = func(*raw_args, **raw_kwargs)
-    name = func.__name__
-    op = FUNCTION_OPS.get(name, Op.OTHER)
-    operands = list(raw_args) or list(raw_kwargs.values())     # np.linalg.svd(a=x) too
-    return _wrap(t, op, tuple(srcs), result, cost_of(op, name, operands, result))
+    costed = function_cost(func, raw_args, raw_kwargs, result)
+    if costed is None:      # outside the cost model: say so, and charge a placeholder
+        t.uncosted[name] += 1
+        op, cost = Op.OTHER, cost_of(Op.OTHER, name, list(raw_args), result)
+    else:
+        op, cost = costed
+    if target is not None and result is target.a:
+        rec = t.records
+        rec.append((op, tuple(srcs), result, t.fn, cost._replace(bytes=0)))
+        _wrote(t, target, len(rec) - 1, previous, ALL_ELEMENTS if "where" not in kwargs else None)
+        return target
+    wrapped = _wrap(t, op, tuple(srcs), result, cost)
+    if type(wrapped) is TracedArray and type(result) is np.ndarray and result.base is not None:
+        _note_view(t, wrapped, [a for a in args if type(a) is TracedArray])
+    return wrapped
+
+
+# numpy functions that write into their first argument and return None:
+# name -> the region they write, from (target array, arguments by position) (None: not known)
+def _copyto_region(a: np.ndarray, args: tuple, kwargs: dict) -> Any:
+    where = kwargs.get("where", args[3] if len(args) > 3 else True)
+    return ALL_ELEMENTS if where is True else np.broadcast_to(where, a.shape).copy()
+
+
+def _mask_region(a: np.ndarray, args: tuple, kwargs: dict) -> Any:
+    mask = np.asarray(args[1] if len(args) > 1 else kwargs.get("mask"), dtype=bool)
+    return mask.copy() if mask.shape == a.shape else None
+
+
+def _put_region(a: np.ndarray, args: tuple, kwargs: dict) -> Any:
+    if kwargs.get("mode", args[3] if len(args) > 3 else "raise") != "raise":
+        return None
+    return np.unravel_index(np.asarray(args[1] if len(args) > 1 else kwargs["ind"]), a.shape)
+
+
+WRITERS = {"copyto": _copyto_region, "putmask": _mask_region, "place": _mask_region, "put": _put_region,
+           "fill_diagonal": lambda a, args, kwargs: None, "put_along_axis": lambda a, args, kwargs: None}
+
+
+def _traced_writer(t: Trace, func: Any, args: tuple, kwargs: dict) -> None:
+    target = args[0]
+    srcs: list[int] = []
+    raw_args = _unwrap(args, srcs, t)       # the target's id comes first: position 0
+    raw_kwargs = {k: _unwrap(v, srcs, t) for k, v in kwargs.items()}
+    _before_write(t, target.a)
+    func(*raw_args, **raw_kwargs)
+    try:
+        region = WRITERS[func.__name__](target.a, raw_args, raw_kwargs)
+    except (LookupError, TypeError, ValueError):
+        region = None
+    rec = t.records
+    rec.append((Op.SETITEM, tuple(srcs), target.a, t.fn, ArrayCost(0, 0, 0, 0, func.__name__)))
+    _wrote(t, target, len(rec) - 1, 0, region)
+
+
+# ---- writes, versions and views ---------------------------------------------------------
+
+def _root(a: np.ndarray) -> np.ndarray:
+    """The array that owns ``a``'s memory."""
+    while isinstance(a.base, np.ndarray):
+        a = a.base
+    return a
+
+
+def _views(t: Trace) -> dict[int, dict[int, Any]]:
+    """id(root buffer) -> {id(wrapper): weak reference} of the traced views of that buffer."""
+    return t.sessions.setdefault("numpy-views", {})
+
+
+def _note_view(t: Trace, view: TracedArray, sources: list[TracedArray]) -> None:
+    """Remember ``view`` and the wrappers it was taken from as sharing one buffer, so a write
+    through any of them gives the others a new version."""
+    root = _root(view.a)
+    group = _views(t).setdefault(id(root), {})
+    for w in (view, *sources):
+        if _root(w.a) is root and id(w) not in group:
+            group[id(w)] = weakref.ref(w, lambda _, g=group, k=id(w): g.pop(k, None))
+
+
+def _wrote(t: Trace, target: TracedArray, w: int, previous: int, region: Any) -> None:
+    """Record ``w`` as a write into ``target`` (its old version at ``srcs[previous]``) over
+    ``region`` (None: unknown, read whole), give ``target`` the new id, and refresh the other
+    traced views of the same buffer."""
+    if region is not None:
+        t.written[w] = (previous, region)
+    target.i = w
+    group = _views(t).get(id(_root(target.a))) if "numpy-views" in t.sessions else None
+    if not group:
+        return
+    written = _element_ids(target.a)
+    if written is not None and region is not ALL_ELEMENTS:
+        written = written[region] if region is not None else None
+    for ref in list(group.values()):
+        other = ref()
+        if other is None or other is target:
+            continue
+        _refresh(t, other, w, written)
+
+
+def _refresh(t: Trace, view: TracedArray, w: int, written: np.ndarray | None) -> None:
+    """A new version of ``view`` after write ``w`` into its buffer: ALIAS reads the old
+    version outside the elements ``w`` wrote (``written``: ids of buffer elements) and ``w``
+    inside them."""
+    ids = _element_ids(view.a)
+    region = None
+    if ids is not None and written is not None:
+        region = np.isin(ids, written)
+        if not region.any():
+            return      # the write did not touch this view
+    rec = t.records
+    rec.append((Op.ALIAS, (view.i, w), view.a, t.fn, None))
+    i = len(rec) - 1
+    if region is not None:
+        t.written[i] = (0, region)
+    view.i = i
+
+
+def _element_ids(a: np.ndarray) -> np.ndarray | None:
+    """For each element of ``a``, its position in its root buffer's memory (None when the
+    view's layout is not whole elements of the root, e.g. a view as another dtype)."""
+    root = _root(a)
+    size = a.itemsize
+    offset = a.__array_interface__["data"][0] - root.__array_interface__["data"][0]
+    if size != root.itemsize or offset % size or any(s % size for s in a.strides):
+        return None
+    ids = np.arange(root.size)
+    return np.lib.stride_tricks.as_strided(ids[offset // size:], shape=a.shape,
+                                           strides=tuple(s // size * ids.itemsize for s in a.strides))
 
 
 def _operator(ufunc: np.ufunc, reflected: bool = False) -> Any:
@@ -196,7 +348,7 @@ def _operator(ufunc: np.ufunc, reflected: bool = False) -> Any:
 
 class TracedArray(NDArrayOperatorsMixin):
     """A traced ndarray: ``a`` is the array, ``i`` the id of the record that produced it in trace ``t``."""
-    __slots__ = ("a", "i", "t")
+    __slots__ = ("a", "i", "t", "__weakref__")
 
     def __init__(self, a: np.ndarray, i: int, t: Trace) -> None:
         self.a = a
@@ -220,6 +372,12 @@ class TracedArray(NDArrayOperatorsMixin):
     size = property(lambda self: self.a.size)
     dtype = property(lambda self: self.a.dtype)
     T = property(lambda self: np.transpose(self))
+    mT = property(lambda self: np.swapaxes(self, -1, -2))
+    real = property(lambda self: np.real(self))
+    imag = property(lambda self: np.imag(self))
+    nbytes = property(lambda self: self.a.nbytes)
+    itemsize = property(lambda self: self.a.itemsize)
+    strides = property(lambda self: self.a.strides)
 
     def reshape(self, *shape: Any) -> TracedArray:
         return np.reshape(self, shape[0] if len(shape) == 1 else shape)
@@ -241,8 +399,10 @@ class TracedArray(NDArrayOperatorsMixin):
         srcs = [self.i]
         raw_key = _unwrap(key, srcs, t)
         result = self.a[raw_key]
-        return _wrap(t, Op.GETITEM, tuple(srcs), result,
-                     ArrayCost(0, 0, 0, materialized(result), "getitem"))
+        wrapped = _wrap(t, Op.GETITEM, tuple(srcs), result, ArrayCost(0, 0, 0, materialized(result), "getitem"))
+        if type(result) is np.ndarray and result.base is not None:
+            _note_view(t, wrapped, [self])
+        return wrapped
 
     def __setitem__(self, key: Any, value: Any) -> None:
         t = self.t
@@ -251,8 +411,10 @@ class TracedArray(NDArrayOperatorsMixin):
         raw_value = _unwrap(value, srcs, t)
         _before_write(t, self.a)
         self.a[raw_key] = raw_value
-        new = _wrap(t, Op.SETITEM, tuple(srcs), self.a, ArrayCost(0, 0, 0, 0, "setitem"))
-        self.i = new.i
+        rec = t.records
+        rec.append((Op.SETITEM, tuple(srcs), self.a, t.fn, ArrayCost(0, 0, 0, 0, "setitem")))
+        region = raw_key.copy() if type(raw_key) is np.ndarray else raw_key
+        _wrote(t, self, len(rec) - 1, 0, region)
 
     def __len__(self) -> int:
         return len(self.a)

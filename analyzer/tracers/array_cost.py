@@ -1,14 +1,15 @@
 """What one numpy call costs, from the shapes of its operands and result.
 
 Elementwise ops cost one flop of their kind per output element; ``(m,k) @ (k,n)`` costs
-``m*k*n`` mults and ``m*(k-1)*n`` adds; a sum over n elements into s costs ``n - s`` adds;
-views, copies and concatenations cost no flops; dense linear algebra (svd, qr, eigh, ...)
-costs the textbook estimate in ``linalg_flops``. A call with several outputs (``divmod``,
-``svd``) is one op: its flops count every output, its bytes are those of every output
-newly materialized. ``bytes`` are the bytes newly materialized (a view or a write into
-``out=`` materializes nothing).
+``m*k*n`` mults and ``m*(k-1)*n`` adds; a reduction of n elements into s outputs costs
+``n - s`` (adds for a sum, comparisons for a max); views, copies and concatenations cost no
+flops; dense linear algebra (svd, qr, eigh, ...) costs the textbook estimate in
+``linalg_flops``; library routines with a formula of their own (einsum along its contraction
+path, the fft family, convolve, cumsum, polyval, sort, tensordot, ...) are in ``library_cost``.
+A call with several outputs (``divmod``, ``svd``) is one op: its flops count every output,
+its bytes are those of every output newly materialized. ``bytes`` are the bytes newly
+materialized (a view or a write into ``out=`` materializes nothing).
 
->>> import numpy as np
 >>> cost_of(Op.MATMUL, "matmul", [np.ones((2, 3))], np.ones((2, 4)))[:4]
 (24, 16, 0, 64)
 """
@@ -39,8 +40,7 @@ UFUNC_OPS = {
 FUNCTION_OPS = {
     "dot": Op.MATMUL, "matmul": Op.MATMUL, "sum": Op.SUM, "mean": Op.MEAN,
     "max": Op.REDUCE, "min": Op.REDUCE, "amax": Op.REDUCE, "amin": Op.REDUCE,
-    "argmax": Op.REDUCE, "argmin": Op.REDUCE, "prod": Op.REDUCE, "std": Op.REDUCE,
-    "var": Op.REDUCE, "norm": Op.REDUCE, "concatenate": Op.CONCAT, "stack": Op.CONCAT,
+    "argmax": Op.REDUCE, "argmin": Op.REDUCE, "concatenate": Op.CONCAT, "stack": Op.CONCAT,
     "vstack": Op.CONCAT, "hstack": Op.CONCAT, "append": Op.CONCAT, "reshape": Op.RESHAPE,
     "ravel": Op.RESHAPE, "squeeze": Op.RESHAPE, "expand_dims": Op.RESHAPE,
     "transpose": Op.TRANSPOSE, "swapaxes": Op.TRANSPOSE, "copy": Op.COPY, "astype": Op.CAST,
@@ -51,6 +51,19 @@ FUNCTION_OPS = {
     "svd": Op.LINALG, "qr": Op.LINALG, "eigh": Op.LINALG, "eigvalsh": Op.LINALG,
     "eig": Op.LINALG, "eigvals": Op.LINALG, "cholesky": Op.LINALG, "inv": Op.LINALG,
     "solve": Op.LINALG, "det": Op.LINALG, "slogdet": Op.LINALG,
+    "nansum": Op.SUM, "nanmean": Op.MEAN, "nanmax": Op.REDUCE, "nanmin": Op.REDUCE,
+    "nanargmax": Op.REDUCE, "nanargmin": Op.REDUCE, "any": Op.REDUCE, "all": Op.REDUCE,
+    "count_nonzero": Op.REDUCE,
+    # data movement: no flops (bytes if a copy is made)
+    **dict.fromkeys(("flip", "fliplr", "flipud", "rot90", "moveaxis", "rollaxis", "permute_dims",
+                     "matrix_transpose"), Op.TRANSPOSE),
+    **dict.fromkeys(("roll", "tile", "repeat", "pad", "broadcast_to", "diag", "diagonal", "diagflat",
+                     "triu", "tril", "take", "take_along_axis", "compress", "extract", "delete",
+                     "insert", "resize", "fftshift", "ifftshift", "real", "imag"), Op.COPY),
+    **dict.fromkeys(("split", "array_split", "hsplit", "vsplit", "dsplit", "atleast_1d", "atleast_2d",
+                     "atleast_3d", "broadcast_arrays", "meshgrid", "shape", "ndim", "size",
+                     "result_type", "may_share_memory", "shares_memory"), Op.RESHAPE),
+    **dict.fromkeys(("column_stack", "dstack", "block", "concat", "row_stack"), Op.CONCAT),
 }
 
 
@@ -99,7 +112,9 @@ def cost_of(op: Op, name: str, raw: list, result: Any, reduce_: bool = False) ->
         c = (flops // 2, flops - flops // 2, 0)     # LAWN 41 counts about as many mults as adds
     else:
         n = int(np.size(raw[0])) if raw else size
-        c = {SUMMING: (0, n - size, 0), AVERAGING: (0, n - size, size)}.get(kind, (0, 0, n))
+        # n elements reduced into size outputs: n - size adds (a mean then divides each
+        # output) or comparisons (max, argmax, any)
+        c = {SUMMING: (0, n - size, 0), AVERAGING: (0, n - size, size)}.get(kind, (0, 0, n - size))
     return new_cost(ArrayCost, (*c, nbytes, name))
 
 
@@ -152,3 +167,4 @@ def linalg_flops(name: str, shape: tuple[int, ...], result: Any) -> int:
     else:
         f = 0
     return batch * int(f)
+
