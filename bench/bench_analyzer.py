@@ -55,7 +55,7 @@ def bench_array(calls: int = 100_000) -> None:
     plain = (time.perf_counter() - t0) / calls
     trace = Trace()
     with tracing(trace):    # as in a real run: the collector paused
-        ta, tb = TracedArray(a, trace.input("a", a)), TracedArray(b, trace.input("b", b))
+        ta, tb = TracedArray(a, trace.input("a", a), trace), TracedArray(b, trace.input("b", b), trace)
         t0 = time.perf_counter()
         for _ in range(calls):
             np.add(ta, tb)
