@@ -1,8 +1,8 @@
-"""Write the static site: index, one page per entry, category pages, the debate, a sitemap.
+"""Write the static site: index, one page per entry, category pages, the debate, the method, a sitemap.
 
 >>> from pathlib import Path; import tempfile
 >>> report = render_site(None, Path(tempfile.mkdtemp()))
->>> report.entries > 0 and report.pages == report.entries + report.categories + 2
+>>> report.entries > 0 and report.pages == report.entries + report.categories + 3  # index, debate, method
 True
 """
 from __future__ import annotations
