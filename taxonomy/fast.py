@@ -10,12 +10,7 @@ from .paths import default_catalog
 
 def print_entry(query: str, catalog: Path | None, *, full: bool, as_json: bool) -> int:
     """Print one entry (card or JSON); on no match print one line, with suggestions, and return 1."""
-    from .entry_view import render_entry
     from .index import EntryFinder
-    from .json_views import dumps, entry_json
-    from .measured import results
-    from .model import Entry
-    from .terminal import use_color, width
 
     catalog = catalog or default_catalog()
     if not catalog.is_dir():
@@ -28,14 +23,19 @@ def print_entry(query: str, catalog: Path | None, *, full: bool, as_json: bool) 
         if suggestions:
             names = []
             for ident in suggestions:
-                other = finder._entry(ident) or {}
-                names.append(f"{ident} ({one_line(str(other.get('name', ident)))})")
+                names.append(f"{ident} ({one_line(finder.name_of(ident))})")
             print(f"taxo: no entry '{shown}'; did you mean: {', '.join(names)}?", file=sys.stderr)
         else:
             print(f"taxo: no entry matches '{shown}'; try `taxo search {shown}` or `taxo list`", file=sys.stderr)
         for name, reason in sorted(finder.refused.items()):
             print(f"taxo: skipped {one_line(str(catalog / name))}: {reason}", file=sys.stderr)
         return 1
+    from .entry_view import render_entry
+    from .json_views import dumps, entry_json
+    from .measured import results
+    from .model import Entry
+    from .terminal import use_color, width
+
     path = catalog / f"{data.get('id')}.yaml"
     entry = Entry.from_dict(data, str(path))
     try:

@@ -4,41 +4,55 @@
 when it does not have to:
 
 1. a query that is an id (or a name whose slug is an id) opens `catalog/<id>.yaml` directly;
-2. otherwise a cached key index (normalized name/alias -> id, sharded by key hash) names the file;
-3. a hit is always confirmed against the file itself, so a stale index can only cost time:
-   a miss or a mismatch rebuilds the index from every file before answering "not found".
+2. otherwise a cached key index (normalized name/alias -> ids, sharded by key hash) names the file;
+3. a hit is always confirmed against the file itself, so a stale index can only cost time;
+4. a miss trusts the index only while the catalog's listing (names, sizes and mtimes of its
+   YAML files, one `os.scandir`) is the one the index was built from; otherwise the index is
+   rebuilt first, on every core, from the top-level lines of each file (`entry_keys`).
 
 Only regular `<id>.yaml` files inside the catalog are read (`entry_files`); the files refused
-are kept in `EntryFinder.refused`, so a miss can name them. Parsed files are cached too (marshal, keyed by path, size and mtime), which keeps PyYAML's import
-off the path once the cache is warm. The cache lives in ~/.cache/taxo and is always safe to delete.
+are kept in `EntryFinder.refused`, so a miss can name them. The cache holds the index, the
+keys and names for "did you mean" (`nearest_keys`), and the parsed data of the entries shown
+(marshal, keyed by path, size and mtime, which keeps PyYAML's import off a warm lookup); it
+lives in ~/.cache/taxo and is always safe to delete.
 """
 from __future__ import annotations
 
-import hashlib
 import marshal
 import os
 import zlib
 from pathlib import Path
 from typing import Any
 
-from .entry_files import SUFFIX, catalog_files, refusal
-from .lookup import keys_of, near_misses, normalize, slug
+from .entry_files import SUFFIX, refusal
+
+try:
+    from _blake2 import blake2b  # what hashlib.blake2b is, without importing OpenSSL (start-up time)
+except ImportError:  # pragma: no cover - another Python
+    from hashlib import blake2b
+from .lookup import keys_of, normalize, slug
 from .paths import cache_dir
 
-_FORMAT = 3  # 3: normalize() keeps letters of every script
+_FORMAT = 4  # 4: keys -> ids, stamped with the catalog's listing
 _SHARDS = 64
+_LISTED = (".yaml", ".yml")
 
 
 def _shard(key: str) -> int:
     return zlib.crc32(key.encode()) % _SHARDS
 
 
+def _digest(text: str) -> str:
+    """A short name for a path (a collision only shares a cache folder: entries are stamped)."""
+    data = text.encode("utf-8", "surrogateescape")
+    return f"{zlib.crc32(data):08x}{zlib.adler32(data):08x}"
+
+
 class _Cache:
     """A directory of marshal files for one catalog; every failure just means "no cache"."""
 
     def __init__(self, catalog: Path):
-        digest = hashlib.sha1(str(catalog.resolve()).encode()).hexdigest()[:16]
-        self.root = cache_dir() / digest
+        self.root = cache_dir() / _digest(str(catalog.resolve()))
 
     def get(self, name: str) -> Any:
         try:
@@ -57,6 +71,25 @@ class _Cache:
             pass
 
 
+def listing(catalog: Path) -> str:
+    """A digest of the names, sizes and mtimes of the catalog's YAML-looking files: what the index
+    is stamped with. Any file added, removed, renamed or rewritten changes it."""
+    rows = []
+    try:
+        with os.scandir(catalog) as entries:
+            for entry in entries:
+                if entry.name.lower().endswith(_LISTED):
+                    try:
+                        info = entry.stat()
+                        rows.append(f"{entry.name}\0{info.st_size}\0{info.st_mtime_ns}\0{entry.is_symlink()}")
+                    except OSError:
+                        rows.append(f"{entry.name}\0unreadable")
+    except OSError:
+        return "unlisted"
+    rows.sort()
+    return blake2b("\n".join(rows).encode("utf-8", "surrogateescape"), digest_size=20).hexdigest()
+
+
 def read_cached(path: Path, cache: _Cache | None = None) -> Any:
     """The parsed data of a YAML file (None when it cannot be read); cached by size and mtime."""
     try:
@@ -64,7 +97,7 @@ def read_cached(path: Path, cache: _Cache | None = None) -> Any:
     except OSError:
         return None
     stamp = [_FORMAT, str(path.resolve()), stat.st_size, stat.st_mtime_ns]
-    name = "file-" + hashlib.sha1(stamp[1].encode()).hexdigest()[:20]
+    name = "file-" + _digest(stamp[1])
     cached = cache.get(name) if cache else None
     if cached and cached[0] == stamp:
         return cached[1]
@@ -84,6 +117,11 @@ class EntryFinder:
         self.catalog = catalog
         self.cache = _Cache(catalog)
         self.refused: dict[str, str] = {}  # file name -> why it was not read
+        self._built: dict | None = None     # the index this process built, if it built one
+        self._stamp: str | None = None      # the listing it was built from
+        self._generation: str | None = None  # the build the cached index comes from, once checked
+        self._table = None                   # keys for "did you mean" (nearest_keys.KeyTable)
+        self._names: dict[str, str] = {}     # id -> name, for "did you mean"
 
     def _entry(self, entry_id: str) -> dict | None:
         if not entry_id or "/" in entry_id or entry_id.startswith("."):
@@ -102,36 +140,67 @@ class EntryFinder:
         aliases = data.get("aliases") if isinstance(data.get("aliases"), list) else []
         return key in keys_of(str(data.get("id", "")), str(data.get("name", "")), map(str, aliases))
 
-    def build_index(self) -> dict[str, str]:
-        """Normalized key -> id for every entry; first file wins on a collision (validate reports it).
+    def build_index(self) -> dict[str, list[str]]:
+        """Normalized key -> ids of the entries that answer to it, in file order (validate reports
+        a key claimed twice), stamped with the listing it was built from.
 
         Stored in shards by key hash, so a lookup reads one small file whatever the catalog's size.
         """
-        index: dict[str, str] = {}
+        from .entry_files import catalog_files
+        from .entry_keys import answers
+        from .nearest_keys import KeyTable
+        from .parallel import map_chunks
+
+        stamp = listing(self.catalog)
         files, refused = catalog_files(self.catalog, lambda path: path.name)
-        self.refused.update((problem.path, problem.message) for problem in refused)
-        for path in files:
-            data = read_cached(path, self.cache)
-            if not isinstance(data, dict) or not isinstance(data.get("id"), str):
-                continue
-            aliases = data.get("aliases") if isinstance(data.get("aliases"), list) else []
-            for key in keys_of(path.stem, str(data.get("name", "")), map(str, aliases)):
-                index.setdefault(key, path.stem)
-        shards: list[dict[str, str]] = [{} for _ in range(_SHARDS)]
-        for key, ident in index.items():
-            shards[_shard(key)][key] = ident
+        refused_files = {problem.path: problem.message for problem in refused}
+        self.refused.update(refused_files)
+        index: dict[str, list[str]] = {}
+        names: dict[str, str] = {}
+        for found in map_chunks(answers, files):
+            if found is not None:
+                ident, names[ident], keys = found
+                for key in keys:
+                    index.setdefault(key, []).append(ident)
+        generation = f"{_FORMAT}-{os.urandom(8).hex()}"  # ties the shards, names and stamp of one build
+        shards: list[dict[str, list[str]]] = [{} for _ in range(_SHARDS)]
+        for key, idents in index.items():
+            shards[_shard(key)][key] = idents
         for number, shard in enumerate(shards):
-            self.cache.put(f"index-{number}", [_FORMAT, shard])
-        self.cache.put("index-keys", [_FORMAT, index])  # only read to suggest near misses
+            self.cache.put(f"index-{number}", [generation, shard])
+        table = KeyTable.build({key: idents[0] for key, idents in index.items()})
+        self.cache.put("index-names", [generation, table.dump(), "\0".join(names.get(v, "").replace("\0", "")
+                                                                          for v in table.values)])
+        self.cache.put("index-stamp", [generation, stamp, refused_files])  # last: it validates the rest
+        self._built, self._stamp, self._generation, self._table, self._names = index, stamp, generation, table, names
         return index
 
-    def _lookup(self, key: str) -> str | None:
+    def _candidates(self, key: str) -> tuple[list[str], str | None]:
+        """(ids the index gives for `key`, the build of the shard that said so)."""
+        if self._built is not None:
+            return self._built.get(key, []), self._generation
         cached = self.cache.get(f"index-{_shard(key)}")
-        return cached[1].get(key) if cached and cached[0] == _FORMAT else None
+        if not cached or not isinstance(cached[1], dict):
+            return [], None
+        return list(cached[1].get(key, [])), cached[0]
 
-    def _all_keys(self) -> dict[str, str]:
-        cached = self.cache.get("index-keys")
-        return cached[1] if cached and cached[0] == _FORMAT else self.build_index()
+    def _current(self, generation: str | None) -> bool:
+        """Whether the index of build `generation` was built from the catalog as it is now."""
+        if self._built is not None:
+            return self._stamp == listing(self.catalog)
+        stamp = self.cache.get("index-stamp")
+        if not stamp or generation is None or stamp[0] != generation or stamp[1] != listing(self.catalog):
+            return False
+        self.refused.update(stamp[2])
+        self._generation = generation
+        return True
+
+    def _confirmed(self, idents: list[str], key: str) -> dict | None:
+        for ident in idents:
+            data = self._entry(ident)
+            if data is not None and self._answers_to(data, key):
+                return data
+        return None
 
     def find(self, query: str) -> tuple[dict | None, list[str]]:
         """(entry data, []) on a match, else (None, ids of the closest entries)."""
@@ -141,12 +210,32 @@ class EntryFinder:
         direct = self._entry(slug(query))
         if direct is not None and self._answers_to(direct, key):
             return direct, []
-        for attempt in range(2):
-            ident = self._lookup(key)
-            if ident is not None:
-                data = self._entry(ident)
-                if data is not None and self._answers_to(data, key):
-                    return data, []
-            if attempt == 0:
-                self.build_index()  # a miss or a stale hit: the index may be out of date
-        return None, near_misses(query, self._all_keys())
+        idents, generation = self._candidates(key)
+        found = self._confirmed(idents, key)
+        if found is not None:
+            return found, []
+        if not self._current(generation):
+            self.build_index()  # a miss or a stale hit, and the catalog changed since the index
+            found = self._confirmed(self._built.get(key, []), key)
+            if found is not None:
+                return found, []
+        return None, self._suggestions(query)
+
+    def _suggestions(self, query: str) -> list[str]:
+        """The closest entries, from the keys of the build whose listing was just checked."""
+        from .nearest_keys import KeyTable
+
+        if self._table is None:
+            cached = self.cache.get("index-names")
+            if cached and cached[0] == self._generation:
+                self._table = KeyTable.load(cached[1])
+                self._names = dict(zip(self._table.values, cached[2].split("\0")))
+            else:
+                self.build_index()
+        return self._table.nearest(query)
+
+    def name_of(self, ident: str) -> str:
+        """The name of a suggested entry, as the index last read it."""
+        if ident not in self._names:
+            self._names[ident] = str((self._entry(ident) or {}).get("name", ident))
+        return self._names[ident]
