@@ -14,12 +14,13 @@ from typing import Any, Callable
 
 from analyzer.attribution import Measured, attribute
 from analyzer.growth import exponents
-from analyzer.measurement import Cost, Evidence, Measurement, SizeRun
+from analyzer.measurement import UNEXPLAINED, Cost, Evidence, Measurement, SizeRun
 from analyzer.passes import registry
 from analyzer.passes.equivalence import Equivalence, comparable, compare
 from analyzer.probe import Probe, ProbeError, load
 from analyzer.trace import Trace
 from analyzer.tracers import run
+from analyzer.residue import novel_work
 from analyzer.traffic import DEFAULT_FAST_MEMORY, traffic
 from analyzer.verdict import Verdict, decide, explain
 
@@ -35,8 +36,9 @@ def passes(trace: Trace, fast_memory: int | None = None) -> Measured:
     gc.disable()
     try:
         found = {p.name: p.run(trace) for p in registry()}
-        found["traffic"] = traffic(trace, fast_memory or DEFAULT_FAST_MEMORY)
-        return Measured(trace, replace(trace.cost(), peak_bytes=found["liveness"].peak_bytes), found)
+        moved = found["traffic"] = traffic(trace, fast_memory or DEFAULT_FAST_MEMORY)
+        cost = replace(trace.cost(), peak_bytes=found["liveness"].peak_bytes, traffic=moved.total)
+        return Measured(trace, cost, found)
     finally:
         if was_enabled:
             gc.enable()
@@ -176,5 +178,7 @@ def measure(probe: Probe, sizes: tuple[int, ...] | None = None, claim: str | Non
         baseline=b.cost, optimized=o.cost,
         prepare=last.prepare if last.prepare is not None else None,
         attribution=a, evidence={"baseline": Evidence(**b.evidence()), "optimized": Evidence(**o.evidence())},
-        growth=growth, per_size=per_size, claim=claim or probe.claim,
+        growth=growth, per_size=per_size, fast_memory=b.found["traffic"].fast_memory,
+        novel_flops=novel_work(b.trace, o.trace) if v.category == UNEXPLAINED else None,
+        claim=claim or probe.claim,
         seconds=round(time.perf_counter() - started, 3))

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any, Mapping
 
 from analyzer.measurement import UNEXPLAINED, Attribution, Cost, Mechanism
+from analyzer.machines import DEFAULT_MACHINE
 from analyzer.passes import Pass, registry
 from analyzer.trace import Trace, record_cost
 
@@ -61,6 +62,9 @@ class Measured:
         out: dict[str, Any] = {}
         for p in registry():
             out.update(p.evidence(self.found[p.name], self.trace))
+        moved = self.found.get("traffic")
+        out["traffic_kinds"] = dict(moved.kinds) if moved is not None else {}
+        out["uncosted"] = dict(getattr(self.trace, "uncosted", {}))
         return out
 
 
@@ -133,6 +137,27 @@ def _relative_arithmetic_change(saved: dict[str, int], b: Measured) -> float:
     return max(abs(saved["flops"]) / max(b.cost.flops, 1), abs(saved["mults"]) / max(b.cost.mults, 1))
 
 
+def _traffic_decides(saved: dict[str, int], b: Measured) -> bool:
+    """Data movement decides when it is what the optimization saves: less traffic with
+    arithmetic that is unchanged, negligibly changed or increased (recomputation traded for
+    traffic, as FlashAttention does), and more estimated time saved in traffic than in launches
+    on the default machine (analyzer.machines). With real arithmetic saved, flops decide."""
+    if saved["traffic"] <= 0 or negligible(saved["traffic"], b.cost.traffic):
+        return False
+    if saved["flops"] > 0 and not negligible(saved["flops"], b.cost.flops):
+        return False
+    machine = DEFAULT_MACHINE
+    return machine.seconds_of("traffic", saved["traffic"]) > machine.seconds_of("launches", max(saved["launches"], 0))
+
+
+def _traffic_removable(m: Measured) -> dict[str, float]:
+    """Traffic each mechanism could remove: spilled intermediates (written out, read back) are what
+    fusion keeps in fast memory (inlining); data read again after eviction is what reuse in fast
+    memory saves (tiling, blocking, interchange: caching in the hardware sense)."""
+    kinds = m.found["traffic"].kinds
+    return {**{k: 0.0 for k in MECHANISMS}, INLINING: float(kinds["spill"]), CACHING: float(kinds["reuse"])}
+
+
 def _measure(saved: dict[str, int], b: Measured, o: Measured) -> str | None:
     """Which measure the savings are counted in (docs/analyzer.md, "Which measure").
 
@@ -143,6 +168,8 @@ def _measure(saved: dict[str, int], b: Measured, o: Measured) -> str | None:
     """
     boundary_saved = b.boundaries.total - o.boundaries.total
     same_arithmetic = arithmetic_unchanged(saved, b)
+    if _traffic_decides(saved, b):
+        return "traffic"
     if same_arithmetic and boundary_saved > 0 and \
             boundary_saved / b.boundaries.total > _relative_arithmetic_change(saved, b):
         return "boundaries"
@@ -164,7 +191,10 @@ def attribute(b: Measured, o: Measured, prepared: bool = False) -> Attribution:
     zero = {m: 0.0 for m in MECHANISMS}
     if measure is None:
         return Attribution(None, 0.0, {**zero, UNEXPLAINED: 0.0}, {"baseline": zero, "optimized": zero}, zero)
-    if measure in ("boundaries", "bytes"):
+    if measure == "traffic":
+        s = float(saved["traffic"])
+        rb, ro = _traffic_removable(b), _traffic_removable(o)
+    elif measure in ("boundaries", "bytes"):
         before, after = ((b.boundaries.total, o.boundaries.total) if measure == "boundaries"
                          else (b.cost.bytes, o.cost.bytes))
         s = float(before - after)

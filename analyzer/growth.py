@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 from typing import Sequence
 
-COSTS = ("ops", "mults", "adds", "flops", "bytes", "calls")
+COSTS = ("ops", "mults", "adds", "flops", "bytes", "calls", "traffic")
 
 
 def exponent(sizes: Sequence[float], costs: Sequence[float]) -> float | None:

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, fields
 from enum import Enum
 from typing import Any, Mapping
 
-FORMAT = 2
+FORMAT = 3
 REFRESH_COMMAND = "taxo analyze --all --store"
 
 
@@ -94,6 +94,7 @@ class Cost:
     launches: int = 0       # array operations launched (numpy calls, aten ops)
     peak_bytes: int = 0     # peak live bytes
     input_bytes: int = 0    # bytes of inputs read
+    traffic: int = 0        # bytes moved between slow memory and a fast memory of fast_memory bytes
 
     def to_json(self) -> dict[str, int]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
@@ -142,6 +143,9 @@ class Attribution:
             explained=per_mechanism(_get(data, "explained", where), f"{where}.explained"))
 
 
+_COUNTS = ("calls_by_function", "traffic_kinds", "uncosted")     # Evidence fields that map names to counts
+
+
 @dataclass(frozen=True)
 class Evidence:
     """What each pass found in one version (the counts behind the shares)."""
@@ -157,10 +161,13 @@ class Evidence:
     intermediates: int = 0
     intermediate_bytes: int = 0
     calls_by_function: Mapping[str, int] = field(default_factory=dict)
+    traffic_kinds: Mapping[str, int] = field(default_factory=dict)   # cold, result, reuse, spill, unplaced
+    uncosted: Mapping[str, int] = field(default_factory=dict)        # library calls outside the cost model
 
     def to_json(self) -> dict[str, Any]:
         out = {f.name: getattr(self, f.name) for f in fields(self)}
-        out["calls_by_function"] = dict(self.calls_by_function)
+        for name in _COUNTS:
+            out[name] = dict(getattr(self, name))
         return out
 
     @classmethod
@@ -169,7 +176,7 @@ class Evidence:
         values: dict[str, Any] = {}
         for f in fields(cls):
             at = f"{where}.{f.name}"
-            if f.name == "calls_by_function":
+            if f.name in _COUNTS:
                 calls = _mapping(_get(data, f.name, where), at)
                 values[f.name] = {str(k): _number(v, f"{at}.{k}", integer=True) for k, v in calls.items()}
             else:
@@ -227,6 +234,8 @@ class Measurement:
     evidence: Mapping[str, Evidence]    # version -> what the passes found
     growth: Mapping[str, Mapping[str, float | None]] | None   # version -> cost -> exponent
     per_size: tuple[SizeRun, ...]
+    fast_memory: int = 0                # bytes of fast memory the traffic measure assumed
+    novel_flops: int | None = None      # unexplained: optimized flops on values the baseline never computes
     claim: str | None = None            # what the probe or entry claims
     seconds: float | None = None        # how long it took (not stored)
 
@@ -256,6 +265,7 @@ class Measurement:
                "evidence": {v: e.to_json() for v, e in self.evidence.items()},
                "growth": None if self.growth is None else {v: dict(g) for v, g in self.growth.items()},
                "per_size": [p.to_json() for p in self.per_size],
+               "fast_memory": self.fast_memory, "novel_flops": self.novel_flops,
                "claim": self.claim, "agrees": self.agrees}
         if self.seconds is not None:
             out["seconds"] = self.seconds
@@ -308,6 +318,8 @@ class Measurement:
                       for v in VERSIONS},
             growth=growth,
             per_size=tuple(SizeRun.from_json(p, f"{at('per_size')}[{k}]") for k, p in enumerate(per_size)),
+            fast_memory=_number(get("fast_memory"), at("fast_memory"), integer=True),
+            novel_flops=_number(get("novel_flops"), at("novel_flops"), integer=True, optional=True),
             claim=None if claim is None else _text(claim, at("claim")),
             seconds=_number(data.get("seconds"), at("seconds"), optional=True))
 
@@ -319,7 +331,7 @@ def example(**changes: Any) -> dict[str, Any]:
     """A small, valid record as JSON (tests and doctests build on it)."""
     cost = {f.name: 0 for f in fields(Cost)}
     zero = {m.value: 0.0 for m in Mechanism}
-    evidence = {f.name: 0 for f in fields(Evidence)} | {"calls_by_function": {}}
+    evidence = {f.name: 0 for f in fields(Evidence)} | {name: {} for name in _COUNTS}
     data = {"format": FORMAT, "probe": "example", "doc": "An example.", "front_ends": ["scalar"],
             "sizes": [8], "size": 8, "verdict": "caching", "direction": "forward",
             "explanation": "The baseline recomputed 90 flops.", "equivalence": "equal",
@@ -331,6 +343,6 @@ def example(**changes: Any) -> dict[str, Any]:
                             "removable": {"baseline": zero | {"caching": 81.0}, "optimized": zero},
                             "explained": zero | {"caching": 81.0}},
             "evidence": {"baseline": evidence, "optimized": evidence}, "growth": None,
-            "per_size": [], "claim": None}
+            "per_size": [], "fast_memory": 524288, "novel_flops": None, "claim": None}
     data.update(changes)
     return data

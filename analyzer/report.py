@@ -17,8 +17,8 @@ from rich.text import Text
 COST_ROWS = (("mults", "multiplications"), ("adds", "additions"), ("other", "other flops"),
              ("flops", "flops (total)"), ("bytes", "bytes materialized"), ("calls", "calls"),
              ("launches", "array ops launched"), ("peak_bytes", "peak live bytes"),
-             ("input_bytes", "input bytes read"))
-GROWTH_COSTS = ("mults", "adds", "flops", "calls")
+             ("input_bytes", "input bytes read"), ("traffic", "slow-memory traffic (bytes)"))
+GROWTH_COSTS = ("mults", "adds", "flops", "calls", "traffic")
 
 
 def console(**kwargs: Any) -> Console:
@@ -101,6 +101,11 @@ def render(m: Measurement, out: Console | None = None) -> None:
     c.print(f"outputs: {m.equivalence}, max relative error "
             f"{'-' if err is None else f'{err:.3g}'}{note}")
     c.print(cost_table(m, plain))
+    c.print(f"traffic through a fast memory of {m.fast_memory:,} bytes (64-byte lines, LRU)")
+    uncosted = {v: dict(m.evidence[v].uncosted) for v in ("baseline", "optimized") if m.evidence[v].uncosted}
+    if uncosted:
+        c.print("not in the cost model (charged 1 flop per output element): " + "; ".join(
+            f"{v}: " + ", ".join(f"{name} x{n}" for name, n in sorted(calls.items())) for v, calls in uncosted.items()))
     c.print(attribution_table(m, plain))
     growth = growth_table(m, plain)
     if growth is not None:

@@ -62,6 +62,8 @@ def explain(v: Verdict, eq: Equivalence, a: Attribution, b: Measured, o: Measure
     if v.category == NONE:
         return (f"The optimized version saves nothing: {_n(o.cost.flops)} flops against "
                 f"{_n(b.cost.flops)}, {o.cost.calls} calls against {b.cost.calls}, and no less memory: none.")
+    if a.measure == "traffic":
+        return _traffic_explanation(v, a, b, o)
     if v.direction == "reverse":
         more = f"The optimized version does {_n(-a.savings)} more {unit} than the baseline " \
                f"({_n(o.cost.flops)} against {_n(b.cost.flops)} flops), "
@@ -126,3 +128,25 @@ def _residue(b: Measured, o: Measured) -> str:
                 f"of an algebraic restructuring.")
     return ("The optimized version computes no value the baseline does not, so the residue is no "
             "restructuring the analyzer can see: look for work it does not trace or cost.")
+
+
+def _traffic_explanation(v: Verdict, a: Attribution, b: Measured, o: Measured) -> str:
+    """Data movement decided: what moved less, and what the optimized version paid for it."""
+    m = b.found["traffic"].fast_memory
+    kinds_b, kinds_o = b.found["traffic"].kinds, o.found["traffic"].kinds
+    parts = []
+    if kinds_b["spill"] != kinds_o["spill"]:
+        parts.append(f"intermediates written out and read back: {_n(kinds_b['spill'])} -> {_n(kinds_o['spill'])} "
+                     f"bytes (kept in fast memory: fusion, inlining)")
+    if kinds_b["reuse"] != kinds_o["reuse"]:
+        parts.append(f"data read again after eviction: {_n(kinds_b['reuse'])} -> {_n(kinds_o['reuse'])} bytes "
+                     f"(reused while in fast memory: caching)")
+    extra = o.cost.flops - b.cost.flops
+    trade = (f" In exchange it does {_n(extra)} more flops ({_n(b.cost.flops)} -> {_n(o.cost.flops)})."
+             if extra > 0 else
+             f" The arithmetic is unchanged ({_n(b.cost.flops)} flops)." if extra == 0 else "")
+    return (f"Through a fast memory of {_n(m)} bytes, the optimized version moves {_n(o.cost.traffic)} bytes "
+            f"between slow and fast memory against {_n(b.cost.traffic)}"
+            f"{': ' + '; '.join(parts) if parts else ''}.{trade} "
+            f"{_pct(max(a.shares[v.category], 0.0), 1) if v.category in a.shares else ''} of the "
+            f"{_n(a.savings)} bytes saved is {v.category}.")

@@ -14,12 +14,13 @@ from dataclasses import dataclass, field
 
 from analyzer.measurement import SHARE_KEYS, Measurement
 
-COSTS = ("ops", "mults", "adds", "flops", "bytes", "calls")      # the units a growth plot may use
+COSTS = ("ops", "mults", "adds", "flops", "bytes", "calls", "traffic")   # the units a growth plot may use
 VERSIONS = ("baseline", "optimized")
 # The rows of a page's cost table: (field, what a reader calls it).
 COST_ROWS = (("flops", "flops"), ("mults", "multiplications"), ("adds", "additions"), ("ops", "operations"),
              ("calls", "calls"), ("launches", "array ops launched"), ("bytes", "bytes written"),
-             ("input_bytes", "input bytes read"), ("peak_bytes", "peak live bytes"))
+             ("input_bytes", "input bytes read"), ("peak_bytes", "peak live bytes"),
+             ("traffic", "slow-memory traffic"))
 # What a verdict turns on: the rows a reader should look at first.
 DECISIVE = {"ai-specific": ("input_bytes", "flops"), "inlining": ("calls", "launches", "bytes"),
             "caching": ("flops",), "dead-code-elimination": ("flops",), "partial-evaluation": ("flops",),
@@ -64,6 +65,7 @@ def measurement_view(m: Measurement | None) -> MeasurementView | None:
     if m is None:
         return None
     unit = m.attribution.measure if m.attribution.measure in COSTS else "flops"
+    decisive = ("traffic",) if m.attribution.measure == "traffic" else DECISIVE.get(m.verdict, ())
     shares = tuple((k, m.attribution.shares[k]) for k in SHARE_KEYS if m.attribution.shares[k] != 0)
     baseline, optimized = m.baseline.to_json(), m.optimized.to_json()
     points = []
@@ -76,7 +78,7 @@ def measurement_view(m: Measurement | None) -> MeasurementView | None:
     return MeasurementView(
         verdict=m.verdict, direction=m.direction, equivalence=m.equivalence, max_rel_error=m.max_rel_error,
         explanation=m.explanation, measure=m.attribution.measure,
-        costs=tuple(CostRow(c, float(baseline[c]), float(optimized[c]), label, c in DECISIVE.get(m.verdict, ()))
+        costs=tuple(CostRow(c, float(baseline[c]), float(optimized[c]), label, c in decisive)
                     for c, label in COST_ROWS if baseline[c] or optimized[c]),
         shares=shares, growth={v: g for v, g in growth.items() if g},
         points=tuple(sorted(points)), sizes=tuple(float(s) for s in m.sizes),

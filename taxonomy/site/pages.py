@@ -9,6 +9,7 @@ from typing import Any
 
 from ..model import Category, Entry, Reference, Taxonomy
 from .markdown import arxiv_href, doi_href, render_inline, render_markdown, safe_href
+from .measurement import COSTS as GROWTH_UNITS
 from .measurement import MeasurementView
 from .svg import attribution_bars, css_class, growth_plot
 
@@ -100,7 +101,7 @@ def reference_view(reference: Reference) -> dict[str, Any]:
 def measurement_context(view: MeasurementView | None, entry: Entry, taxonomy: Taxonomy) -> dict[str, Any] | None:
     if view is None:
         return None
-    growth_unit = view.measure if view.measure in ("ops", "mults", "adds", "flops", "bytes", "calls") else "flops"
+    growth_unit = view.measure if view.measure in GROWTH_UNITS else "flops"
     exponents = {v: e[growth_unit] for v, e in view.growth.items() if growth_unit in e}
     return {"view": view, "agrees": taxonomy.agrees(entry.category, view.verdict) if view.verdict else None,
             "verdict_class": css_class(view.verdict or ""), "bars": attribution_bars(view.shares),
