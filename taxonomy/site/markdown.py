@@ -66,8 +66,13 @@ def arxiv_href(arxiv: str | None) -> str | None:
 
 @lru_cache(maxsize=1)
 def _parser():
+    import logging
+
     from markdown_it import MarkdownIt
 
+    # markdown-it logs a debug line on entering every block rule, hundreds of thousands for a
+    # large site; nobody reads them, and a disabled logger returns at once (~14% of the parsing).
+    logging.getLogger("markdown_it").disabled = True
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     md.disable("image")  # no network resources, ever
     md.validateLink = lambda url: safe_href(url) is not None
