@@ -27,9 +27,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, help="seconds per probe (default 60)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--all", action="store_true", help="run every probe in parallel")
+    parser.add_argument("--memory", default=None, help="resident memory per probe, e.g. 8GiB")
+    parser.add_argument("--fast-memory", default=None, help="bytes of fast memory for the traffic measure, e.g. 32KiB")
     args = parser.parse_args(argv)
     return analyze_command(args.probe, all_probes=args.all, size=args.size, sizes=args.sizes,
-                           timeout=args.timeout, as_json=args.json, catalog_probes=local_catalog())
+                           timeout=args.timeout, as_json=args.json, catalog_probes=local_catalog(),
+                           memory=args.memory, fast_memory=args.fast_memory)
 
 
 if __name__ == "__main__":

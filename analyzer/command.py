@@ -9,6 +9,8 @@ import json
 import sys
 from typing import Any
 
+from dataclasses import replace
+
 from analyzer import AnalysisError
 from analyzer.measurement import Measurement, MeasurementError
 from analyzer.probe import ProbeError, catalog_probe_path, resolve
@@ -43,6 +45,14 @@ def _sizes(size: int | None, sizes: str | None) -> tuple[int, ...] | None:
     return None
 
 
+def _size(text: str, option: str) -> int:
+    from analyzer.limits import parse_size
+    try:
+        return parse_size(text, minimum=64)     # one 64-byte line
+    except ValueError as e:
+        raise AnalysisError(f"{option}: {e}") from None
+
+
 def _memory(memory: str | None) -> int | None:
     if memory is None:
         return None
@@ -70,7 +80,7 @@ def _cancelled(running: list[str], queued: list[str]) -> int:
 def analyze_command(target: str | None, *, all_probes: bool, size: int | None,
                     sizes: str | None, timeout: float, as_json: bool,
                     catalog_probes: dict[str, tuple[str, str]], store: bool = False,
-                    memory: str | None = None) -> int:
+                    memory: str | None = None, fast_memory: str | None = None) -> int:
     """Implements `taxo analyze`. target: a probe file path or a catalog id.
     catalog_probes maps catalog entry id -> (probe name, catalog category).
     Prints the report (or JSON) and returns the exit status (0 ok, 1 any error).
@@ -94,6 +104,8 @@ def analyze_command(target: str | None, *, all_probes: bool, size: int | None,
         if not target:
             raise AnalysisError("name a probe file or a catalog id, or pass --all")
         job = _job(target, chosen, catalog_probes)
+        if fast_memory is not None:
+            job = replace(job, fast_memory=_size(fast_memory, "--fast-memory"))
         result = _record(job, run_probe(job, timeout, limit))
         if isinstance(result, str):
             raise AnalysisError(result)

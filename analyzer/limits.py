@@ -22,19 +22,23 @@ _SIZE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*", re.IGNORECASE)
 SIZE_HINT = "a size like 512MiB, 8GiB or 2G"
 
 
-def parse_size(text: str) -> int:
+def parse_size(text: str, minimum: int = MIN_MEMORY) -> int:
     """Bytes in ``text``: K/M/G/T and KiB/MiB/GiB/TiB are powers of 1024, kB/MB/GB/TB of 1000.
 
     Raises ValueError (with SIZE_HINT in its message) for anything else, and for sizes
-    below MIN_MEMORY, which could not even start the analyzer.
+    below ``minimum`` (by default MIN_MEMORY, which could not even start the analyzer).
+
+    >>> parse_size("32KiB", minimum=64)
+    32768
     """
     match = _SIZE.fullmatch(text)
     unit = match and _UNITS.get(match.group(2).lower())
     if not match or unit is None:
         raise ValueError(f"{text!r} is not {SIZE_HINT}")
     size = int(float(match.group(1)) * unit)
-    if size < MIN_MEMORY:
-        raise ValueError(f"{text!r} is too little: the analyzer alone needs {format_size(MIN_MEMORY)}")
+    if size < minimum:
+        what = "the analyzer alone needs" if minimum == MIN_MEMORY else "the least is"
+        raise ValueError(f"{text!r} is too little: {what} {format_size(minimum)}")
     return size
 
 

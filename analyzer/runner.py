@@ -49,6 +49,7 @@ class Job:
     path: Path
     sizes: tuple[int, ...] | None = None
     claim: str | None = None
+    fast_memory: int | None = None  # bytes of fast memory for the traffic measure (default: the probe's)
 
 
 class Cancelled(KeyboardInterrupt):
@@ -114,6 +115,8 @@ def run_probe(job: Job, timeout: float = DEFAULT_TIMEOUT, memory: int | None = N
         cmd += ["--sizes", ",".join(map(str, job.sizes))]
     if job.claim:
         cmd += ["--claim", job.claim]
+    if job.fast_memory:
+        cmd += ["--fast-memory", str(job.fast_memory)]
     try:
         proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                 pass_fds=(result_write,), cwd=scratch, env=child_env(scratch),

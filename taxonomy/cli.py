@@ -393,6 +393,9 @@ def analyze(probe: Optional[str] = typer.Argument(None, help="A probe file (path
             memory: Optional[str] = typer.Option(
                 None, "--memory", help="Resident memory per probe, e.g. 8GiB (default: the probe's MEMORY, "
                 "else half the RAM shared by the probes running at once)."),
+            fast_memory: Optional[str] = typer.Option(
+                None, "--fast-memory", help="Bytes of fast memory for the traffic measure, e.g. 32KiB "
+                "(default: the probe's FAST_MEMORY, else 512KiB)."),
             catalog: Optional[Path] = CatalogOption) -> None:
     """Measure which mechanism explains an optimization's savings, by tracing both versions.
 
@@ -417,4 +420,4 @@ def analyze(probe: Optional[str] = typer.Argument(None, help="A probe file (path
               + (f"; did you mean: {', '.join(hint)}?" if hint else "; run `taxo list` or name a probe file"))
     raise typer.Exit(analyze_command(probe, all_probes=all_probes, size=size, sizes=sizes, timeout=timeout,
                                      as_json=as_json, catalog_probes=catalog_probes, store=store,
-                                     memory=memory))
+                                     memory=memory, fast_memory=fast_memory))

@@ -63,3 +63,15 @@ def test_stored_results_load_with_json_only():
     # json may pull in `re` and friends on a bare interpreter; nothing heavy may come along
     imported = {m.split(".")[0] for m in json.loads(done.stdout.replace("'", '"'))}
     assert imported.isdisjoint({"numpy", "rich", "yaml", "jsonschema", "typer", "click", "torch"}), imported
+
+
+def test_fast_memory_sets_the_traffic_model_and_a_large_one_hides_what_interchange_saves():
+    done = cli(str(REPO_ROOT / "analyzer" / "probes" / "loop_interchange.py"), "--fast-memory", "2KiB", "--json")
+    assert done.returncode == 0, done.stderr
+    record = json.loads(done.stdout)
+    assert record["fast_memory"] == 2048 and record["verdict"] == "caching"
+    roomy = json.loads(cli(str(REPO_ROOT / "analyzer" / "probes" / "loop_interchange.py"),
+                           "--fast-memory", "1MiB", "--json").stdout)
+    assert roomy["fast_memory"] == 2**20 and roomy["verdict"] == "none"     # the whole matrix fits
+    bad = cli("fft", "--fast-memory", "10B")
+    assert bad.returncode == 1 and "--fast-memory: '10B' is too little" in bad.stderr
