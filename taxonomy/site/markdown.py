@@ -91,11 +91,17 @@ def render_markdown(text: str | None) -> Markup:
     """Block Markdown (paragraphs, lists, code) as HTML that is safe to embed."""
     if not text:
         return Markup("")
-    return Markup(_parser().render(str(text)))
+    return Markup(_rendered(str(text), inline=False))
 
 
 def render_inline(text: str | None) -> Markup:
     """One line of Markdown (`code`, *emphasis*, links) without a surrounding paragraph."""
     if not text:
         return Markup("")
-    return Markup(_parser().renderInline(str(text)))
+    return Markup(_rendered(str(text), inline=True))
+
+
+@lru_cache(maxsize=4096)
+def _rendered(text: str, *, inline: bool) -> str:
+    """The HTML of a text, rendered once per process: sources, titles and shared passages repeat."""
+    return _parser().renderInline(text) if inline else _parser().render(text)
