@@ -137,14 +137,20 @@ def _relative_arithmetic_change(saved: dict[str, int], b: Measured) -> float:
     return max(abs(saved["flops"]) / max(b.cost.flops, 1), abs(saved["mults"]) / max(b.cost.mults, 1))
 
 
-def _traffic_decides(saved: dict[str, int], b: Measured) -> bool:
+def _traffic_decides(saved: dict[str, int], b: Measured, o: Measured) -> bool:
     """Data movement decides when it is what the optimization saves: less traffic with
-    arithmetic that is unchanged, negligibly changed or increased (recomputation traded for
-    traffic, as FlashAttention does), and more estimated time saved in traffic than in launches
-    on the default machine (analyzer.machines). With real arithmetic saved, flops decide."""
+    arithmetic that is unchanged, negligibly changed or increased by new work (FlashAttention's
+    rescaling), and more estimated time saved in traffic than in launches on the default machine
+    (analyzer.machines). With real arithmetic saved, flops decide. When the added arithmetic is
+    mostly recomputation of values already computed (rematerialization, activation
+    checkpointing), the trade is caching run in reverse, and flops decide too."""
     if saved["traffic"] <= 0 or negligible(saved["traffic"], b.cost.traffic):
         return False
     if saved["flops"] > 0 and not negligible(saved["flops"], b.cost.flops):
+        return False
+    added = -saved["flops"]
+    recomputed = o.redundancy.work(o.trace) - b.redundancy.work(b.trace)
+    if added > 0 and not negligible(added, b.cost.flops) and recomputed >= added / 2:
         return False
     machine = DEFAULT_MACHINE
     return machine.seconds_of("traffic", saved["traffic"]) > machine.seconds_of("launches", max(saved["launches"], 0))
@@ -168,7 +174,7 @@ def _measure(saved: dict[str, int], b: Measured, o: Measured) -> str | None:
     """
     boundary_saved = b.boundaries.total - o.boundaries.total
     same_arithmetic = arithmetic_unchanged(saved, b)
-    if _traffic_decides(saved, b):
+    if _traffic_decides(saved, b, o):
         return "traffic"
     if same_arithmetic and boundary_saved > 0 and \
             boundary_saved / b.boundaries.total > _relative_arithmetic_change(saved, b):

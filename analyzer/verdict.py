@@ -73,7 +73,10 @@ def explain(v: Verdict, eq: Equivalence, a: Attribution, b: Measured, o: Measure
             why = "extra work that none of the four mechanisms accounts for"
         if o.cost.peak_bytes < b.cost.peak_bytes:
             gain = (f"In exchange its peak live memory drops from {_n(b.cost.peak_bytes)} to "
-                    f"{_n(o.cost.peak_bytes)} bytes.")
+                    f"{_n(o.cost.peak_bytes)} bytes" + (
+                        f", and it moves {_n(b.cost.traffic - o.cost.traffic)} fewer bytes between slow and fast "
+                        f"memory ({_n(o.cost.traffic)} against {_n(b.cost.traffic)})."
+                        if o.cost.traffic < b.cost.traffic else "."))
         else:
             gain = "It saves no memory the analyzer measures (it may save memory traffic, which is not traced)."
         return f"{more}{why}: {v.category} in reverse. {gain}"

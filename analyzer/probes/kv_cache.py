@@ -37,7 +37,8 @@ def optimized(x, wq, wk, wv):
     k_cache = np.empty((len(x), D))
     v_cache = np.empty((len(x), D))
     for t in range(1, len(x) + 1):
-        k_cache[t - 1] = x[t - 1] @ wk
-        v_cache[t - 1] = x[t - 1] @ wv
-        out.append(attend(x[t - 1] @ wq, k_cache[:t], v_cache[:t]))
+        last = t - 1                       # the new token's row, computed once per step
+        k_cache[last] = x[last] @ wk
+        v_cache[last] = x[last] @ wv
+        out.append(attend(x[last] @ wq, k_cache[:t], v_cache[:t]))
     return np.stack(out)

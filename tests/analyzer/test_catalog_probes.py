@@ -48,6 +48,11 @@ MEASURED = {
     "last_token_logits": "dead-code-elimination",
     "early_termination": "unexplained",     # the skipped products feed the sum in the baseline: dead only under a runtime bound
     "loop_perforation": "ai-specific",
+    "loop_tiling": "caching",                 # traffic: blocks re-read from fast memory instead of slow
+    "loop_interchange": "caching",            # traffic: lines used whole before eviction
+    "cache_oblivious_transpose": "caching",   # traffic: recursive blocks fit fast memory at some level
+    "flash_attention_io": "inlining",         # traffic: the score matrix is never spilled
+    "online_softmax_io": "caching",           # traffic: the input is not read again after eviction
 }
 
 
@@ -68,7 +73,9 @@ def test_kv_cache_saves_the_reprojected_rows():
     result = measure(load(catalog_probe_path("kv_cache")), (8,))
     a = result.attribution
     assert result.equivalence == "equal"
-    assert a.shares["caching"] > 0.95 and a.explained["caching"] == pytest.approx(a.savings)
+    # the re-projected rows are recomputation; what is left (under 5%) is bookkeeping the
+    # instrumented probe code now counts (issue 11), not projection work
+    assert a.shares["caching"] > 0.95 and a.explained["caching"] == pytest.approx(a.savings, rel=0.05)
 
 
 def test_activation_checkpointing_trades_work_for_memory():

