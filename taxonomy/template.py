@@ -16,7 +16,10 @@ TEMPLATE = '''\
 id: {id}
 name: {name}
 aliases: []
-# one of: inlining, partial-evaluation, dead-code-elimination, caching, ai-specific
+# one of: {categories}
+# (ai-specific: the function computed changes; add `improves: cost`, `quality` or `both`.
+#  beyond-the-four: exact, but none of the four produces the saving; add `saved_by:`
+#  algebraic-restructuring, data-movement, parallelism, scheduling or data-structure.)
 category: TODO
 summary: TODO one line saying what the optimization does.
 description: |
@@ -26,7 +29,7 @@ rationale: |
   TODO The mechanism: which work disappears, and why that makes it this category.
 # Where people disagree, give each position neutrally, with a source:
 positions: []
-#  - category: caching         # or unexplained: none of the four explains it
+#  - category: caching         # any category, or unexplained: none of the four explains it
 #    argument: TODO
 #    source: TODO a paper or an http(s) URL
 # domain: classic, ai or both. exact: does it compute the same function (up to rounding)?
@@ -49,6 +52,8 @@ references:
     year: 2000
     url: https://example.org/TODO
 tags: []
+# probes: analyzer probes that measure it (analyzer/probes/<name>.py; see CONTRIBUTING.md)
+#  - {{name: my_probe, front_end: scalar}}   # scalar, numpy or torch
 '''
 
 
@@ -78,8 +83,10 @@ def new_entry_text(name: str, catalog: Path, schema: Path) -> tuple[str, str]:
     except ValueError:
         schema_text = Path(schema).resolve().as_uri()
     # Comment lines end at a line break: the paths in them are written on one line.
+    from .categories import category_ids
+
     return ident, TEMPLATE.format(id=ident, name=yaml_text(name), schema=one_line(schema_text),
-                                  catalog=one_line(str(catalog)))
+                                  catalog=one_line(str(catalog)), categories=", ".join(category_ids()))
 
 
 def name_problem(name: str) -> str | None:
