@@ -304,7 +304,8 @@ def parse_text(text: str, label: str) -> Document:
                         deep - (text.rfind("\n", 0, deep) + 1) + 1)
     loader = _Loader(text)
     try:
-        if _maybe_deep(text) or _ALIAS.search(text):
+        # an alias needs an anchor: Markdown's *emphasis* alone does not cost a second parse
+        if _maybe_deep(text) or ("&" in text and _ALIAS.search(text)):
             _check_events(text)
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
