@@ -5,9 +5,11 @@ elementwise op costs one flop of its kind per output element; ``(m,k) @ (k,n)`` 
 ``m*k*n`` mults and ``m*(k-1)*n`` adds (plus ``m*n`` adds for a bias); views, copies and
 concatenations cost no flops. Unlike ``FlopCounterMode``, which counts only matmuls and
 convolutions, elementwise, normalization, softmax and quantized ops cost their arithmetic
-too. A fused kernel (scaled-dot-product attention) costs its reference decomposition, so
-fusing changes boundaries, not arithmetic. An unknown op costs one other flop per output
-element: visible, never free.
+too. A kernel that computes a formula costs that formula, op by op, as if it were written
+out (``gelu`` is ``0.5 * x * (1 + erf(x / sqrt(2)))``: 3 mults, 1 add, 1 erf per element;
+``rsqrt`` is a square root and a division; a softmax row of n is a max, n subtractions,
+n exps, a sum and n divisions), so writing a kernel out or fusing it changes boundaries,
+not arithmetic. An unknown op costs one other flop per output element: visible, never free.
 
 >>> import torch
 >>> cost_of("mm", (torch.ones(2, 3), torch.ones(3, 4)), torch.ones(2, 4))
@@ -86,15 +88,70 @@ def _linear_dynamic(args: tuple, out: Any, kwargs: dict | None = None) -> tuple[
     return m, a, args[0].numel() + out.numel()
 
 
-def _softmax(args: tuple, out: Any, kwargs: dict | None = None) -> tuple[int, int, int]:
+def _per_element(mults: int, adds: int, other: int) -> Callable[..., tuple[int, int, int]]:
+    """The cost of a formula applied to every output element."""
+    def cost(args: tuple, out: Any, kwargs: dict | None = None) -> tuple[int, int, int]:
+        n = out.numel()
+        return mults * n, adds * n, other * n
+    return cost
+
+
+def _gelu(args: tuple, out: Any, kwargs: dict | None = None) -> tuple[int, int, int]:
+    """exact: 0.5 * x * (1 + erf(x / sqrt 2)); tanh: 0.5 * x * (1 + tanh(c * (x + 0.044715 * x**3)))."""
+    approximate = (kwargs or {}).get("approximate", args[1] if len(args) > 1 else "none")
     n = out.numel()
-    return 0, 2 * n, 3 * n      # subtract the max, sum; max, exp, divide
+    return (6 * n, 2 * n, n) if approximate == "tanh" else (3 * n, n, n)
+
+
+def _rows(args: tuple, out: Any) -> tuple[int, int]:
+    """(rows, row length) of a softmax over ``dim`` (args[1])."""
+    x = args[0]
+    if x.dim() == 0:
+        return 1, 1
+    n = x.shape[args[1] if len(args) > 1 and isinstance(args[1], int) else -1]
+    return x.numel() // max(1, n), n
+
+
+def _softmax(args: tuple, out: Any, kwargs: dict | None = None) -> tuple[int, int, int]:
+    """Per row of n: max (n - 1), subtract it (n), exp (n), sum (n - 1), divide (n)."""
+    rows, n = _rows(args, out)
+    return 0, rows * (2 * n - 1), rows * (3 * n - 1)
+
+
+def _log_softmax(args: tuple, out: Any, kwargs: dict | None = None) -> tuple[int, int, int]:
+    """Per row of n: max (n - 1), subtract it (n), exp (n), sum (n - 1), log (1), subtract (n)."""
+    rows, n = _rows(args, out)
+    return 0, rows * (3 * n - 1), rows * 2 * n
+
+
+def _softmax_backward(args: tuple, out: Any, kwargs: dict | None = None) -> tuple[int, int, int]:
+    """grad * y - y * sum(grad * y), per row of n."""
+    rows, n = _rows((args[1], args[2]), out)
+    return rows * 2 * n, rows * (2 * n - 1), 0
+
+
+def _log_softmax_backward(args: tuple, out: Any, kwargs: dict | None = None) -> tuple[int, int, int]:
+    """grad - exp(y) * sum(grad), per row of n."""
+    rows, n = _rows((args[1], args[2]), out)
+    return rows * n, rows * (2 * n - 1), rows * n
+
+
+def _pooling(adds: bool, dims: int) -> Callable[..., tuple[int, int, int]]:
+    """max: window - 1 comparisons per output element; average: window - 1 adds and a divide."""
+    def cost(args: tuple, out: Any, kwargs: dict | None = None) -> tuple[int, int, int]:
+        size = args[1] if len(args) > 1 else (kwargs or {}).get("kernel_size", 1)
+        size = list(size) if isinstance(size, (list, tuple)) else [size]
+        window = math.prod(size * dims if len(size) == 1 else size)
+        n = out.numel()
+        return (0, n * (window - 1), n) if adds else (0, 0, n * (window - 1))
+    return cost
 
 
 def _normalization(n: int, groups: int, weight: Any, bias: Any) -> tuple[int, int, int]:
-    """mean (n adds), centre (n adds), square (n mults), variance sum (n adds), scale by
-    1/std (n mults), weight (n mults), bias (n adds); per group: two divides and an rsqrt."""
-    return (2 + (weight is not None)) * n, (3 + (bias is not None)) * n, 3 * groups
+    """Per group of m: mean (m - 1 adds, a divide), centre (m adds), square (m mults),
+    variance (m - 1 adds, a divide), + eps (an add), rsqrt (a square root and a divide),
+    scale by it (m mults), weight (m mults), bias (m adds)."""
+    return ((2 + (weight is not None)) * n, (3 + (bias is not None)) * n - groups, 4 * groups)
 
 
 def _layer_norm(args: tuple, out: Any, kwargs: dict | None = None) -> tuple[int, int, int]:
@@ -117,19 +174,12 @@ def _attention(args: tuple, out: Any, kwargs: dict | None = None) -> tuple[int, 
     # is_causal (True among the flags) or an attn_mask (keyword-only in the CPU flash kernel)
     masked = any(a is True for a in args[3:6]) or any(
         isinstance(a, torch.Tensor) for a in (*args[3:], *(kwargs or {}).values()))
-    sm = _softmax((), _Numel(scores))  # type: ignore[arg-type]
+    rows, n = heads * q.shape[-2], k.shape[-2]
+    sm = (0, rows * (2 * n - 1), rows * (3 * n - 1))      # a softmax over each row of scores
     pv = heads * q.shape[-2] * v.shape[-1]
     return (scores * q.shape[-1] + scores + pv * k.shape[-2],
             scores * (q.shape[-1] - 1) + (scores if masked else 0) + sm[1] + pv * (k.shape[-2] - 1),
             sm[2])
-
-
-class _Numel:
-    def __init__(self, n: int) -> None:
-        self.n = n
-
-    def numel(self) -> int:
-        return self.n
 
 
 def _summing(args: tuple, out: Any, kwargs: dict | None = None) -> tuple[int, int, int]:
@@ -153,7 +203,20 @@ _SPECIAL: dict[str, tuple[Op, Callable[[tuple, Any], tuple[int, int, int]]]] = {
     "convolution": (Op.MATMUL, _convolution), "_convolution": (Op.MATMUL, _convolution),
     "linear_dynamic": (Op.MATMUL, _linear_dynamic),
     "_softmax": (Op.OTHER, _softmax), "_safe_softmax": (Op.OTHER, _softmax),
-    "softmax": (Op.OTHER, _softmax), "_log_softmax": (Op.OTHER, _softmax),
+    "softmax": (Op.OTHER, _softmax), "_log_softmax": (Op.OTHER, _log_softmax),
+    "log_softmax": (Op.OTHER, _log_softmax),
+    "_softmax_backward_data": (Op.OTHER, _softmax_backward),
+    "_log_softmax_backward_data": (Op.OTHER, _log_softmax_backward),
+    "gelu": (Op.OTHER, _gelu),
+    "silu": (Op.OTHER, _per_element(1, 1, 3)),      # x * 1 / (1 + exp(-x)): neg, exp, add, divide, mult
+    "sigmoid": (Op.OTHER, _per_element(0, 1, 3)),   # 1 / (1 + exp(-x))
+    "rsqrt": (Op.OTHER, _per_element(0, 0, 2)),     # 1 / sqrt(x)
+    "reciprocal": (Op.OTHER, _per_element(0, 0, 1)),
+    "mish": (Op.OTHER, _per_element(1, 1, 3)),      # x * tanh(log(1 + exp(x)))
+    "softplus": (Op.OTHER, _per_element(0, 1, 2)),  # log(1 + exp(x))
+    "hardswish": (Op.OTHER, _per_element(2, 1, 3)), # x * min(max(x + 3, 0), 6) / 6
+    **{f"{kind}_pool{d}d{suffix}": (Op.REDUCE, _pooling(kind == "avg", d))
+       for kind in ("max", "avg") for d in (1, 2, 3) for suffix in ("", "_with_indices")},
     "native_layer_norm": (Op.OTHER, _layer_norm), "native_batch_norm": (Op.OTHER, _batch_norm),
     "_native_batch_norm_legit": (Op.OTHER, _batch_norm),
     "_scaled_dot_product_flash_attention_for_cpu": (Op.MATMUL, _attention),
@@ -174,6 +237,8 @@ def classify(name: str) -> tuple[Op, str, Callable | None]:
         return Op.ALLOC, FREE, None
     if name in _MOVEMENT_OPS:
         return _MOVEMENT_OPS[name], MOVING, None
+    if base in _MOVEMENT_OPS:       # in place: detach_, unsqueeze_, t_
+        return _MOVEMENT_OPS[base], MOVING, None
     if base in _SPECIAL:
         op, fn = _SPECIAL[base]
         return op, "special", fn
@@ -191,3 +256,38 @@ def cost_of(name: str, args: tuple, out: Any, kwargs: dict | None = None) -> tup
         return 0, 0, 0
     n = _numel(out)
     return (0, n, 0) if kind == ADDITIVE else (n, 0, 0) if kind == MULTIPLICATIVE else (0, 0, n)
+
+
+# fused attention kernels: recorded under one name, reading (q, k, v[, mask])
+ATTENTION_KERNELS = frozenset({
+    "_scaled_dot_product_flash_attention_for_cpu", "_scaled_dot_product_attention_math",
+    "_scaled_dot_product_flash_attention", "_scaled_dot_product_efficient_attention",
+    "_scaled_dot_product_cudnn_attention", "_scaled_dot_product_fused_attention_overrideable"})
+ATTENTION = "scaled_dot_product_attention"
+_LAST_AXIS_SOFTMAX = frozenset({"_softmax", "_safe_softmax", "softmax", "_log_softmax", "log_softmax"})
+_NORMALIZATIONS = frozenset({"native_layer_norm", "layer_norm", "rms_norm", "_fused_rms_norm"})
+
+
+def record_name(name: str) -> Callable[[tuple, Any], str] | None:
+    """How a call of ``name`` is named in its record, when that depends on its arguments
+    (None: the op's name). A softmax or a normalization works row by row along the last
+    axis under its own name; over another axis it is named with it, so the passes do not
+    read it row by row. Every fused attention kernel is ``scaled_dot_product_attention``.
+
+    >>> import torch
+    >>> record_name("_softmax")((torch.ones(2, 3), 0, False), None)
+    '_softmax(dim=0)'
+    """
+    if name in ATTENTION_KERNELS:
+        return lambda args, out: ATTENTION
+    if name in _LAST_AXIS_SOFTMAX:
+        def softmax(args: tuple, out: Any) -> str:
+            x, dim = args[0], args[1] if len(args) > 1 else -1
+            return name if x.dim() == 0 or dim in (-1, x.dim() - 1) else f"{name}(dim={dim})"
+        return softmax
+    if name in _NORMALIZATIONS:
+        def normalization(args: tuple, out: Any) -> str:
+            dims = len(args[1]) if len(args) > 1 and isinstance(args[1], (list, tuple)) else 1
+            return name if dims == 1 else f"{name}({dims} dims)"
+        return normalization
+    return None

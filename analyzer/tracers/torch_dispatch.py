@@ -44,7 +44,7 @@ from torch.utils._python_dispatch import TorchDispatchMode
 
 from analyzer.ops import Op
 from analyzer.trace import ArrayCost, Trace
-from analyzer.tracers.torch_cost import MOVING, FREE, classify
+from analyzer.tracers.torch_cost import ATTENTION_KERNELS, FREE, MOVING, classify, record_name
 
 Tensor = torch.Tensor
 _new = tuple.__new__
@@ -64,11 +64,21 @@ class OpInfo(NamedTuple):
     view: bool              # a pure view of an input (nothing written, nothing materialized)
     aliased: bool           # the output IS an input (a view, or an in-place op returning self)
     written: tuple[int, ...]  # positions of arguments written in place
+    naming: Any             # (args, out) -> the record's name, or None: the op's name
+    causal: Any             # attention: (position, name) of its is_causal argument, else None
 
 
-def key(t: Tensor) -> tuple:
-    """Identity of a tensor value: where its data is, which version, how it is viewed."""
-    return (t.data_ptr(), t._version, t.shape, t.stride(), t.dtype)
+def key(t: Tensor, writes: dict[int, int] | None = None) -> tuple:
+    """Identity of a tensor value: where its data is, which version, how it is viewed.
+
+    An inference tensor (made under ``torch.inference_mode()``) has no version counter: its
+    version is minus one minus the writes this tracer saw into its storage (``writes``).
+    """
+    try:
+        version = t._version
+    except RuntimeError:
+        version = -1 - (writes or {}).get(_storage(t), 0)
+    return (t.data_ptr(), version, t.shape, t.stride(), t.dtype)
 
 
 def _storage(t: Tensor) -> int:
@@ -82,16 +92,36 @@ class TorchState:
         self.trace = trace
         self.ids: dict[tuple, int] = {}
         self.pending: dict[tuple, tuple[int, int]] = {}   # secondary outputs not read yet -> (op, position)
-        self.objects: dict[int, int] = {}           # id(packed-weights ScriptObject) -> value id
+        self.objects: dict[int, int] = {}           # address of a packed-weights object -> value id
+        self.kept: list[Any] = []                   # the packed objects keyed: alive, so addresses stay unique
+        self.writes: dict[int, int] = {}            # storage of inference tensors -> in-place writes seen
+        self.masks: dict[tuple[int, int], int] = {}  # (queries, keys) -> value id of a causal mask
         self.module_names: dict[int, str] = {}
         self.by_storage: dict[int, list[int]] = {}  # storage -> ids of values living in it
         self.indexed = 0
         self.stack: list[int] = []
 
     def id_of(self, t: Tensor) -> int:
-        k = key(t)
+        try:
+            k = (t.data_ptr(), t._version, t.shape, t.stride(), t.dtype)
+        except RuntimeError:        # an inference tensor
+            k = key(t, self.writes)
         i = self.ids.get(k)
         return i if i is not None else self._unseen(t, k)
+
+    def version(self, t: Tensor) -> int:
+        return key(t, self.writes)[1]
+
+    def wrote(self, target: Tensor, i: int) -> None:
+        """``target`` now holds value ``i`` (the op that wrote it in place)."""
+        k = key(target, self.writes)
+        if k[1] < 0:                # an inference tensor: count the write ourselves
+            storage = _storage(target)
+            self.writes[storage] = self.writes.get(storage, 0) + 1
+            self.ids[key(target, self.writes)] = i
+            return
+        # autograd bumps _version after this returns (not in inference mode): both keys
+        self.ids[k] = self.ids[(k[0], k[1] + 1, *k[2:])] = i
 
     def _unseen(self, t: Tensor, k: tuple) -> int:
         trace = self.trace
@@ -126,10 +156,24 @@ class TorchState:
             if vid not in snapshots:
                 snapshots[vid] = records[vid][2].detach().clone()
 
+    def causal_mask(self, queries: int, keys: int) -> int:
+        """A constant (queries, keys) boolean mask that lets query i see keys 0..i: what
+        ``is_causal=True`` means, made explicit so the passes see which rows a query reads."""
+        found = self.masks.get((queries, keys))
+        if found is None:
+            mask = torch.ones(queries, keys, dtype=torch.bool).tril()
+            found = self.masks[(queries, keys)] = self.trace.emit(Op.CONST, (), mask)
+        return found
+
     def object_id(self, obj: Any) -> int:
-        i = self.objects.get(id(obj))
+        """The value id of a packed-weights object, keyed by the address of the object it
+        wraps (``hash``): torch hands a new short-lived Python wrapper to every call, and
+        ``id()`` of those is reused across layers."""
+        address = hash(obj)
+        i = self.objects.get(address)
         if i is None:
-            i = self.objects[id(obj)] = self.trace.emit(Op.CONST, (), _packed_weight(obj))
+            i = self.objects[address] = self.trace.emit(Op.CONST, (), _packed_weight(obj))
+            self.kept.append(obj)
         return i
 
 
@@ -162,39 +206,105 @@ def _learn(func: Any) -> OpInfo:
     written = tuple(k for k, a in enumerate(schema.arguments)
                     if a.alias_info is not None and a.alias_info.is_write)
     aliased = any(r.alias_info is not None for r in schema.returns)
-    return OpInfo(op, name, kind, cost, aliased and not written, aliased, written)
+    causal = None
+    if name in ATTENTION_KERNELS:
+        causal = next(((k, a.name) for k, a in enumerate(schema.arguments) if a.name == "is_causal"), None)
+    return OpInfo(op, name, kind, cost, aliased and not written, aliased, written, record_name(name), causal)
+
+
+def _flag(args: tuple, kwargs: dict, where: tuple[int, str]) -> bool:
+    position, name = where
+    return bool(args[position] if position < len(args) else kwargs.get(name, False))
+
+
+def _tracer_error(func: Any, e: Exception) -> Exception:
+    from analyzer.probe import ProbeError
+    msg = str(e).splitlines()[0] if str(e) else ""
+    return ProbeError(f"the torch tracer failed while recording {func} ({type(e).__name__}"
+                      f"{': ' + msg if msg else ''}): an analyzer bug, not the probe's code; please report it")
+
+
+_SCALARS = frozenset({int, float, bool, complex})
 
 
 _INFOS: dict[Any, OpInfo] = {}     # aten overload -> what we know of it, for every run
 
 
+class _Composites(dict):
+    """aten overload -> whether it has a CompositeImplicitAutograd kernel (a decomposition)."""
+
+    def __contains__(self, func: Any) -> bool:
+        known = self.get(func)
+        if known is None:
+            known = self[func] = torch._C._dispatch_has_kernel_for_dispatch_key(
+                func.name(), "CompositeImplicitAutograd")
+        return known
+
+
+_COMPOSITE = _Composites()
+
+
 class TorchTracer(TorchDispatchMode):
-    """Records every aten op run while active into ``state.trace``."""
+    """Records every aten op run while active into ``state.trace``.
+
+    The op itself runs unguarded: its errors are the probe's. An error in the recording
+    around it is the analyzer's, and says so (a ``ProbeError`` naming the op, never the
+    probe's line).
+    """
 
     def __init__(self, state: TorchState) -> None:
         super().__init__()
         self.state = state
 
     def __torch_dispatch__(self, func: Any, types: Any, args: tuple = (), kwargs: dict | None = None) -> Any:
+        kwargs = kwargs or {}
+        if func in _COMPOSITE:      # under inference_mode, composite ops arrive whole: run
+            with self:              # their decomposition, as autograd does in every other mode
+                out = func.decompose(*args, **kwargs)
+            if out is not NotImplemented:
+                return out
+        try:
+            info, srcs, targets = self._read(func, args, kwargs)
+        except Exception as e:  # noqa: BLE001 — the tracer's own failure, named as such
+            raise _tracer_error(func, e) from e
+        out = func(*args, **kwargs)
+        try:
+            return self._wrote(info, args, kwargs, srcs, targets, out)
+        except Exception as e:  # noqa: BLE001
+            raise _tracer_error(func, e) from e
+
+    def _read(self, func: Any, args: tuple, kwargs: dict) -> tuple[OpInfo, list[int], tuple]:
+        """The op's sources (tensors, then its scalar arguments as constants) and the
+        tensors it writes in place (their values are kept before the write)."""
         info = _INFOS.get(func)
         if info is None:
             info = _INFOS[func] = _learn(func)
         state = self.state
         id_of = state.id_of
         srcs = []
+        scalars = []
         for a in args:
-            if isinstance(a, Tensor):
+            ta = type(a)
+            if ta in _SCALARS:
+                scalars.append(a)
+            elif isinstance(a, Tensor):
                 srcs.append(id_of(a))
-            elif type(a) is list or type(a) is tuple:
+            elif ta is list or ta is tuple:
                 srcs.extend(id_of(e) for e in a if isinstance(e, Tensor))
             elif isinstance(a, torch.ScriptObject):
                 srcs.append(state.object_id(a))
-        if kwargs:
-            for a in kwargs.values():
-                if isinstance(a, Tensor):
-                    srcs.append(id_of(a))
-        else:
-            kwargs = {}
+        for a in kwargs.values():
+            if isinstance(a, Tensor):
+                srcs.append(id_of(a))
+            elif type(a) in _SCALARS:
+                scalars.append(a)
+        if info.name in _BIAS_FIRST and len(srcs) == 3:
+            srcs.append(srcs.pop(0))
+        elif info.causal is not None and _flag(args, kwargs, info.causal) and len(srcs) == 3:
+            srcs.append(state.causal_mask(args[0].shape[-2], args[1].shape[-2]))
+        if scalars:     # x + 1 and x + 2 are different ops; x + 0 is an identity
+            const = state.trace.const
+            srcs.extend(const(a) for a in scalars)
         targets = ()
         if info.written:
             arguments = func._schema.arguments
@@ -206,17 +316,16 @@ class TorchTracer(TorchDispatchMode):
             targets = tuple(t for t in args[3:5] if isinstance(t, Tensor))
         for target in targets:
             state.before_write(target)
-        out = func(*args, **kwargs)
-        if info.name in _BIAS_FIRST and len(srcs) == 3:
-            srcs.append(srcs.pop(0))
-        elif info.name in _BATCH_NORM_EVAL:
+        return info, srcs, targets
+
+    def _wrote(self, info: OpInfo, args: tuple, kwargs: dict, srcs: list[int], targets: tuple, out: Any) -> Any:
+        if info.name in _BATCH_NORM_EVAL:
             flag = _BATCH_NORM_EVAL[info.name]
             if flag is None or not args[flag]:
                 return self._batch_norm_eval(args, srcs, out)
         i = self._record(info, args, srcs, out, kwargs)
         for target in targets if i >= 0 else ():   # the written tensors' next versions: this op's value
-            k = key(target)         # autograd bumps _version after this returns (not in inference mode)
-            state.ids[k] = state.ids[(k[0], k[1] + 1, *k[2:])] = i
+            self.state.wrote(target, i)
         return out
 
     def _record(self, info: OpInfo, args: tuple, srcs: list[int], out: Any, kwargs: dict) -> int:
@@ -239,22 +348,23 @@ class TorchTracer(TorchDispatchMode):
         if info.view and args and isinstance(args[0], Tensor):
             # autograd makes a view share its base's version counter only after this
             # returns: key the view by the base's version now
-            version = args[0]._version
+            version = state.version(args[0])
             k = (first.data_ptr(), version, first.shape, first.stride(), first.dtype)
             if k in state.ids:      # detach, alias: the very same value, nothing to record
                 return state.ids[k]
         else:
             version = None
-            k = key(first)
+            k = key(first, state.writes)
         nbytes = 0 if info.aliased else first.numel() * first.element_size()
+        name = info.name if info.naming is None else info.naming(args, first)
         records = trace.records
-        records.append((info.op, tuple(srcs), first, trace.fn, _new(ArrayCost, (*flops, nbytes, info.name))))
+        records.append((info.op, tuple(srcs), first, trace.fn, _new(ArrayCost, (*flops, nbytes, name))))
         i = len(records) - 1
         state.ids[k] = i
         if first is not out:
             for position, o in enumerate(out[1:], 1):
                 if isinstance(o, Tensor):
-                    ko = key(o) if version is None else (o.data_ptr(), version, o.shape, o.stride(), o.dtype)
+                    ko = key(o, state.writes) if version is None else (o.data_ptr(), version, o.shape, o.stride(), o.dtype)
                     state.pending[ko] = (i, position)
         return i
 
@@ -277,7 +387,7 @@ class TorchTracer(TorchDispatchMode):
         n = y.numel()
         records.append((Op.OTHER, (srcs[0], len(records) - 1), y, trace.fn,
                         _new(ArrayCost, (n, n, 0, n * y.element_size(), "batch_norm"))))
-        state.ids[key(y)] = len(records) - 1
+        state.ids[key(y, state.writes)] = len(records) - 1
         return out
 
 
@@ -285,17 +395,18 @@ def wrap(value: Any, trace: Trace, name: str, static: bool) -> Any:
     """Register one torch input: a tensor, or every parameter, buffer and packed weight of a module."""
     state = state_of(trace)
     if isinstance(value, Tensor):
-        state.ids[key(value)] = trace.input(name, value, static)
+        state.ids[key(value, state.writes)] = trace.input(name, value, static)
         return value
     if isinstance(value, torch.nn.Module):
         for sub_name, sub in value.named_modules():
             state.module_names[id(sub)] = f"{name}.{sub_name}" if sub_name else name
             packed = getattr(getattr(sub, "_packed_params", None), "_packed_params", None)
-            if isinstance(packed, torch.ScriptObject) and id(packed) not in state.objects:
-                state.objects[id(packed)] = trace.input(f"{name}.{sub_name}.weight",
-                                                        _packed_weight(packed), static)
+            if isinstance(packed, torch.ScriptObject) and hash(packed) not in state.objects:
+                state.objects[hash(packed)] = trace.input(f"{name}.{sub_name}.weight",
+                                                          _packed_weight(packed), static)
+                state.kept.append(packed)
         for p_name, p in itertools.chain(value.named_parameters(), value.named_buffers()):
-            k = key(p)
+            k = key(p, state.writes)
             if k not in state.ids:
                 state.ids[k] = trace.input(f"{name}.{p_name}", p, static)
     return value

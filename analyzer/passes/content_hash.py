@@ -1,0 +1,166 @@
+"""Content keys of array values: equal up to last-bit noise -> equal keys, computed at numpy speed.
+
+Floats are rounded to float32 precision (a 24-bit mantissa) before hashing, so BLAS kernels
+chosen by shape, or float64 reassociation, do not hide a recomputation; float32 values are
+already at that precision and are hashed as they are. A float64 array whose values float32
+cannot hold (beyond 3.4e38) keeps float64's exponent: its bits are rounded instead. ``-0.0``
+and ``0.0`` are one value.
+
+``row_hashes`` hashes every row (the last axis) of a value, every element of every row: no
+sampling. Rows are hashed with Python's SipHash over their bytes, one call per row, so the
+cost is one pass over the data plus a call per row (GPT-2 small's 124M weights: about a
+second). A value's whole key is derived from its row hashes, so a value is read once.
+
+>>> import numpy as np
+>>> a = np.array([[1.0, 2.0], [1.0, 2.0 + 1e-12]])
+>>> h = row_hashes(a); bool(h[0] == h[1]), h.shape
+(True, (2,))
+>>> bool(row_hashes(np.float32([1.0, 2.0])) == row_hashes(np.array([1.0, 2.0])))
+True
+"""
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+_FLOAT32_MAX = float(np.finfo(np.float32).max)
+_HALF, _LOW = np.uint64(1 << 28), np.uint64(~((1 << 29) - 1) & (2**64 - 1))   # 52 - 23 = 29 bits dropped
+
+
+def rounded(a: np.ndarray) -> np.ndarray:
+    """A contiguous array whose bytes are equal for values equal up to float32 rounding."""
+    kind = a.dtype.kind
+    if kind == "c":
+        a = a.view(a.real.dtype) if a.flags.c_contiguous else np.ascontiguousarray(a).view(a.real.dtype)
+        kind = "f"
+    if kind != "f":
+        return np.ascontiguousarray(a)      # (C order: rows are contiguous)
+    if a.dtype.itemsize <= 4:
+        return np.add(a, np.float32(0.0), dtype=np.float32, order="C")   # + 0.0: -0.0 becomes 0.0
+    with np.errstate(over="ignore", invalid="ignore"):
+        narrow = np.add(a, 0.0, dtype=np.float32, casting="same_kind", order="C")
+    if np.isinf(narrow).any() and _overflows(a):
+        bits = np.add(a, 0.0, dtype=np.float64, order="C").view(np.uint64)      # a fresh copy, rounded in place
+        bits += _HALF
+        bits &= _LOW
+        return bits
+    return narrow
+
+
+def _overflows(a: np.ndarray) -> bool:
+    with np.errstate(invalid="ignore"):
+        return bool(np.nanmax(np.abs(a[np.isfinite(a)]), initial=0.0) > _FLOAT32_MAX)
+
+
+def row_hashes(value: Any) -> np.ndarray:
+    """One int64 content hash per row (last axis) of ``value``; shape ``value.shape[:-1]``.
+
+    A 1-D value is one row (a 0-d array of one hash); a 0-d value is one row of one element.
+    """
+    a = np.asarray(value)
+    if a.dtype.kind not in "biufc":
+        return _object_rows(a)
+    keys = rounded(a)
+    if keys.ndim == 0:
+        return np.array(hash(keys.tobytes()), dtype=np.int64)
+    width = keys.shape[-1] * keys.dtype.itemsize
+    lead = keys.shape[:-1]
+    n = int(np.prod(lead, dtype=np.int64))
+    if width == 0 or n == 0:
+        return np.zeros(lead, dtype=np.int64)
+    raw = memoryview(keys.reshape(-1)).cast("B")
+    hashes = [hash(raw[k:k + width].tobytes()) for k in range(0, n * width, width)]
+    return np.array(hashes, dtype=np.int64).reshape(lead)
+
+
+def _object_rows(a: np.ndarray) -> np.ndarray:
+    """Python objects (Fractions, big ints): hashed by value, row by row."""
+    if a.ndim == 0:
+        return np.array(_safe_hash(a.item()), dtype=np.int64)
+    flat = a.reshape(-1, a.shape[-1])
+    return np.array([_safe_hash(tuple(r.tolist())) for r in flat], dtype=np.int64).reshape(a.shape[:-1])
+
+
+def _safe_hash(obj: Any) -> int:
+    try:
+        return hash(obj)
+    except TypeError:
+        return hash(repr(obj))
+
+
+def whole_hash(value: Any, rows: np.ndarray) -> int:
+    """A content hash of a whole value, from its row hashes and its shape."""
+    return hash((np.shape(value), rows.tobytes()))
+
+
+class NearRows:
+    """Canonical row hashes for float32 rows equal up to float32 noise.
+
+    Float32 values are hashed exactly (rounding them further would split equal rows that
+    straddle a rounding boundary), but a matmul's tail rows can differ from the same rows
+    computed in a larger batch in their last bits. A row whose exact hash is new is looked
+    up by two random projections relative to its 1-norm (quantized to 1e-3, the nearest
+    neighbouring cell probed too, so noise never moves it out of reach), confirmed with a
+    relative tolerance of ``RTOL`` of the row's largest magnitude, and then takes the hash
+    of the row it equals.
+
+    >>> import numpy as np
+    >>> near = NearRows(); x = np.float32([[1.0, 2.0, 3.0]])
+    >>> a = near.canonical(x, row_hashes(x)); b = near.canonical(x * (1 + 1e-7), row_hashes(x * (1 + 1e-7)))
+    >>> bool(a[0] == b[0])
+    True
+    """
+
+    RTOL = 1e-5
+    QUANTUM = 1e-3
+
+    def __init__(self) -> None:
+        self.alias: dict[int, int] = {}                 # exact hash -> canonical hash
+        self.cells: dict[tuple, list[tuple]] = {}   # (width, k1, k2) -> [(hash, c1, c2, row)]
+        self._weights: dict[int, np.ndarray] = {}
+
+    def _projections(self, width: int) -> np.ndarray:
+        w = self._weights.get(width)
+        if w is None:
+            w = self._weights[width] = np.random.default_rng(width).uniform(-1.0, 1.0, (width, 2))
+        return w
+
+    def canonical(self, value: np.ndarray, hashes: np.ndarray) -> np.ndarray:
+        """``hashes`` (of ``value``'s rows) with near-equal rows given one hash."""
+        if value.dtype != np.float32 or value.ndim == 0 or value.shape[-1] == 0:
+            return hashes
+        flat = hashes.reshape(-1)
+        alias = self.alias
+        missing = [k for k, h in enumerate(flat.tolist()) if h not in alias]
+        if not missing:
+            return np.array([alias[h] for h in flat.tolist()], dtype=np.int64).reshape(hashes.shape)
+        rows = value.reshape(-1, value.shape[-1])
+        picked = rows[missing].astype(np.float64)
+        norm = np.abs(picked).sum(axis=1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            cells = picked @ self._projections(rows.shape[1]) / (self.QUANTUM * np.where(norm > 0, norm, 1.0)[:, None])
+        cells = np.nan_to_num(cells, nan=0.0, posinf=0.0, neginf=0.0)
+        width = rows.shape[1]
+        for k, (c1, c2) in zip(missing, cells.tolist()):
+            h = int(flat[k])
+            if h in alias:          # an equal row earlier in this very value
+                continue
+            alias[h] = self._find(width, c1, c2, rows[k], h)
+        return np.array([alias[h] for h in flat.tolist()], dtype=np.int64).reshape(hashes.shape)
+
+    def _find(self, width: int, c1: float, c2: float, row: np.ndarray, h: int) -> int:
+        b1, b2 = math.floor(c1), math.floor(c2)
+        n1, n2 = b1 + (1 if c1 - b1 >= 0.5 else -1), b2 + (1 if c2 - b2 >= 0.5 else -1)
+        cells = self.cells
+        scale = None
+        for key in ((width, b1, b2), (width, n1, b2), (width, b1, n2), (width, n1, n2)):
+            for known, o1, o2, other in cells.get(key, ()):
+                if abs(o1 - c1) < 0.5 and abs(o2 - c2) < 0.5:   # near in projection: worth a look
+                    if scale is None:
+                        scale = float(np.abs(row).max())
+                    if np.allclose(row, other, rtol=0.0, atol=self.RTOL * scale):
+                        return known
+        cells.setdefault((width, b1, b2), []).append((h, c1, c2, row))
+        return h
