@@ -22,8 +22,7 @@ from dataclasses import dataclass, field, fields
 from enum import Enum
 from typing import Any, Mapping
 
-FORMAT = 3
-REFRESH_COMMAND = "taxo analyze --all --store"
+from analyzer.record_format import FORMAT, REFRESH_COMMAND, MeasurementError, check_format
 
 
 class Mechanism(str, Enum):
@@ -41,10 +40,6 @@ NONE = "none"                   # nothing saved
 VERDICTS = (*(m.value for m in Mechanism), AI_SPECIFIC, UNEXPLAINED, NONE)
 SHARE_KEYS = (*(m.value for m in Mechanism), UNEXPLAINED)
 VERSIONS = ("baseline", "optimized")
-
-
-class MeasurementError(ValueError):
-    """A stored or transmitted measurement that cannot be read; ``str()`` says what and how to fix."""
 
 
 def _fail(where: str, what: str) -> MeasurementError:
@@ -248,6 +243,13 @@ class Measurement:
         b, o = self.baseline.to_json(), self.optimized.to_json()
         return {k: b[k] - o[k] for k in b}
 
+    @property
+    def measure(self) -> str | None:
+        return self.attribution.measure
+
+    def ranked(self, threshold: float = 0.005) -> list[tuple[str, float]]:
+        return self.attribution.ranked(threshold)
+
     def cost(self, version: str) -> Cost | None:
         return {"baseline": self.baseline, "optimized": self.optimized, "prepare": self.prepare}[version]
 
@@ -274,11 +276,7 @@ class Measurement:
     @classmethod
     def from_json(cls, data: Any, where: str = "measurement") -> Measurement:
         """Read a record; raises MeasurementError naming the first thing that is wrong."""
-        data = _mapping(data, where)
-        version = data.get("format")
-        if version != FORMAT:
-            found = "no format version" if version is None else f"format {version!r:.20}"
-            raise _fail(where, f"{found}, this taxo reads format {FORMAT}; re-measure with `{REFRESH_COMMAND}`")
+        data = check_format(data, where)
         at = lambda key: f"{where}.{key}"  # noqa: E731
         get = lambda key: _get(data, key, where)  # noqa: E731
         cost = _mapping(get("cost"), at("cost"))

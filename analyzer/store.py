@@ -13,7 +13,7 @@ import json
 import os
 from pathlib import Path
 
-from analyzer.measurement import REFRESH_COMMAND, Measurement, MeasurementError
+from analyzer.record_format import REFRESH_COMMAND, MeasurementError, check_format
 
 DIRECTORY = Path(__file__).resolve().parent / "measurements"
 
@@ -22,21 +22,65 @@ def path(probe: str, directory: Path | None = None) -> Path:
     return (directory or DIRECTORY) / f"{probe}.json"
 
 
-def load(probe: str, directory: Path | None = None) -> Measurement | None:
-    """The stored measurement of ``probe``; None when there is none; MeasurementError when unreadable."""
+class Headline:
+    """What an entry card shows of a stored measurement, read without building the full record.
+
+    The same names as ``Measurement`` offers: ``verdict``, ``direction``, ``explanation``,
+    ``measure``, ``ranked()``. The format version and these fields are checked; the full record
+    (``load``) checks everything, and the tests recompute every stored file.
+    """
+    __slots__ = ("probe", "verdict", "direction", "explanation", "measure", "shares")
+
+    def __init__(self, data: dict, where: str) -> None:
+        attribution = data.get("attribution")
+        shares = attribution.get("shares") if isinstance(attribution, dict) else None
+        fields = (data.get("probe"), data.get("verdict"), data.get("direction"), data.get("explanation"))
+        if not all(isinstance(f, str) for f in fields) or not isinstance(shares, dict) \
+                or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in shares.values()):
+            raise MeasurementError(f"{where}: damaged (probe, verdict, direction, explanation or shares); "
+                                   f"re-measure with `{REFRESH_COMMAND}`")
+        self.probe, self.verdict, self.direction, self.explanation = fields
+        measure = attribution.get("measure")
+        self.measure = measure if isinstance(measure, str) else None
+        self.shares = {str(k): float(v) for k, v in shares.items()}
+
+    def ranked(self, threshold: float = 0.005) -> list[tuple[str, float]]:
+        found = [(k, v) for k, v in self.shares.items() if abs(v) >= threshold]
+        return sorted(found, key=lambda kv: -abs(kv[1]))
+
+
+def _read(probe: str, directory: Path | None) -> tuple[dict | None, str]:
     where = path(probe, directory)
     try:
         text = where.read_text(encoding="utf-8")
     except FileNotFoundError:
-        return None
+        return None, str(where)
     except (OSError, UnicodeDecodeError) as e:
         raise MeasurementError(f"{where}: cannot be read ({e}); re-measure with `{REFRESH_COMMAND}`") from None
     try:
-        data = json.loads(text)
+        return check_format(json.loads(text), str(where)), str(where)
+    except MeasurementError as e:
+        hint = "" if REFRESH_COMMAND in str(e) else f"; re-measure with `{REFRESH_COMMAND}`"
+        raise MeasurementError(f"{e}{hint}") from None
     except ValueError as e:
         raise MeasurementError(f"{where}: damaged ({e}); re-measure with `{REFRESH_COMMAND}`") from None
+
+
+def load_headline(probe: str, directory: Path | None = None) -> Headline | None:
+    """The stored verdict and explanation of ``probe`` (None when never measured), cheaply."""
+    data, where = _read(probe, directory)
+    return None if data is None else Headline(data, where)
+
+
+def load(probe: str, directory: Path | None = None) -> Measurement | None:
+    """The stored measurement of ``probe``; None when there is none; MeasurementError when unreadable."""
+    from analyzer.measurement import Measurement
+
+    data, where = _read(probe, directory)
+    if data is None:
+        return None
     try:
-        return Measurement.from_json(data, str(where))
+        return Measurement.from_json(data, where)
     except MeasurementError as e:
         hint = "" if REFRESH_COMMAND in str(e) else f"; re-measure with `{REFRESH_COMMAND}`"
         raise MeasurementError(f"{e}{hint}") from None

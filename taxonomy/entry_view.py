@@ -17,9 +17,9 @@ def _measurement_lines(card: Card, entry: Entry, result: ProbeResult) -> None:
     card.field("verdict", f"{card.badge(m.verdict)}{verdict[len(m.verdict):]}: "
                           f"{'agrees with' if agrees(entry, m.verdict) else 'differs from'} "
                           f"the catalog ({entry.category})")
-    parts = [f"{name} {value:.0%}" for name, value in m.attribution.ranked()]
+    parts = [f"{name} {value:.0%}" for name, value in m.ranked()]
     if parts:
-        card.field("attribution", f"{', '.join(parts)} of the {m.attribution.measure or 'work'} saved")
+        card.field("attribution", f"{', '.join(parts)} of the {m.measure or 'work'} saved")
     card.paragraph(m.explanation)
     card.field("rerun", f"{result.rerun}  (stored results: taxo analyze --all --store)")
 

@@ -39,7 +39,7 @@ def print_entry(query: str, catalog: Path | None, *, full: bool, as_json: bool) 
     path = catalog / f"{data.get('id')}.yaml"
     entry = Entry.from_dict(data, str(path))
     try:
-        measured = results(entry)
+        measured = results(entry, full=as_json)
         if as_json:
             text = dumps(entry_json(entry, measured)) + "\n"
         else:

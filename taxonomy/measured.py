@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 from pathlib import Path
 
 from analyzer import store
-from analyzer.measurement import Measurement, MeasurementError
+from analyzer.record_format import MeasurementError
 
 from .categories import taxonomy
 from .model import Entry, ProbeRef
@@ -24,7 +25,7 @@ class ProbeResult:
     """One of an entry's probes and its stored measurement (or why it cannot be shown)."""
 
     probe: ProbeRef
-    measurement: Measurement | None = None
+    measurement: Any = None         # the full Measurement, or a store.Headline on the card's fast path
     error: str | None = None
 
     @property
@@ -60,9 +61,19 @@ def _stored(probe: str, directory: Path | None, stamp: int | None) -> tuple[Meas
         return None, str(e)
 
 
-def results(entry: Entry, directory: Path | None = None) -> tuple[ProbeResult, ...]:
-    """Every probe of the entry, in the order it lists them, with its stored record."""
-    return tuple(ProbeResult(p, *stored(p.name, directory)) for p in entry.probes)
+def headline(probe: str, directory: Path | None = None) -> tuple[Any, str | None]:
+    """Like ``stored``, but only what a card shows (no full record: `taxo classify` stays fast)."""
+    try:
+        return store.load_headline(probe, directory), None
+    except MeasurementError as e:
+        return None, str(e)
+
+
+def results(entry: Entry, directory: Path | None = None, *, full: bool = True) -> tuple[ProbeResult, ...]:
+    """Every probe of the entry, in the order it lists them, with its stored record
+    (``full=False``: only the headline fields a card shows)."""
+    read = stored if full else headline
+    return tuple(ProbeResult(p, *read(p.name, directory)) for p in entry.probes)
 
 
 def primary(entry: Entry, directory: Path | None = None) -> ProbeResult | None:

@@ -78,3 +78,31 @@ def test_an_interrupted_save_keeps_the_old_file_whole(tmp_path, monkeypatch):
         store.save(Measurement.from_json(example(verdict="inlining")), tmp_path)
     assert (tmp_path / "example.json").read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["example.json"]    # no temporary left behind
+
+
+def test_the_headline_reader_shows_what_a_card_needs_without_the_full_record(tmp_path):
+    record = Measurement.from_json(example())
+    store.save(record, tmp_path)
+    headline = store.load_headline("example", tmp_path)
+    assert (headline.verdict, headline.direction, headline.explanation) == (record.verdict, record.direction,
+                                                                           record.explanation)
+    assert headline.ranked() == record.ranked() and headline.measure == record.measure
+    assert store.load_headline("never_measured", tmp_path) is None
+
+
+@pytest.mark.parametrize("content", ['{"format": 3}', '{"format": 2, "verdict": "caching"}', "[]"])
+def test_the_headline_reader_refuses_a_damaged_or_old_file_with_the_fix(tmp_path, content):
+    (tmp_path / "bad.json").write_text(content)
+    with pytest.raises(MeasurementError, match=REFRESH_COMMAND.replace(" ", r"\s")):
+        store.load_headline("bad", tmp_path)
+
+
+def test_taxo_classify_reads_the_headline_without_building_records():
+    import subprocess
+    import sys
+
+    code = ("import sys; from taxonomy.__main__ import main\n"
+            "try:\n    main(['classify', 'kv-cache'])\nexcept SystemExit:\n    pass\n"
+            "print('analyzer.measurement' in sys.modules, file=sys.stderr)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.stderr.strip().splitlines()[-1] == "False"
