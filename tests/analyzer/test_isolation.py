@@ -254,9 +254,11 @@ def test_four_children_each_under_the_limit_are_stopped_together(tmp_path, write
 
 def test_address_space_a_library_maps_but_does_not_touch_is_not_counted(write_probe):
     # the CUDA build of torch maps more than 2 GiB on import: RLIMIT_AS (or RLIMIT_DATA) would refuse this
-    path = write_probe("mapper", GOOD.replace("def baseline(x):", """def baseline(x):
-    import mmap
-    reserved = mmap.mmap(-1, 8 * 2**30, flags=mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS | 0x4000)  # MAP_NORESERVE
+    # the sizes and flags are module constants: arithmetic in the probe's own code is counted work
+    path = write_probe("mapper", GOOD.replace("def baseline(x):", """import mmap
+RESERVE, FLAGS = 8 * 2**30, mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS | 0x4000  # MAP_NORESERVE
+def baseline(x):
+    reserved = mmap.mmap(-1, RESERVE, flags=FLAGS)
     reserved[0] = 1"""))
     assert run_probe(Job("mapper", path), timeout=20, memory=256 * 2**20)["verdict"] == "caching"
 
