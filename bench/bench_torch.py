@@ -128,7 +128,7 @@ def main(argv: list[str] | None = None) -> int:
         t = Trace()
         td.wrap(model, t, "model", False)
         td.wrap(idx, t, "idx", False)
-        td._STATES.pop(id(t), None)
+        t.sessions.pop("torch", None)
     wrap_t = best(registration)
 
     def without_module_hooks() -> None:
@@ -138,7 +138,7 @@ def main(argv: list[str] | None = None) -> int:
         td.wrap(idx, t, "idx", False)
         with td.TorchTracer(state):
             model(idx)
-        td._STATES.pop(id(t), None)
+        t.sessions.pop("torch", None)
     no_hooks_t = best(without_module_hooks)
     trace = traces[-1]
     ops = sum(1 for r in trace.records if r[4] is not None)

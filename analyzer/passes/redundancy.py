@@ -210,13 +210,14 @@ def _is_identity(records: list[tuple], op: Op, srcs: tuple[int, ...]) -> bool:
     """
     left, right = _IDENTITY[op]
     b = records[srcs[-1]]
-    if b[0] is _CONST and b[2] == right and type(b[2]) is not bool:
+    if b[0] is _CONST and type(b[2]) in _NUMBER and b[2] == right:
         return True
     a = records[srcs[0]]
-    return left is not None and a[0] is _CONST and a[2] == left and type(a[2]) is not bool
+    return left is not None and a[0] is _CONST and type(a[2]) in _NUMBER and a[2] == left
 
 
 _CONST = Op.CONST
+_NUMBER = frozenset({int, float, complex})      # not bool: True + x is not an identity
 
 
 def _combine(tag: int, parts: list[Any], lead: tuple[int, ...]) -> np.ndarray:
@@ -376,6 +377,8 @@ def redundant_ops(trace: Trace) -> Redundancy:
             if len(seen) == size:
                 fraction[i] = 1.0
                 whole += 1
+            continue
+        if op in identity and _is_identity(records, op, srcs):     # x + 0 on a tensor
             continue
         numbers = [of(s) for s in srcs]
         if op in commutative:

@@ -22,9 +22,14 @@ Values become numpy arrays at the end of the run (``finish``, zero-copy views): 
 then works unchanged, and fingerprints are computed lazily, by the passes, only for the
 values they compare (hashing is never on the tracing path).
 
-Limits: the redundancy pass numbers the rows of 2-D values only, so a probe that wants
-row-level redundancy found (a KV cache) keeps its sequences 2-D; liveness ends a value's
-life at its last direct reader, so a view read later does not keep its base alive.
+Python numbers among an op's arguments (``x + 1``, a softmax's dim, attention's scale) are
+constant sources of its record, so ops that differ only in them are different ops. Under
+``torch.inference_mode()`` composite ops arrive whole; they are decomposed, so a trace is the
+same in every mode. A causal attention call reads an explicit causal mask (a constant), and
+every fused attention kernel is recorded as ``scaled_dot_product_attention``.
+
+Limits: liveness ends a value's life at its last direct reader, so a view read later does
+not keep its base alive; other non-tensor arguments (strings, dtypes) are not sources.
 
 >>> import torch
 >>> from analyzer.trace import Trace
