@@ -210,6 +210,16 @@ def _is_identity(records: list[tuple], op: Op, srcs: tuple[int, ...]) -> bool:
     """
     left, right = _IDENTITY[op]
     b = records[srcs[-1]]
+    if b[0] is _CONST and b[2] == right and type(b[2]) is not bool:
+        return True
+    a = records[srcs[0]]
+    return left is not None and a[0] is _CONST and a[2] == left and type(a[2]) is not bool
+
+
+def _is_array_identity(records: list[tuple], op: Op, srcs: tuple[int, ...]) -> bool:
+    """``_is_identity`` for an array op, whose constants may be arrays (never identities)."""
+    left, right = _IDENTITY[op]
+    b = records[srcs[-1]]
     if b[0] is _CONST and type(b[2]) in _NUMBER and b[2] == right:
         return True
     a = records[srcs[0]]
@@ -378,7 +388,7 @@ def redundant_ops(trace: Trace) -> Redundancy:
                 fraction[i] = 1.0
                 whole += 1
             continue
-        if op in identity and _is_identity(records, op, srcs):     # x + 0 on a tensor
+        if op in identity and _is_array_identity(records, op, srcs):     # x + 0 on a tensor
             continue
         numbers = [of(s) for s in srcs]
         if op in commutative:
