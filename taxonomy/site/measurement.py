@@ -65,7 +65,8 @@ def measurement_view(m: Measurement | None) -> MeasurementView | None:
     if m is None:
         return None
     unit = m.attribution.measure if m.attribution.measure in COSTS else "flops"
-    decisive = ("traffic",) if m.attribution.measure == "traffic" else DECISIVE.get(m.verdict, ())
+    decisive = ("traffic",) if m.attribution.measure == "traffic" and m.verdict != "ai-specific" \
+        else DECISIVE.get(m.verdict, ())
     shares = tuple((k, m.attribution.shares[k]) for k in SHARE_KEYS if m.attribution.shares[k] != 0)
     baseline, optimized = m.baseline.to_json(), m.optimized.to_json()
     points = []
