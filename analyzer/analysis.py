@@ -170,15 +170,16 @@ def measure(probe: Probe, sizes: tuple[int, ...] | None = None, claim: str | Non
                                for p in per_size]) if len(sizes) > 1 else None
     front_ends = sorted(b.trace.front_ends | o.trace.front_ends)
     prepared_flops = last.prepare.flops if last.prepare else 0
+    novel = novel_work(b.trace, o.trace) if v.category == UNEXPLAINED else None
     return Measurement(
         probe=probe.name, doc=probe.doc, front_ends=tuple(front_ends), sizes=sizes, size=last.size,
         verdict=v.category, direction=v.direction,
-        explanation=explain(v, eq, a, b, o, probe.static, prepared_flops),
+        explanation=explain(v, eq, a, b, o, probe.static, prepared_flops, novel),
         equivalence=eq.label, max_rel_error=eq.finite_error, equivalence_note=eq.reason or None,
         baseline=b.cost, optimized=o.cost,
         prepare=last.prepare if last.prepare is not None else None,
         attribution=a, evidence={"baseline": Evidence(**b.evidence()), "optimized": Evidence(**o.evidence())},
         growth=growth, per_size=per_size, fast_memory=b.found["traffic"].fast_memory,
-        novel_flops=novel_work(b.trace, o.trace) if v.category == UNEXPLAINED else None,
+        novel_flops=novel,
         claim=claim or probe.claim,
         seconds=round(time.perf_counter() - started, 3))

@@ -48,8 +48,11 @@ def _pct(part: float, whole: float) -> str:
 
 
 def explain(v: Verdict, eq: Equivalence, a: Attribution, b: Measured, o: Measured,
-            static_names: tuple[str, ...] = (), prepared_flops: int = 0) -> str:
-    """One plain-language paragraph with the real numbers behind the verdict."""
+            static_names: tuple[str, ...] = (), prepared_flops: int = 0, novel_flops: int | None = None) -> str:
+    """One plain-language paragraph with the real numbers behind the verdict.
+
+    ``novel_flops`` (analyzer.residue.novel_work) says what an unexplained residue is made of;
+    the caller computes it once for the record and the paragraph."""
     unit = a.measure or "flops"
     total_b = b.cost.flops if unit == "flops" else b.cost.mults
     scalar_only = b.cost.launches == 0 and o.cost.launches == 0
@@ -117,14 +120,11 @@ def explain(v: Verdict, eq: Equivalence, a: Attribution, b: Measured, o: Measure
             f"({_pct(a.savings, total_b)}), but the baseline has only {_n(found[CACHING])} {unit} of "
             f"recomputation, {_n(found[DCE])} dead and {_n(found[PARTIAL_EVALUATION])} static: "
             f"{_pct(a.shares[UNEXPLAINED], 1)} of the saving is explained by none of the four classical "
-            f"mechanisms: unexplained. {_residue(b, o)}")
+            f"mechanisms: unexplained. {_residue(o, novel_flops)}")
 
 
-def _residue(b: Measured, o: Measured) -> str:
+def _residue(o: Measured, novel: int | None) -> str:
     """What the unexplained part is made of, where the analyzer can see it."""
-    from analyzer.residue import novel_work
-
-    novel = novel_work(b.trace, o.trace)
     if novel:
         return (f"{_n(novel)} of the optimized version's {_n(o.cost.flops)} flops compute values the baseline "
                 f"never computes ({_pct(novel, o.cost.flops)}): new intermediates, the measured signature "
