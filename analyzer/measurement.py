@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, fields
 from enum import Enum
 from typing import Any, Mapping
 
-from analyzer.record_format import FORMAT, REFRESH_COMMAND, MeasurementError, check_format
+from analyzer.record_format import FORMAT, REFRESH_COMMAND, MeasurementError, check_format, rank_shares
 
 
 class Mechanism(str, Enum):
@@ -113,8 +113,7 @@ class Attribution:
 
     def ranked(self, threshold: float = 0.005) -> list[tuple[str, float]]:
         """The shares worth showing, largest first."""
-        found = [(k, v) for k, v in self.shares.items() if abs(v) >= threshold]
-        return sorted(found, key=lambda kv: -abs(kv[1]))
+        return rank_shares(dict(self.shares), threshold)
 
     def to_json(self) -> dict[str, Any]:
         return {"measure": self.measure, "savings": self.savings, "shares": dict(self.shares),

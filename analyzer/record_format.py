@@ -12,6 +12,16 @@ class MeasurementError(ValueError):
     """A stored or transmitted measurement that cannot be read; ``str()`` says what and how to fix."""
 
 
+def rank_shares(shares: dict[str, float], threshold: float = 0.005) -> list[tuple[str, float]]:
+    """The shares worth showing, largest (in size) first.
+
+    >>> rank_shares({"caching": 0.2, "unexplained": 0.8, "inlining": 0.001})
+    [('unexplained', 0.8), ('caching', 0.2)]
+    """
+    found = [(k, v) for k, v in shares.items() if abs(v) >= threshold]
+    return sorted(found, key=lambda kv: -abs(kv[1]))
+
+
 def check_format(data: object, where: str) -> dict:
     """``data`` as a mapping of the current format, or MeasurementError naming what is wrong."""
     if not isinstance(data, dict):

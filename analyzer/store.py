@@ -13,7 +13,7 @@ import json
 import os
 from pathlib import Path
 
-from analyzer.record_format import REFRESH_COMMAND, MeasurementError, check_format
+from analyzer.record_format import REFRESH_COMMAND, MeasurementError, check_format, rank_shares
 
 DIRECTORY = Path(__file__).resolve().parent / "measurements"
 
@@ -45,8 +45,7 @@ class Headline:
         self.shares = {str(k): float(v) for k, v in shares.items()}
 
     def ranked(self, threshold: float = 0.005) -> list[tuple[str, float]]:
-        found = [(k, v) for k, v in self.shares.items() if abs(v) >= threshold]
-        return sorted(found, key=lambda kv: -abs(kv[1]))
+        return rank_shares(self.shares, threshold)
 
 
 def _read(probe: str, directory: Path | None) -> tuple[dict | None, str]:

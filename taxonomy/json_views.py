@@ -61,7 +61,8 @@ def taxonomy_json(taxonomy: Taxonomy, entries: Iterable[Entry] = ()) -> dict[str
 
 def stats_json(taxonomy: Taxonomy, entries: list[Entry]) -> dict[str, Any]:
     """`stats --json`: counts per category and domain, probes, agreement, references."""
-    headlines = [(e, r) for e in entries if (r := next((x for x in results(e) if x.measurement), None))]
+    measured = [(e, results(e)) for e in entries]
+    headlines = [(e, r) for e, rs in measured if (r := next((x for x in rs if x.measurement), None))]
     references = [r for e in entries for r in e.references]
     by_category = {c: {"total": 0, "classic": 0, "ai": 0, "both": 0, "contested": 0} for c in taxonomy.ids}
     for e in entries:
@@ -75,7 +76,7 @@ def stats_json(taxonomy: Taxonomy, entries: list[Entry]) -> dict[str, Any]:
         "probed": sum(bool(e.probes) for e in entries), "measured": len(headlines),
         "agree": sum(agrees(e, r.verdict) for e, r in headlines),
         "disagree": sum(not agrees(e, r.verdict) for e, r in headlines),
-        "unreadable_measurements": sum(1 for e in entries for r in results(e) if r.error),
+        "unreadable_measurements": sum(1 for _, rs in measured for r in rs if r.error),
         "references": {"total": len(references), "doi": sum(bool(r.doi) for r in references),
                        "arxiv": sum(bool(r.arxiv) for r in references),
                        "url_only": sum(not r.doi and not r.arxiv and bool(r.url) for r in references)},

@@ -110,22 +110,22 @@ def stats_tables(taxonomy: Taxonomy, entries: list[Entry]) -> list[Table]:
                       str(by_category.get(category, 0)), str(sum(e.contested for e in in_category)))
     table.add_row("all", *(str(by_domain.get(d, 0)) for d in ("classic", "ai", "both")), str(len(entries)),
                   str(sum(e.contested for e in entries)), style="bold")
-    references = [r for e in entries for r in e.references]
+    from .json_views import stats_json
+
+    counts = stats_json(taxonomy, entries)     # the same figures as `taxo stats --json`
     facts = Table(show_header=False, title="evidence", title_justify="left")
     facts.add_column("what")
     facts.add_column("count", justify="right")
-    facts.add_row("exact (same function)", str(sum(e.exact is True for e in entries)))
-    facts.add_row("approximate (changes the function)", str(sum(e.exact is False for e in entries)))
-    from .json_views import stats_json
-
-    counts = stats_json(taxonomy, entries)
+    facts.add_row("exact (same function)", str(counts["exact"]))
+    facts.add_row("approximate (changes the function)", str(counts["approximate"]))
     facts.add_row("entries with an analyzer probe", str(counts["probed"]))
     facts.add_row("  measured verdict agrees with the filing", str(counts["agree"]))
     facts.add_row("  measured verdict differs (see taxo analyze --all)", str(counts["disagree"]))
     if counts["unreadable_measurements"]:
         facts.add_row("  stored measurements that cannot be read", str(counts["unreadable_measurements"]))
-    facts.add_row("references", str(len(references)))
-    facts.add_row("  with a DOI", str(sum(bool(r.doi) for r in references)))
-    facts.add_row("  with an arXiv id", str(sum(bool(r.arxiv) for r in references)))
-    facts.add_row("  with a URL only", str(sum(not r.doi and not r.arxiv and bool(r.url) for r in references)))
+    refs = counts["references"]
+    facts.add_row("references", str(refs["total"]))
+    facts.add_row("  with a DOI", str(refs["doi"]))
+    facts.add_row("  with an arXiv id", str(refs["arxiv"]))
+    facts.add_row("  with a URL only", str(refs["url_only"]))
     return [table, facts]
