@@ -64,7 +64,7 @@ def test_clicking_an_entry_opens_its_page(page, site):
     page.click("#entries > li[data-id='fft'] a")
     page.wait_for_load_state()
     assert page.url.endswith("/entries/fft.html")
-    assert page.text_content("h1") == "Fast Fourier Transform"
+    assert page.text_content("h1") == "Fast Fourier transform"
     assert page.locator("svg.chart").count() == 2
 
 
