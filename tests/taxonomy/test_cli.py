@@ -12,7 +12,10 @@ from taxonomy.categories import taxonomy
 @pytest.mark.parametrize("query, expected_id", [
     ("fft", "fft"), ("Fast Fourier transform", "fft"), ("Fast Fourier Transform", "fft"),
     ("fast-fourier TRANSFORM!", "fft"),
-    ("winograd", "winograd-convolution"), ("kv cache", "kv-cache"), ("KV-Cache", "kv-cache"),
+    # the bare "Winograd" means the convolution (cuDNN's sense); the other Winograds are qualified
+    ("winograd", "winograd-convolution"), ("Strassen–Winograd algorithm", "strassen"),
+    ("Coppersmith-Winograd", "fast-matrix-multiplication"),
+    ("kv cache", "kv-cache"), ("KV-Cache", "kv-cache"),
     ("CSE", "common-subexpression-elimination"), ("memoization", "memoization"),
 ])
 def test_classify_accepts_id_name_or_alias(taxo, query, expected_id):
