@@ -19,6 +19,7 @@ ourselves so that nothing surprising happens:
 """
 from __future__ import annotations
 
+import operator
 import os
 import re
 import stat
@@ -50,6 +51,7 @@ _LEADING_ZERO = re.compile(r"[-+]?0[0-9]+$")
 # YAML's printable set; surrogates (from a broken decoder) are outside it as well.
 _NOT_PRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _NULLS = {"", "~", "null", "Null", "NULL"}
+_NUMBER_START = frozenset("+-.0123456789")  # every number pattern below starts with one of these
 _BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
 
 Path_ = tuple  # a JSON path: keys and list indices
@@ -65,15 +67,23 @@ class YamlError(Exception):
 
 @dataclass
 class Document:
-    """A file's data plus the (line, col) of every value and every mapping key in it."""
+    """A file's data plus the (line, col) of every value and every mapping key in it.
+
+    A document read by the fast path (`read_data`) keeps its text instead, and finds the
+    positions by the full walk the first time `where` asks: only a file with a problem needs them.
+    """
 
     data: Any
     value_nodes: dict[Path_, Node] = field(default_factory=dict)
     key_nodes: dict[Path_, Node] = field(default_factory=dict)
     problems: list[YamlError] = field(default_factory=list)  # found while reading; reading went on
+    unplaced_text: str | None = field(default=None, repr=False)  # positions not read yet
 
     def where(self, path: Path_, *, key: bool = False) -> tuple[int, int]:
         """Position of the value at `path` (or of its key), falling back to the nearest parent."""
+        if self.unplaced_text is not None:
+            placed = parse_text(self.unplaced_text, "")
+            self.value_nodes, self.key_nodes, self.unplaced_text = placed.value_nodes, placed.key_nodes, None
         path = tuple(path)
         if key and path in self.key_nodes:
             return _mark(self.key_nodes[path])
@@ -89,6 +99,11 @@ class _Resolver(yaml.resolver.BaseResolver):
         if kind is ScalarNode and implicit[0]:
             return PLAIN
         return super().resolve(kind, value, implicit)
+
+    # PyYAML calls these around every node, for path resolvers, which taxo never registers:
+    # builtins taking the same arguments do nothing faster than the inherited methods.
+    descend_resolver = staticmethod(operator.is_)  # (parent, index)
+    ascend_resolver = staticmethod(tuple)  # ()
 
 
 if getattr(yaml, "__with_libyaml__", False):
@@ -117,6 +132,8 @@ def plain_scalar(text: str) -> Any:
         return None
     if text in _BOOLS:
         return _BOOLS[text]
+    if text[0] not in _NUMBER_START:  # most values are words: skip the three patterns
+        return text
     if _INT.match(text):
         return int(text) if len(text) <= MAX_DIGITS else text
     if _LEADING_ZERO.match(text):  # YAML 1.1 octal (0755 -> 493): keep what was typed
@@ -323,6 +340,89 @@ def parse_text(text: str, label: str) -> Document:
     return doc
 
 
+# The fast path guards only the composer's C stack (as _LONG_BLOCK_PREFIX does, with room to
+# spare): a file nesting deeper than MAX_DEPTH within this bound is composed, then handed to the
+# full walk, which reports it. Anchored on a newline, the search skips to line starts at C speed.
+_VERY_LONG_BLOCK_PREFIX = re.compile(r"\n(?:[ \t]|[-?:](?=[ \t]|$)|[&!]\S*(?!\S)){%d,}" % (4 * MAX_DEPTH), re.M)
+# Characters the full walk has something to say about: outside YAML's printable set, or a
+# control character (tab and newline aside). A file without any needs no check per string.
+_UNUSUAL_CHAR = re.compile("[^\t\n\x20-\x7e\xa0-\u2029\u202f-\u2065\u206a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_SEQ, _MAP, _STR = "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map", "tag:yaml.org,2002:str"
+
+
+class _Unusual(Exception):
+    """The fast path met something only the full walk reports or types: a tag, an alias, a
+    repeated or merge key, a control character, deep nesting, a parse error."""
+
+
+def _plain_value(node: Node, depth: int, check_text: bool, seen: set[int] | None) -> Any:
+    """The value of `node` when it holds nothing unusual (the full walk would note nothing)."""
+    if seen is not None:  # an alias is the anchored node met a second time
+        if id(node) in seen:
+            raise _Unusual
+        seen.add(id(node))
+    kind, tag = node.__class__, node.tag
+    if kind is ScalarNode:
+        if tag == PLAIN:
+            value = plain_scalar(node.value)
+            if value.__class__ is not str:
+                return value
+        elif tag == _STR:
+            value = node.value
+        else:
+            raise _Unusual
+        if check_text and _CONTROL.search(value):
+            raise _Unusual
+        return value
+    if depth >= MAX_DEPTH:  # its items would be deeper than MAX_DEPTH
+        raise _Unusual
+    if kind is SequenceNode and tag == _SEQ:
+        return [_plain_value(item, depth + 1, check_text, seen) for item in node.value]
+    if kind is not MappingNode or tag != _MAP:
+        raise _Unusual
+    result: dict[str, Any] = {}
+    for key_node, value_node in node.value:
+        key = key_node.value
+        if key_node.__class__ is not ScalarNode or key_node.tag not in (PLAIN, _STR) or key == "<<" \
+                or key in result or (check_text and _CONTROL.search(key)):
+            raise _Unusual
+        if seen is not None:
+            if id(key_node) in seen:
+                raise _Unusual
+            seen.add(id(key_node))
+        result[key] = _plain_value(value_node, depth + 1, check_text, seen)
+    return result
+
+
+def parse_data(text: str, label: str) -> Document:
+    """`parse_text`, faster for a file without problems: the same data, the same errors.
+
+    Values are built from libyaml's node tree without recording positions; the Document
+    finds them when first asked (`Document.where`). A file with anything unusual — an error,
+    a tag, an alias, a repeated key, a control character, deep nesting — is read by
+    `parse_text` itself, so every message and position is the full walk's.
+
+    >>> parse_data("on: no\\nwhen: 2024-01-01\\n", "x.yaml").data
+    {'on': 'no', 'when': '2024-01-01'}
+    """
+    if _UNUSUAL_CHAR.search(text) or (text.count("[") + text.count("{") > MAX_DEPTH) \
+            or _VERY_LONG_BLOCK_PREFIX.search("\n" + text):
+        return parse_text(text, label)
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            raise _Unusual
+        # No & means no anchor, so every alias is undefined and failed above; with no control
+        # character in the text, only an escape (which needs a backslash) can put one in a string.
+        data = _plain_value(node, 0, "\\" in text, set() if "&" in text else None)
+    except (_Unusual, yaml.YAMLError, RecursionError):
+        return parse_text(text, label)
+    finally:
+        loader.dispose()
+    return Document(data, unplaced_text=text)
+
+
 def read_bytes(path: Path) -> bytes:
     """The bytes of a regular file of at most MAX_BYTES; raise YamlError for anything else.
 
@@ -373,7 +473,7 @@ def read_document(path: Path, label: str | None = None) -> Document | Problem:
         if "\t" in line[: len(line) - len(line.lstrip())]:
             return Problem(label, number, 1, "tab used for indentation; indent with spaces")
     try:
-        return parse_text(text, label)
+        return parse_data(text, label)
     except YamlError as exc:
         return Problem(label, exc.line, exc.col, exc.message)
     except Exception as exc:  # a reader bug must not become a traceback; the fuzz tests look for this
