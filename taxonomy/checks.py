@@ -1,6 +1,7 @@
 """Checks across entries: ids, names and aliases that collide, links that lead nowhere."""
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -29,18 +30,16 @@ def catalog_problems(catalog: LoadedCatalog, probes: Path | None = None) -> list
         line, col = catalog.where(entry.path, path, key=key)
         problems.append(Problem(entry.path, line, col, message))
 
-    owners = _claims(catalog.entries)  # normalized key -> (entry, path of the field) that owns it
+    keyed = [_keyed(entry) for entry in catalog.entries]  # each name normalized once
+    owners = _claims(catalog.entries, keyed)  # normalized key -> (entry, path of the field) that owns it
     ids = {e.id for e in catalog.entries}
-    for entry in catalog.entries:
-        stem = Path(entry.path).stem
+    for entry, labelled in zip(catalog.entries, keyed):
+        stem = os.path.splitext(os.path.basename(entry.path))[0]  # Path(...).stem, without pathlib's parsing
         if entry.id and entry.id != stem:
             at(entry, ("id",), f"id '{entry.id}' differs from the file name; rename the file to {entry.id}.yaml "
                                f"or set id: {stem}")
-        labelled = [(entry.id, ("id",)), (entry.name, ("name",))] + [
-            (alias, ("aliases", i)) for i, alias in enumerate(entry.aliases)]
         seen_here: set[str] = set()
-        for text, path in labelled:
-            key = normalize(text)
+        for text, path, key in labelled:
             if not key or key in seen_here:
                 continue
             seen_here.add(key)
@@ -63,7 +62,7 @@ def catalog_problems(catalog: LoadedCatalog, probes: Path | None = None) -> list
             at(entry, ("inverse",), f"inverse '{entry.inverse}' does not exist in the catalog")
         for message, path in probe_problems(entry, probes):
             at(entry, path, message)
-        for path, text in _strings(entry.data):
+        for path, text in _flagged_strings(entry.data):
             if "TODO" in text:
                 at(entry, path, f"{_field(path)} still holds a TODO placeholder; {_fix(path)}")
             elif text and not text.strip():
@@ -74,7 +73,14 @@ def catalog_problems(catalog: LoadedCatalog, probes: Path | None = None) -> list
     return problems
 
 
-def _claims(entries) -> dict[str, tuple]:
+def _keyed(entry) -> list[tuple[str, tuple, str]]:
+    """(text, field path, normalized key) of the entry's id, name and each alias, in that order."""
+    labelled = [(entry.id, ("id",)), (entry.name, ("name",))] + [
+        (alias, ("aliases", i)) for i, alias in enumerate(entry.aliases)]
+    return [(text, path, normalize(text)) for text, path in labelled]
+
+
+def _claims(entries, keyed) -> dict[str, tuple]:
     """Normalized key -> (entry, field path) of the entry it leads to.
 
     Ids claim their keys first, then names, then aliases, each in file order: an alias that
@@ -82,13 +88,9 @@ def _claims(entries) -> dict[str, tuple]:
     """
     owners: dict[str, tuple] = {}
     for kind in ("id", "name", "aliases"):
-        for entry in entries:
-            if kind == "aliases":
-                labelled = [(alias, ("aliases", i)) for i, alias in enumerate(entry.aliases)]
-            else:
-                labelled = [(getattr(entry, kind), (kind,))]
-            for text, path in labelled:
-                if key := normalize(text):
+        for entry, labelled in zip(entries, keyed):
+            for text, path, key in labelled:
+                if key and path[0] == kind:
                     owners.setdefault(key, (entry, path))
     return owners
 
@@ -122,16 +124,24 @@ def _address_problem(url: str) -> str | None:
     return None
 
 
-def _strings(value, path: tuple = ()):
-    """Every (path, string) inside an entry's data."""
+def _flagged_strings(value, path: tuple = ()) -> list[tuple[tuple, str]]:
+    """The (path, string) pairs inside an entry's data that a check looks at further: those
+    holding TODO, blank ones, and the http(s) addresses of `url` and `source` fields.
+
+    >>> _flagged_strings({"id": "a", "references": [{"url": "https://x", "title": "TODO"}]})
+    [(('references', 0, 'url'), 'https://x'), (('references', 0, 'title'), 'TODO')]
+    """
     if isinstance(value, str):
-        yield path, value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _strings(item, path + (key,))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _strings(item, path + (index,))
+        return [(path, value)] if "TODO" in value or value.isspace() else []
+    found: list[tuple[tuple, str]] = []
+    for key, item in value.items() if isinstance(value, dict) else enumerate(value):
+        if item.__class__ is str:  # most values: looked at here, without a call or a path
+            if "TODO" in item or item.isspace() or (  # isspace: not empty, and only spaces
+                    key in ("url", "source") and item.startswith(("http:", "https:"))):
+                found.append((path + (key,), item))
+        elif isinstance(item, (dict, list)):
+            found.extend(_flagged_strings(item, path + (key,)))
+    return found
 
 
 def probe_problems(entry, probes: Path | None) -> list[tuple[str, tuple]]:

@@ -29,6 +29,8 @@ def normalize(text: str) -> str:
     >>> normalize("记忆表"), normalize("Mеmо tаblе") == normalize("memo table")
     ('记忆表', True)
     """
+    if text.isascii():  # every step but the last is the identity on ASCII, and casefold is lower
+        return _NOT_ALNUM.sub("", text.lower())
     folded = unicodedata.normalize("NFKC", _LATIN_ACCENTS.sub("", unicodedata.normalize("NFKD", text)))
     folded = folded.translate(_LOOK_ALIKES).casefold()
     return "".join(char for char in folded if unicodedata.category(char)[0] in "LNM")
