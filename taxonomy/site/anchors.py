@@ -16,18 +16,28 @@ from markupsafe import Markup
 
 _HEADING = re.compile(r"<h([23])>(.*?)</h\1>", re.S)
 _TAG = re.compile(r"<[^>]*>")
-_ID = re.compile(r"""\bid=["']([^"']+)["']""")
+# `\bid=…` would be the one pattern, but a leading \b stops the search from skipping ahead to
+# "id=" (10x slower on a page); the word boundary is checked on each match instead.
+_ID = re.compile(r"""id=["']([^"']+)["']""")
+
+
+_WORD = re.compile(r"[a-z0-9]+")
 
 
 def _slug(html: str) -> str:
-    text = unescape(_TAG.sub("", html)).lower()
-    return "-".join(re.findall(r"[a-z0-9]+", text))[:60].strip("-") or "section"
+    text = _TAG.sub("", html) if "<" in html else html
+    text = (unescape(text) if "&" in text else text).lower()
+    return "-".join(_WORD.findall(text))[:60].strip("-") or "section"
+
+
+def _word_before(text: str, at: int) -> bool:
+    return at > 0 and (text[at - 1].isalnum() or text[at - 1] == "_")
 
 
 def anchor_headings(html: str) -> Markup:
     """`html` with an id and a `#` self-link on each bare h2 and h3, ids unique in the page."""
     html = str(html)
-    taken = set(_ID.findall(html))
+    taken = {match.group(1) for match in _ID.finditer(html) if not _word_before(html, match.start())}
 
     def add(match: re.Match) -> str:
         level, inner = match.group(1), match.group(2)

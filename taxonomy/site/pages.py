@@ -59,6 +59,8 @@ class Site:
     probe_sources: dict[str, str] = field(default_factory=dict)   # probe name -> its source text
     method_html: Any = None                                       # docs/analyzer.md rendered, if shipped
     linked_from: dict[str, list[str]] = field(default_factory=dict)  # entry id -> ids whose related name it
+    # (id of a measurement view, filing) -> its context: entries sharing a probe share its charts
+    measured: dict[tuple[int, str], Any] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         self.by_id = {e.id: e for e in self.entries}
@@ -137,12 +139,20 @@ def entry_context(site: Site, entry: Entry, root: str) -> dict[str, Any]:
                         if r not in entry.related],
         "references": [reference_view(r) for r in entry.references], "implementations": implementations,
         "measurements": [_probe_context(site, entry, p, k) for k, p in enumerate(site.probe_results.get(entry.id, ()))],
-        "headline": measurement_context(site.measurements.get(entry.id), entry, site.taxonomy),
+        "headline": _measured(site, site.measurements.get(entry.id), entry),
     }
 
 
+def _measured(site: Site, view: MeasurementView | None, entry: Entry) -> dict[str, Any] | None:
+    """`measurement_context`, made once per view and filing (its charts cost more than the page)."""
+    key = (id(view), entry.category)  # the site holds every view, so an id stays its own
+    if key not in site.measured:
+        site.measured[key] = measurement_context(view, entry, site.taxonomy)
+    return site.measured[key]
+
+
 def _probe_context(site: Site, entry: Entry, probe: ProbeView, k: int) -> dict[str, Any]:
-    context = measurement_context(probe.view, entry, site.taxonomy) or {}
+    context = _measured(site, probe.view, entry) or {}
     return {**context, "view": probe.view, "probe": probe.probe, "error": probe.error,
             "source": site.probe_sources.get(probe.probe), "method_href": "../method.html" if site.method_html else None,
             "title": "Measured on torch.nn modules" if probe.front_end == "torch" else "Measured by the analyzer",

@@ -64,14 +64,22 @@ def _environment():
     return env
 
 
-def search_index_js(site: Site) -> str:
+def index_record(entry) -> dict:
+    """What the site's search reads of one entry."""
+    from ..search import search_record
+
+    return {"id": entry.id, "c": entry.category, "d": entry.domain, "y": entry.introduced, **search_record(entry)}
+
+
+def search_index_js(site: Site, records: list[dict] | None = None) -> str:
     """The index's data and taxo search's ranking as a script assigning two globals: `<script src>`
     works from file://, where fetch() of a local JSON file does not. `<`, `>`, `&` and the line
-    separators are \\u-escaped so the text can never end a script or break the statement."""
-    from ..search import RANKING, search_record
+    separators are \\u-escaped so the text can never end a script or break the statement.
 
-    records = [{"id": e.id, "c": e.category, "d": e.domain, "y": e.introduced, **search_record(e)}
-               for e in site.entries]
+    `records` are the entries' `index_record`s in site order, when the page writers made them."""
+    from ..search import RANKING
+
+    records = records if records is not None else [index_record(e) for e in site.entries]
     lines = []
     for name, value in (("TAXO_SEARCH", RANKING), ("TAXO_INDEX", records)):
         text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
@@ -118,11 +126,13 @@ def build_site(catalog_root: Path | None, measurement_for: Callable[[str], tuple
         seen.add(entry.id)
         entries.append(entry)
     probe_results: dict[str, list[ProbeView]] = {}
+    views: dict[str, tuple] = {}  # probe -> (view, error): entries sharing a probe share its view
     for entry in entries:
         for probe in entry.probes:
-            record, error = measurement_for(probe.name)
-            probe_results.setdefault(entry.id, []).append(
-                ProbeView(probe.name, probe.front_end, measurement_view(record), error))
+            if probe.name not in views:
+                record, error = measurement_for(probe.name)
+                views[probe.name] = measurement_view(record), error
+            probe_results.setdefault(entry.id, []).append(ProbeView(probe.name, probe.front_end, *views[probe.name]))
     headlines = {i: view for i, views in probe_results.items()
                  if (view := next((p.view for p in views if p.view), None))}
     site = Site(load_taxonomy(), entries, headlines, {}, probe_results=probe_results,
@@ -181,7 +191,9 @@ def _write_site(site: Site, env, out_dir: Path, base_url: str, skipped: list[str
 
     write("index.html", env.get_template("index.html"), **index_context(site))
     _shared.update(site=site, env=env, out_dir=out_dir, base=base, common=common)
-    for url, failure in map_chunks(_write_entries, [e.id for e in site.entries]):
+    records = []
+    for url, failure, record in map_chunks(_write_entries, [e.id for e in site.entries]):
+        records.append(record)
         if failure:
             skipped.append(failure)
         else:
@@ -196,7 +208,7 @@ def _write_site(site: Site, env, out_dir: Path, base_url: str, skipped: list[str
     pages = len(urls)
     (out_dir / "sitemap.xml").write_text(env.get_template("sitemap.xml").render(urls=urls), encoding="utf-8")
     (out_dir / "robots.txt").write_text(f"User-agent: *\nAllow: /\nSitemap: {base}sitemap.xml\n", encoding="utf-8")
-    (out_dir / "search-index.js").write_text(search_index_js(site), encoding="utf-8")
+    (out_dir / "search-index.js").write_text(search_index_js(site, records), encoding="utf-8")
     for name in ("site.css", "site.js"):
         shutil.copyfile(HERE / "static" / name, out_dir / "static" / name)
     (out_dir / "static" / "categories.css").write_text(category_css(), encoding="utf-8")
@@ -205,26 +217,29 @@ def _write_site(site: Site, env, out_dir: Path, base_url: str, skipped: list[str
     return pages
 
 
-def _write_entries(ids: list[str]) -> list[tuple[str, str | None]]:
-    """Write the pages of these entries: (url, None), or ("", `path: why`) for a page that failed.
+def _write_entries(ids: list[str]) -> list[tuple[str, str | None, dict]]:
+    """Write the pages of these entries: (url, None, its search record), or ("", `path: why`,
+    its search record) for a page that failed.
 
-    Runs in a worker for large catalogs. An entry that does not validate may not render (a
-    broken address, say): it is left out and named, and the rest of the site is written.
+    Runs in a worker for large catalogs, which makes the search records there too. An entry
+    that does not validate may not render (a broken address, say): it is left out and named,
+    and the rest of the site is written.
     """
     site, base, out_dir = _shared["site"], _shared["base"], _shared["out_dir"]
     template = _shared["env"].get_template("entry.html")
-    results: list[tuple[str, str | None]] = []
+    results: list[tuple[str, str | None, dict]] = []
     for entry_id in ids:
         path = f"entries/{site.slugs[entry_id]}.html"
         entry = site.by_id[entry_id]
+        record = index_record(entry)
         try:
             html = template.render(root="../", canonical=base + path if base else "", **_shared["common"],
                                    **entry_context(site, entry, "../"))
         except Exception as exc:  # noqa: BLE001 - one bad entry must not stop the site
-            results.append(("", f"{entry.path}: {PAGE_FAILED} ({type(exc).__name__}: {exc})"))
+            results.append(("", f"{entry.path}: {PAGE_FAILED} ({type(exc).__name__}: {exc})", record))
             continue
         (out_dir / path).write_text(html, encoding="utf-8")
-        results.append((base + path, None))
+        results.append((base + path, None, record))
     return results
 
 
