@@ -69,7 +69,7 @@ class YamlError(Exception):
 class Document:
     """A file's data plus the (line, col) of every value and every mapping key in it.
 
-    A document read by the fast path (`read_data`) keeps its text instead, and finds the
+    A document read by the fast path (`parse_data`) keeps its text instead, and finds the
     positions by the full walk the first time `where` asks: only a file with a problem needs them.
     """
 
