@@ -21,8 +21,13 @@ def probes_dir() -> Path | None:
     return root / "probes" if root else None
 
 
-def catalog_problems(catalog: LoadedCatalog, probes: Path | None = None) -> list[Problem]:
-    """Every cross-entry problem, each at the line of the offending value."""
+def catalog_problems(catalog: LoadedCatalog, probes: Path | None = None, *,
+                     each_entry: bool = True) -> list[Problem]:
+    """Every cross-entry problem, each at the line of the offending value.
+
+    With `each_entry=False`, the problems an entry has on its own (`entry_problems`) are left
+    to the caller, which found them where the file was read.
+    """
     problems: list[Problem] = []
     probes = probes if probes is not None else probes_dir()
 
@@ -34,10 +39,6 @@ def catalog_problems(catalog: LoadedCatalog, probes: Path | None = None) -> list
     owners = _claims(catalog.entries, keyed)  # normalized key -> (entry, path of the field) that owns it
     ids = {e.id for e in catalog.entries}
     for entry, labelled in zip(catalog.entries, keyed):
-        stem = os.path.splitext(os.path.basename(entry.path))[0]  # Path(...).stem, without pathlib's parsing
-        if entry.id and entry.id != stem:
-            at(entry, ("id",), f"id '{entry.id}' differs from the file name; rename the file to {entry.id}.yaml "
-                               f"or set id: {stem}")
         seen_here: set[str] = set()
         for text, path, key in labelled:
             if not key or key in seen_here:
@@ -60,17 +61,37 @@ def catalog_problems(catalog: LoadedCatalog, probes: Path | None = None) -> list
         # inverse and probe of the wrong type are the schema's to report; only text is looked up
         if isinstance(entry.inverse, str) and entry.inverse and entry.inverse not in ids:
             at(entry, ("inverse",), f"inverse '{entry.inverse}' does not exist in the catalog")
-        for message, path in probe_problems(entry, probes):
-            at(entry, path, message)
-        for path, text in _flagged_strings(entry.data):
-            if "TODO" in text:
-                at(entry, path, f"{_field(path)} still holds a TODO placeholder; {_fix(path)}")
-            elif text and not text.strip():
-                at(entry, path, f"{_field(path)} is only spaces; {_fix(path)}")
-            elif path[-1:] in (("url",), ("source",)) and text.startswith(("http:", "https:")):
-                if (reason := _address_problem(text)) is not None:
-                    at(entry, path, f"{_field(path)}: {reason}; write the address you looked up")
+        if each_entry:
+            for message, path in entry_problems(entry, probes):
+                at(entry, path, message)
     return problems
+
+
+def entry_problems(entry, probes: Path | None) -> list[tuple[str, tuple]]:
+    """(message, field path) for what is wrong in one entry whatever the others hold: an id
+    that is not the file name, its probes, placeholders, blank text and unusable addresses.
+
+    Needs no other entry, so `taxo validate` runs it where the file is read, on every core.
+    """
+    out: list[tuple[str, tuple]] = []
+
+    def at(path: tuple, message: str) -> None:  # named as in catalog_problems: the doc test finds messages by it
+        out.append((message, path))
+
+    stem = os.path.splitext(os.path.basename(entry.path))[0]  # Path(...).stem, without pathlib's parsing
+    if entry.id and entry.id != stem:
+        at(("id",), f"id '{entry.id}' differs from the file name; rename the file to {entry.id}.yaml "
+                    f"or set id: {stem}")
+    out += probe_problems(entry, probes)
+    for path, text in _flagged_strings(entry.data):
+        if "TODO" in text:
+            at(path, f"{_field(path)} still holds a TODO placeholder; {_fix(path)}")
+        elif text.isspace():
+            at(path, f"{_field(path)} is only spaces; {_fix(path)}")
+        elif path[-1:] in (("url",), ("source",)) and text.startswith(("http:", "https:")):
+            if (reason := _address_problem(text)) is not None:
+                at(path, f"{_field(path)}: {reason}; write the address you looked up")
+    return out
 
 
 def _keyed(entry) -> list[tuple[str, tuple, str]]:

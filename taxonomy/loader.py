@@ -48,6 +48,26 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
+def display_paths(paths: list[Path]) -> list[str]:
+    """`display_path` of each path, each folder's worked out once (relpath is slow for 10,000 files).
+
+    >>> display_paths([Path("catalog/fft.yaml"), Path("catalog/lru-cache.yaml")]) == [
+    ...     display_path(Path("catalog/fft.yaml")), display_path(Path("catalog/lru-cache.yaml"))]
+    True
+    """
+    folders: dict[str, str] = {}
+    labels = []
+    for path in paths:
+        folder, name = os.path.split(path)
+        if not folder or name in ("", ".", ".."):
+            labels.append(display_path(path))
+            continue
+        if folder not in folders:
+            folders[folder] = display_path(Path(folder))
+        labels.append(name if folders[folder] == "." else os.path.join(folders[folder], name))
+    return labels
+
+
 def load_catalog(root: Path) -> LoadedCatalog:
     """Read every entry file under `root`. Unreadable files become problems, not exceptions.
 
@@ -70,8 +90,7 @@ def load_catalog(root: Path) -> LoadedCatalog:
 def read_files(paths: list[Path]) -> list[tuple[str, object]]:
     """(label, data or Problem) for each file."""
     out = []
-    for path in paths:
-        label = display_path(path)
+    for path, label in zip(paths, display_paths(paths)):
         result = read_document(path, label)
         out.append((label, result if isinstance(result, Problem) else result.data))
     return out

@@ -11,9 +11,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .checks import catalog_problems
+from .checks import catalog_problems, entry_problems, probes_dir
 from .entry_files import catalog_files, refusal
-from .loader import LoadedCatalog, add_entry, display_path, read_files
+from .loader import LoadedCatalog, add_entry, display_path, display_paths, read_files
+from .model import Entry
 from .parallel import map_chunks
 from .problems import Problem
 from .schema import schema_problems
@@ -43,27 +44,43 @@ def file_problems(document: Document, label: str) -> list[Problem]:
     return problems
 
 
-def check_file(path: Path) -> tuple[str, object, list[Problem]]:
+def check_file(path: Path, label: str | None = None) -> tuple[str, object, list[Problem]]:
     """(label, data or None, problems) for one file: parse and schema, nothing across files."""
-    label = display_path(path)
+    label = label or display_path(path)
     document = read_document(path, label)
     if isinstance(document, Problem):
         return label, None, [document]
     return label, document.data, file_problems(document, label)
 
 
-def _check_files(paths: list[Path]) -> list[tuple[str, object, list[Problem]]]:
-    return [check_file(path) for path in paths]
+def _check_files(paths: list[Path]) -> list[tuple[str, object, list[Problem], list[Problem]]]:
+    """(label, Entry or the data that is not one, problems of the file, its `entry_problems`)
+    for each file: everything that needs no other file, done where the file is read."""
+    probes, out = probes_dir(), []
+    for path, label in zip(paths, display_paths(paths)):
+        document = read_document(path, label)
+        if isinstance(document, Problem):
+            out.append((label, None, [document], []))
+        elif isinstance(document.data, dict):
+            entry = Entry.from_dict(document.data, label)
+            alone = [Problem(label, *document.where(place), message) for message, place in entry_problems(entry, probes)]
+            out.append((label, entry, file_problems(document, label), alone))
+        else:
+            out.append((label, document.data, file_problems(document, label), []))
+    return out
 
 
-def _ordered(catalog: LoadedCatalog, problems: list[Problem], only: set[str] | None = None) -> list[Problem]:
+def _ordered(catalog: LoadedCatalog, problems: list[Problem], only: set[str] | None = None,
+             alone: list[Problem] | None = None) -> list[Problem]:
     """`problems` plus the checks across entries, one message per place, sorted by file and line.
 
     A value the schema already explains (`category: TODO`) is not reported again by the checks
-    across entries. With `only`, problems of other files are left out.
+    across entries. With `only`, problems of other files are left out. `alone` are the entries'
+    own problems (`entry_problems`) when they were found already.
     """
     flagged = {(p.path, p.line, p.col) for p in problems if p.line is not None}
-    problems = problems + [p for p in catalog_problems(catalog) if (p.path, p.line, p.col) not in flagged]
+    checked = catalog_problems(catalog) if alone is None else catalog_problems(catalog, each_entry=False) + alone
+    problems = problems + [p for p in checked if (p.path, p.line, p.col) not in flagged]
     if only is not None:
         problems = [p for p in problems if p.path in only]
     return sorted(set(problems), key=lambda p: (p.path, p.line or 0, p.col or 0, p.message))
@@ -77,12 +94,16 @@ def validate_catalog(root: Path, workers: int | None = None) -> ValidationResult
     paths, refused = catalog_files(root, display_path)
     results = map_chunks(_check_files, paths, workers)
     problems: list[Problem] = list(refused)
-    for label, data, found in sorted(results, key=lambda r: r[0]):
+    alone: list[Problem] = []
+    for label, read, found, own in sorted(results, key=lambda r: r[0]):
         problems.extend(found)
-        if data is not None or not found:
-            add_entry(catalog, label, data)
+        alone.extend(own)
+        if isinstance(read, Entry):
+            catalog.entries.append(read)
+        elif read is not None or not found:
+            add_entry(catalog, label, read)
     problems.extend(catalog.problems)
-    return ValidationResult(catalog, _ordered(catalog, problems), len(paths) + len(refused))
+    return ValidationResult(catalog, _ordered(catalog, problems, alone=alone), len(paths) + len(refused))
 
 
 def validate_files(files: Sequence[Path], root: Path | None = None) -> ValidationResult:

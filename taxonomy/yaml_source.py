@@ -96,9 +96,9 @@ class _Resolver(yaml.resolver.BaseResolver):
     """Marks plain scalars instead of guessing YAML 1.1 types; we type them ourselves."""
 
     def resolve(self, kind, value, implicit):  # noqa: D102 - PyYAML hook
-        if kind is ScalarNode and implicit[0]:
-            return PLAIN
-        return super().resolve(kind, value, implicit)
+        if kind is ScalarNode:  # what BaseResolver answers when no resolver is registered, inlined
+            return PLAIN if implicit[0] else self.DEFAULT_SCALAR_TAG
+        return self.DEFAULT_SEQUENCE_TAG if kind is SequenceNode else self.DEFAULT_MAPPING_TAG
 
     # PyYAML calls these around every node, for path resolvers, which taxo never registers:
     # builtins taking the same arguments do nothing faster than the inherited methods.
@@ -469,7 +469,7 @@ def read_document(path: Path, label: str | None = None) -> Document | Problem:
         line = raw[: exc.start].count(b"\n") + 1
         col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
         return Problem(label, line, col, "file is not UTF-8 text; save it as UTF-8")
-    for number, line in enumerate(text.splitlines(), 1):
+    for number, line in enumerate(text.splitlines() if "\t" in text else (), 1):
         if "\t" in line[: len(line) - len(line.lstrip())]:
             return Problem(label, number, 1, "tab used for indentation; indent with spaces")
     try:
