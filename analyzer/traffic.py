@@ -52,7 +52,8 @@ Every byte moved is one of five kinds, so attribution can split the traffic:
 """
 from __future__ import annotations
 
-from collections import OrderedDict
+from bisect import bisect_left, insort
+from collections import OrderedDict, deque
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, Mapping
@@ -147,16 +148,25 @@ def _lines(a: np.ndarray, line: int, shift: int) -> range | list[int]:
     return (keys + _ARRAY_KEYS).tolist()
 
 
+def _line_numbers(keys: Any) -> Any:
+    """Array line keys as indices into the per-line flags: a slice for a range, else an int64 array."""
+    if isinstance(keys, range):
+        return slice(keys.start - _ARRAY_KEYS, keys.stop - _ARRAY_KEYS)
+    return np.asarray(keys, dtype=np.int64) - _ARRAY_KEYS
+
+
 class _Simulation:
     """One pass over a trace through an LRU fast memory (see the module docstring)."""
 
-    def __init__(self, trace: Trace, fast_memory: int, line: int) -> None:
+    def __init__(self, trace: Trace, fast_memory: int, line: int, bulk: bool = True) -> None:
         self.trace, self.capacity, self.line = trace, fast_memory, line
         self.records = trace.records
         self.lru: OrderedDict[int, int] = OrderedDict()    # key -> owner id (lines) or size (words)
         self.dirty: set[int] = set()
-        self.seen: set[int] = set()         # line keys ever in fast memory
-        self.pending: dict[int, tuple[int, int]] = {}  # written out: key -> (owner, size); a spill if read back
+        # lines of arrays are numbered 0.. in the analysis's own address space (key - _ARRAY_KEYS), so
+        # what is known of each is a flag in an array; words and scalar-input lines are kept by key
+        self.seen: set[int] = set()         # scalar-input line keys ever in fast memory
+        self.pending: dict[int, tuple[int, int]] = {}  # words, scalar-input lines written out: key -> (owner, size)
         self.used = 0
         self.now = 0
         self.reading: set[int] = set()      # storages the current op reads
@@ -164,7 +174,11 @@ class _Simulation:
         self.kinds = dict.fromkeys(KINDS, 0)
         self.moved: dict[int, list[int]] = {}
         self.lines_of: dict[int, Any] = {}
+        self.bulk = bulk            # False: every line one by one (the reference the tests compare with)
         self._index()
+        lines = self.top // line
+        self.seen_lines = np.zeros(lines, dtype=bool)      # array lines ever in fast memory
+        self.pending_lines = np.zeros(lines, dtype=bool)   # array lines written out: a spill if read back
 
     # ---- pass 1: what each record is, where it lives, when its storage is last touched ----
     def _index(self) -> None:
@@ -183,10 +197,16 @@ class _Simulation:
         names = self.trace.input_names
         offset, top = 0, None
         ndarray, computing = np.ndarray, _COMPUTING
+        extent: dict[int, int] = {}     # allocation start -> the furthest end any array there reaches
+        for value in (r[2] for r in records):
+            if type(value) is ndarray:
+                start, end = _span(value)
+                extent[start] = max(end, extent.get(start, end))
         for i, (op, srcs, value, _, extra) in enumerate(records):
             if type(value) is ndarray:
                 kind[i] = _ARRAY
-                start, end = _span(value)
+                start = _span(value)[0]
+                end = extent[start]
                 st = by_start.setdefault(start, i)
                 store[i] = st
                 if st == i:             # each allocation starts a line of its own, in trace order:
@@ -217,6 +237,7 @@ class _Simulation:
         self.kind, self.store, self.last, self.kept = kind, store, last, kept
         self.scalar_key, self.line_owner, self.span, self.inputs = scalar_key, line_owner, span, inputs
         self.shift = shift
+        self.top = vbase            # the end of the analysis's address space
 
     # ---- accounting ----
     def _count(self, kind: str | None, owner: int, nbytes: int, write: bool) -> None:
@@ -238,23 +259,75 @@ class _Simulation:
         computed data its op consumes, back after being written out (spill, and so was the write);
         a line read back only to overwrite part of it (reuse: the line was not kept)."""
         again = "spill" if mode != OVERWRITE else "reuse"
+        if key >= _ARRAY_KEYS:
+            n = key - _ARRAY_KEYS
+            if self.pending_lines[n]:
+                self.pending_lines[n] = False
+                self.kinds[again] += self.line
+                return again
+            if not self.seen_lines[n]:
+                return "cold"
+            return "reuse" if owner in self.inputs else again
         written = self.pending.pop(key, None)
         if written is not None:
             self.kinds[again] += written[1]
             return again
         if key not in self.seen:
             return "cold"
-        return "reuse" if owner in self.inputs or key < 0 else again
+        return "reuse"
 
     def _read_miss(self, key: int, owner: int, mode: int = READ) -> None:
         self._count(self._read_kind(key, owner, mode), owner, self.line, False)
 
     def _write_back(self, key: int, owner: int, size: int) -> None:
         """A dirty line or word leaves fast memory: written out unless its data is dead."""
-        last = self.last[owner]
-        if last > self.now or owner in self.kept or (last == self.now and owner in self.reading):
+        if self._live(owner):
             self._count(None, owner, size, True)
-            self.pending[key] = (owner, size)
+            if key >= _ARRAY_KEYS:
+                self.pending_lines[key - _ARRAY_KEYS] = True
+            else:
+                self.pending[key] = (owner, size)
+
+    def _live(self, owner: int) -> bool:
+        """Whether ``owner``'s data is still needed after the current op (or is a result)."""
+        last = self.last[owner]
+        return last > self.now or owner in self.kept or (last == self.now and owner in self.reading)
+
+    def _write_backs(self, items: list[tuple[int, Any]]) -> None:
+        """``_write_back`` for each (key, lru value) of dirty data leaving fast memory, in bulk."""
+        if not items:
+            return
+        line, live = self.line, self._live
+        pairs = np.array(items, dtype=np.int64)
+        if pairs[:, 0].min() >= _ARRAY_KEYS:        # array lines only: their owners decide, in numpy
+            owners, which = np.unique(pairs[:, 1], return_inverse=True)
+            alive = np.array([live(o) for o in owners.tolist()], dtype=bool)
+            counts = np.bincount(which, minlength=len(owners))
+            for owner, count in zip(owners[alive].tolist(), counts[alive].tolist()):
+                self._count(None, owner, count * line, True)
+            self.pending_lines[pairs[alive[which], 0] - _ARRAY_KEYS] = True
+            return
+        bytes_of: dict[int, int] = {}       # live owner -> bytes written
+        dead: set[int] = set()
+        lines: list[int] = []
+        for key, v in items:
+            size, owner = (v, key) if 0 <= key < _ARRAY_KEYS else (line, v)
+            if owner in dead:
+                continue
+            if owner not in bytes_of:
+                if not live(owner):
+                    dead.add(owner)
+                    continue
+                bytes_of[owner] = 0
+            bytes_of[owner] += size
+            if key >= _ARRAY_KEYS:
+                lines.append(key)
+            else:
+                self.pending[key] = (owner, size)
+        for owner, nbytes in bytes_of.items():
+            self._count(None, owner, nbytes, True)
+        if lines:
+            self.pending_lines[np.array(lines, dtype=np.int64) - _ARRAY_KEYS] = True
 
     def _evict(self) -> None:
         lru, dirty, line = self.lru, self.dirty, self.line
@@ -305,7 +378,10 @@ class _Simulation:
             return
         if mode != FRESH:
             self._read_miss(key, owner, mode)
-        self.seen.add(key)
+        if key >= _ARRAY_KEYS:
+            self.seen_lines[key - _ARRAY_KEYS] = True
+        else:
+            self.seen.add(key)
         lru[key] = owner
         self.used += self.line
         if mode:
@@ -344,16 +420,27 @@ class _Simulation:
                                   else np.asarray(r[0], dtype=np.int64) for r in regions])[order]
             which = np.repeat(np.arange(len(regions)), sizes)[order]
         # allocations never share a line (each starts its own): regions of distinct owners are disjoint
-        streamed = len(seq) >= 2 * room and len({r[1] for r in regions}) == len(regions)
+        streamed = self.bulk and len(seq) >= 2 * room and len({r[1] for r in regions}) == len(regions)
         head = seq[:room] if streamed else seq
         head = head.tolist() if isinstance(head, np.ndarray) else head
-        lru, dirty, touch = self.lru, self.dirty, self._key
-        keys, owner, mode = regions[0]
         heads = None if which is None else which[:len(head)]
         heads = heads.tolist() if isinstance(heads, np.ndarray) else heads
-        for k, key in enumerate(head):          # one by one, hits inlined
-            if heads is not None:
-                keys, owner, mode = regions[heads[k]]
+        if self.bulk and (streamed or len(set(head)) == len(head)):
+            for start in range(0, len(head), room):     # up to M bytes at a time: see _touch
+                self._touch(head[start:start + room], None if heads is None else heads[start:start + room],
+                            regions)
+        else:
+            self._touch_lines(head, heads, regions)
+        if streamed:
+            self._stream(np.asarray(seq, dtype=np.int64), which, regions, room)
+
+    def _touch_lines(self, keys: Any, which: list[int] | None, regions: list[tuple[Any, int, int]]) -> None:
+        """Touch lines one by one (any sequence, repeated keys included): the model's definition."""
+        lru, dirty, touch = self.lru, self.dirty, self._key
+        _, owner, mode = regions[0]
+        for k, key in enumerate(keys):          # hits inlined
+            if which is not None:
+                _, owner, mode = regions[which[k]]
             if key in lru:
                 lru.move_to_end(key)
                 if mode:
@@ -361,8 +448,128 @@ class _Simulation:
                     dirty.add(key)
             else:
                 touch(key, owner, mode)
-        if streamed:
-            self._stream(np.asarray(seq, dtype=np.int64), which, regions, room)
+
+    def _touch(self, keys: Any, which: list[int] | None, regions: list[tuple[Any, int, int]]) -> None:
+        """What ``_touch_lines`` does to distinct array line ``keys`` (at most M bytes), in bulk.
+
+        Touching at most M bytes evicts only data resident before it (what it inserts or moves
+        is younger than everything older, and it cannot push out more than was there), so a
+        resident line is a hit unless the misses before it have pushed it out; one pass over
+        the resident lines in the order they are touched decides which, and the rest is done a
+        region at a time: reads classified as ``_read_kind`` would, lines inserted in touch order.
+        """
+        lru, line, capacity = self.lru, self.line, self.capacity
+        n = len(keys)
+        resident = [p for p, key in enumerate(keys) if key in lru] if lru else []
+        hits: set[int] = set()
+        evicted: list[tuple[int, Any]] = []
+        words = False
+        if resident or self.used + n * line > capacity:
+            order = None
+            if self.used + n * line - capacity > 512 * line:        # many evictions: find them in numpy
+                order = np.fromiter(lru, dtype=np.int64, count=len(lru))      # oldest first
+                words = bool(np.any((order >= 0) & (order < _ARRAY_KEYS)))
+            if order is None or words:      # (words, of any size, are counted by their bytes)
+                words = True
+                self._evictions_by_size(keys, resident, hits, evicted)
+            else:
+                self._evictions_by_count(keys, resident, order, hits, evicted)
+        old = {key: lru.pop(key) for key in hits}
+        if evicted:
+            dirty = self.dirty
+            gone = [key for key, _ in evicted]
+            deque(map(lru.__delitem__, gone), maxlen=0)         # (a loop in C)
+            self.used -= sum(v if 0 <= key < _ARRAY_KEYS else line for key, v in evicted) if words \
+                else len(gone) * line
+            leaving = [kv for kv in evicted if kv[0] in dirty]
+            dirty.difference_update(kv[0] for kv in leaving)
+            self._write_backs(leaving)
+        if which is None:
+            groups = [(keys, regions[0])]
+        else:
+            parts: list[list[int]] = [[] for _ in regions]
+            for key, r in zip(keys, which):
+                parts[r].append(key)
+            groups = [(part, regions[r]) for r, part in enumerate(parts) if part]
+        for part, (_, owner, mode) in groups:
+            missed = [key for key in part if key not in old] if old else part
+            if len(missed):
+                at = _line_numbers(missed)
+                if mode != FRESH:
+                    self._read_bulk(at, owner, mode)
+                self.seen_lines[at] = True
+            if mode:
+                self.dirty.update(part)
+        if which is None:
+            owner, mode = regions[0][1], regions[0][2]
+            owners: list[Any] = [old.get(key, owner) for key in keys] if old and mode == READ else [owner] * n
+        else:
+            owners = [old[key] if key in old and regions[r][2] == READ else regions[r][1]
+                      for key, r in zip(keys, which)] if old else [regions[r][1] for r in which]
+        lru.update(zip(keys, owners))       # in touch order: the last touched is the youngest
+        self.used += (n - len(hits)) * line
+
+    def _evictions_by_count(self, keys: Any, resident: list[int], order: np.ndarray, hits: set[int],
+                            evicted: list[tuple[int, Any]]) -> None:
+        """Hits and evictions of ``_touch`` when only lines are resident: after m misses the
+        oldest ``used/line + m - room`` lines not touched since have left, so a resident line
+        of rank r (0 = oldest) is still there at its touch unless that count reaches r + 1 less
+        the lines older than it touched before (they moved out of the way)."""
+        lru, room = self.lru, self.capacity // self.line
+        held = self.used // self.line
+        rank = {key: r for r, key in enumerate(order.tolist())} if resident else {}
+        hit_ranks: list[int] = []          # sorted
+        for p in resident:
+            key = keys[p]
+            r = rank[key]
+            gone = held + (p - len(hits)) - room            # evictions before position p
+            if gone < r + 1 - bisect_left(hit_ranks, r):
+                hits.add(key)
+                insort(hit_ranks, r)
+        count = held + (len(keys) - len(hits)) - room
+        if count > 0:
+            if hit_ranks:
+                keep = np.zeros(len(order), dtype=bool)
+                keep[hit_ranks] = True
+                leaving = order[~keep][:count]
+            else:
+                leaving = order[:count]
+            evicted.extend((key, lru[key]) for key in leaving.tolist())
+
+    def _evictions_by_size(self, keys: Any, resident: list[int], hits: set[int],
+                           evicted: list[tuple[int, Any]]) -> None:
+        """Hits and evictions of ``_touch`` one eviction at a time (words of any size resident)."""
+        lru, line, capacity, used = self.lru, self.line, self.capacity, self.used
+        n = len(keys)
+        gone: set[int] = set()
+        oldest = iter(lru.items())
+        freed = 0
+        for p in resident + [n]:
+            need = used + (p - len(hits)) * line - capacity     # the misses before position p
+            while freed < need:
+                key, v = next(oldest)
+                if key in hits:
+                    continue                # touched already: no longer among the oldest
+                evicted.append((key, v))
+                gone.add(key)
+                freed += v if 0 <= key < _ARRAY_KEYS else line
+            if p < n and keys[p] not in gone:
+                hits.add(keys[p])
+
+    def _read_bulk(self, at: Any, owner: int, mode: int) -> None:
+        """``_read_miss`` for each array line numbered ``at`` (distinct, all of one owner), in bulk."""
+        again = "spill" if mode != OVERWRITE else "reuse"
+        line = self.line
+        back = int(np.count_nonzero(self.pending_lines[at]))      # written out, now read back
+        if back:
+            self.pending_lines[at] = False
+            self.kinds[again] += back * line
+        count = at.stop - at.start if isinstance(at, slice) else len(at)
+        new = count - int(np.count_nonzero(self.seen_lines[at]))  # (a line written out was seen)
+        for kind, lines in ((again, back), ("cold", new),
+                            ("reuse" if owner in self.inputs else again, count - back - new)):
+            if lines:
+                self._count(kind, owner, int(lines) * line, False)
 
     def _fresh(self, keys: Any, owner: int) -> None:
         """A new buffer smaller than fast memory: its lines were never anywhere, so none is read."""
@@ -372,7 +579,8 @@ class _Simulation:
             return
         lru.update(dict.fromkeys(keys, owner))
         self.dirty.update(keys)
-        self.seen.update(keys)
+        if len(keys):
+            self.seen_lines[_line_numbers(keys)] = True
         self.used += len(keys) * self.line
         if self.used > self.capacity:
             self._evict()
@@ -382,39 +590,27 @@ class _Simulation:
         """The rest of a walk longer than twice fast memory: every line past the first ``room`` is a
         miss, so in bulk: what is resident leaves, the middle passes through, the last ``room`` stay."""
         lru, line = self.lru, self.line
-        while lru:
-            key, v = lru.popitem(last=False)
-            size, old = (v, key) if 0 <= key < _ARRAY_KEYS else (line, v)
-            if key in self.dirty:
-                self.dirty.discard(key)
-                self._write_back(key, old, size)
+        leaving = [kv for kv in lru.items() if kv[0] in self.dirty]
+        self.dirty.clear()
+        lru.clear()
+        self._write_backs(leaving)
         n = len(seq)
         for r, (_, owner, mode) in enumerate(regions):
-            write, again = mode != READ, ("reuse" if mode == OVERWRITE else "spill")
-            mine = slice(None) if which is None else (which == r)
-            middle = (seq[room:n - room] if which is None else seq[room:n - room][mine[room:n - room]]).tolist()
-            tail = (seq[n - room:] if which is None else seq[n - room:][mine[n - room:]]).tolist()
-            passing = set(middle)
-            passing.update(tail)
+            write = mode != READ
+            if which is None:
+                middle, tail = seq[room:n - room], seq[n - room:]
+            else:
+                middle = seq[room:n - room][which[room:n - room] == r]
+                tail = seq[n - room:][which[n - room:] == r]
+            passing = np.concatenate([middle, tail]) - _ARRAY_KEYS
             if mode != FRESH:
-                back = passing & self.pending.keys()
-                pop = self.pending.pop
-                for key in back:
-                    pop(key)
-                self.kinds[again] += len(back) * line
-                new = len(passing - back - self.seen)
-                seen = len(passing) - len(back) - new
-                self._count(again, owner, len(back) * line, False)
-                self._count("cold", owner, new * line, False)
-                self._count("reuse" if owner in self.inputs else again, owner, seen * line, False)
-            self.seen |= passing
-            if write and middle:
-                last = self.last[owner]
-                if last > self.now or owner in self.kept or (last == self.now and owner in self.reading):
-                    self._count(None, owner, len(middle) * line, True)
-                    self.pending.update(dict.fromkeys(middle, (owner, line)))
+                self._read_bulk(passing, owner, mode)
+            self.seen_lines[passing] = True
+            if write and len(middle) and self._live(owner):
+                self._count(None, owner, len(middle) * line, True)
+                self.pending_lines[middle - _ARRAY_KEYS] = True
             if write:
-                self.dirty.update(tail)
+                self.dirty.update(tail.tolist())
         owners = [r[1] for r in regions]
         tail_owners = [owners[0]] * room if which is None else [owners[w] for w in which[n - room:].tolist()]
         lru.update(zip(seq[n - room:].tolist(), tail_owners))
@@ -488,6 +684,9 @@ class _Simulation:
         self.dirty.clear()
         for owner, size in self.pending.values():    # written out and never read back
             self.kinds["result" if owner in self.kept else "spill"] += size
+        for st, (start, end) in self.span.items():
+            lines = np.count_nonzero(self.pending_lines[start // self.line:-(-end // self.line)])
+            self.kinds["result" if st in self.kept else "spill"] += int(lines) * self.line
         return Traffic(self.capacity, self.line, self.reads, self.writes, MappingProxyType(dict(self.kinds)),
                        MappingProxyType({k: (v[0], v[1]) for k, v in sorted(self.moved.items())}))
 
@@ -591,18 +790,19 @@ class _Simulation:
         if part is not None and (not isinstance(xv, np.ndarray) or xv.size >= part.size):
             keys = _lines(part, self.line, shift) if isinstance(part, np.ndarray) else \
                 [self._element_key(arr, index, shift)]
-            for key in keys:
-                self._key(key, owner, OVERWRITE)
+            self._walk([(keys, owner, OVERWRITE)])
             return
         nbytes = xv.nbytes if isinstance(xv, np.ndarray) else arr.itemsize
         self._count("unplaced", owner, nbytes, True)
 
 
-def traffic(trace: Trace, fast_memory: int = DEFAULT_FAST_MEMORY, line: int = DEFAULT_LINE) -> Traffic:
-    """Bytes ``trace`` moves between slow memory and a fast memory of ``fast_memory`` bytes."""
+def traffic(trace: Trace, fast_memory: int = DEFAULT_FAST_MEMORY, line: int = DEFAULT_LINE,
+            bulk: bool = True) -> Traffic:
+    """Bytes ``trace`` moves between slow memory and a fast memory of ``fast_memory`` bytes.
+    ``bulk=False`` touches every line one by one: slower, the same figures (tests compare them)."""
     if isinstance(line, bool) or not isinstance(line, int) or line <= 0:
         raise ValueError(f"the line size must be a positive whole number of bytes, not {line!r}")
     if isinstance(fast_memory, bool) or not isinstance(fast_memory, int) or fast_memory < line:
         raise ValueError(f"fast memory must be a whole number of bytes, at least one {line}-byte line; "
                          f"not {fast_memory!r}")
-    return _Simulation(trace, fast_memory, line).run()
+    return _Simulation(trace, fast_memory, line, bulk).run()

@@ -309,3 +309,42 @@ def test_the_roofline_overlaps_arithmetic_and_movement_and_adds_launches():
     assert machine("gpu") is GPU
     with pytest.raises(ValueError, match="known: cpu-core, gpu"):
         machine("tpu")
+
+
+# ---- the bulk simulation is the line-by-line one, faster ----
+
+def mixed_program(a, b):
+    """Views, transposes, in-place updates, element writes and reads, a gather and fresh results."""
+    c = a @ b
+    d = c.T + a[:, ::2].sum() + b[::-1, :]
+    d += a
+    d[0, 0] = c[1, 2]
+    e = np.maximum(d, 0.0)[::3]
+    f = e * e[:, ::-1]
+    d[2] = f[0]
+    return f.sum(axis=0) + d[:, 0].sum() + b[[0, 2]].sum()
+
+
+@pytest.mark.parametrize("fast_memory", [64, 512, 4096, 32768, 1 << 20])
+@pytest.mark.parametrize("line", [8, 64])
+def test_bulk_touches_move_exactly_the_bytes_of_touching_each_line_in_turn(fast_memory, line):
+    rng = np.random.default_rng(7)
+    trace = Trace()
+    run(mixed_program, {"a": rng.normal(size=(48, 48)), "b": rng.normal(size=(48, 48))}, trace)
+    bulk, lines = traffic(trace, fast_memory, line), traffic(trace, fast_memory, line, bulk=False)
+    assert bulk.kinds["reuse"] + bulk.kinds["spill"] > 0 or fast_memory == 1 << 20     # evictions happen
+    assert (bulk.reads, bulk.writes, dict(bulk.kinds)) == (lines.reads, lines.writes, dict(lines.kinds))
+    assert dict(bulk.by_value) == dict(lines.by_value)
+
+
+@pytest.mark.parametrize("name", ["loop_tiling", "flash_attention_io", "kv_cache", "activation_checkpointing",
+                                  "batching", "online_softmax_io"])
+def test_bulk_and_line_by_line_agree_on_catalog_probes(name):
+    from analyzer.analysis import trace_version
+    probe = load(catalog_probe_path(name))
+    for version in ("baseline", "optimized"):
+        trace = trace_version(probe, version, probe.sizes[0])[1]
+        for fast_memory in (1024, 16384):
+            bulk, lines = traffic(trace, fast_memory), traffic(trace, fast_memory, bulk=False)
+            assert (bulk.reads, bulk.writes, dict(bulk.kinds), dict(bulk.by_value)) == \
+                (lines.reads, lines.writes, dict(lines.kinds), dict(lines.by_value)), (version, fast_memory)
