@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .entry_files import catalog_files
 from .model import Entry, Taxonomy
-from .parallel import map_chunks
+from .parallel import few_collections, map_chunks
 from .paths import CATEGORIES_PATH
 from .problems import Problem
 from .yaml_source import Document, read_document
@@ -79,7 +79,9 @@ def load_catalog(root: Path) -> LoadedCatalog:
         return loaded
     files, refused = catalog_files(root, display_path)
     loaded.problems.extend(refused)
-    for label, result in map_chunks(read_files, files):
+    with few_collections():
+        results = map_chunks(read_files, files)
+    for label, result in results:
         if isinstance(result, Problem):
             loaded.problems.append(result)
         else:

@@ -1,18 +1,40 @@
 """Spread per-file work over every core, for catalogs large enough to pay for the processes.
 
 Workers are forked, so they inherit module state (the site's templates) instead of pickling it.
+What the parent holds when they fork is frozen out of the garbage collector's sight, so no
+worker walks (and so copies) the parent's objects; `few_collections` makes the collector run
+less often while a catalog's worth of long-lived objects is built.
 """
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from typing import TypeVar
 
 T = TypeVar("T")
 U = TypeVar("U")
 PARALLEL_FROM = 400  # items; below this, starting worker processes costs more than it saves
+FEW_COLLECTIONS = 100_000  # allocations between young-generation collections (CPython's default: 700)
+
+
+@contextmanager
+def few_collections() -> Iterator[None]:
+    """Run the cyclic garbage collector less often inside the block.
+
+    Reading or rendering 10,000 entries builds millions of objects that live on; at the default
+    threshold the collector walks them again and again (about a fifth of the time). They hold no
+    reference cycles, so collecting less often costs some memory for a while and loses nothing.
+    """
+    threshold = gc.get_threshold()
+    gc.set_threshold(max(threshold[0], FEW_COLLECTIONS), *threshold[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*threshold)
 
 
 def map_chunks(work: Callable[[Sequence[T]], list[U]], items: Sequence[T], workers: int | None = None) -> list[U]:
@@ -26,5 +48,9 @@ def map_chunks(work: Callable[[Sequence[T]], list[U]], items: Sequence[T], worke
         return list(work(items))
     size = -(-len(items) // (workers * 4))
     chunks = [items[i:i + size] for i in range(0, len(items), size)]
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-        return [result for part in pool.map(work, chunks) for result in part]
+    gc.freeze()  # the workers inherit the parent's objects; their collections need not walk them
+    try:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            return [result for part in pool.map(work, chunks) for result in part]
+    finally:
+        gc.unfreeze()

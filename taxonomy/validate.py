@@ -15,7 +15,7 @@ from .checks import catalog_problems, entry_problems, probes_dir
 from .entry_files import catalog_files, refusal
 from .loader import LoadedCatalog, add_entry, display_path, display_paths, read_files
 from .model import Entry
-from .parallel import map_chunks
+from .parallel import few_collections, map_chunks
 from .problems import Problem
 from .schema import schema_problems
 from .yaml_source import Document, document_problems, read_document
@@ -91,6 +91,12 @@ def validate_catalog(root: Path, workers: int | None = None) -> ValidationResult
     catalog = LoadedCatalog(root=root)
     if not root.is_dir():
         return ValidationResult(catalog, [Problem(str(root), None, None, MISSING_CATALOG)], 0)
+    with few_collections():
+        return _validate_catalog(root, workers)
+
+
+def _validate_catalog(root: Path, workers: int | None) -> ValidationResult:
+    catalog = LoadedCatalog(root=root)
     paths, refused = catalog_files(root, display_path)
     results = map_chunks(_check_files, paths, workers)
     problems: list[Problem] = list(refused)

@@ -18,7 +18,7 @@ from ..categories import css as category_css
 from ..measured import stored
 from ..control_chars import one_line
 from ..loader import load_catalog, load_taxonomy
-from ..parallel import map_chunks
+from ..parallel import few_collections, map_chunks
 from ..paths import default_catalog
 from .measurement import measurement_view
 from .output_folder import MARKER as SITE_MARKER, new_site_folder, replace_folder
@@ -158,15 +158,16 @@ def render_site(catalog_root: Path | None, out_dir: Path, *, base_url: str = "",
     `measurement_for(probe)` returns (the analyzer's stored record or None, an error line or None).
     """
     started = time.perf_counter()
-    site, skipped = build_site(catalog_root, measurement_for)
-    env = _environment()
-    final_dir = Path(out_dir)
-    out_dir = new_site_folder(final_dir)
-    try:
-        pages = _write_site(site, env, out_dir, base_url, skipped)
-        replace_folder(out_dir, final_dir)
-    finally:
-        shutil.rmtree(out_dir, ignore_errors=True)  # gone already when the swap succeeded
+    with few_collections():
+        site, skipped = build_site(catalog_root, measurement_for)
+        env = _environment()
+        final_dir = Path(out_dir)
+        out_dir = new_site_folder(final_dir)
+        try:
+            pages = _write_site(site, env, out_dir, base_url, skipped)
+            replace_folder(out_dir, final_dir)
+        finally:
+            shutil.rmtree(out_dir, ignore_errors=True)  # gone already when the swap succeeded
     return RenderReport(final_dir, len(site.entries) - len(skipped_pages(skipped)), len(site.taxonomy.categories),
                         pages, pages + OTHER_FILES, len(skipped), time.perf_counter() - started, tuple(skipped))
 
