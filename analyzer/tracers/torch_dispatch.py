@@ -397,12 +397,18 @@ class TorchTracer(TorchDispatchMode):
 
 
 def wrap(value: Any, trace: Trace, name: str, static: bool) -> Any:
-    """Register one torch input: a tensor, or every parameter, buffer and packed weight of a module."""
+    """Register one torch input: a tensor, or every parameter, buffer and packed weight of a module.
+
+    A module in eval mode is a model being run, not trained: its weights are known ahead of
+    time, so they are static (as if named in STATIC) whether or not the probe says so; in
+    training mode they are only as static as the probe declares the module.
+    """
     state = state_of(trace)
     if isinstance(value, Tensor):
         state.ids[key(value, state.writes)] = trace.input(name, value, static)
         return value
     if isinstance(value, torch.nn.Module):
+        static = static or not value.training
         for sub_name, sub in value.named_modules():
             state.module_names[id(sub)] = f"{name}.{sub_name}" if sub_name else name
             packed = getattr(getattr(sub, "_packed_params", None), "_packed_params", None)

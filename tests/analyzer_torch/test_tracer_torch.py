@@ -106,6 +106,21 @@ def test_eval_batch_norm_is_split_into_static_scale_and_per_element_work():
     assert arithmetic(t)[1][4][:2] == (32, 32)
 
 
+def test_a_model_in_eval_mode_has_static_weights_and_one_in_training_mode_does_not():
+    from analyzer.passes.staging import static_ops
+    lin = nn.Linear(4, 3)
+
+    def twice_the_weights_then_apply(lin, x):
+        return x @ (lin.weight * 2.0).T        # the product on the weights alone: work ahead of time
+
+    for mode, expected in (("eval", 1), ("train", 0)):
+        getattr(lin, mode)()
+        t, _ = trace_of(twice_the_weights_then_apply, lin=lin, x=torch.randn(2, 4))
+        static = [t.records[i][4][4] for i in static_ops(t).static]
+        assert static.count("mul") == expected, mode
+        assert "mm" not in static                   # x is not known ahead of time
+
+
 def test_an_op_writing_its_arguments_still_materializes_its_output():
     bn = nn.BatchNorm1d(4).train()     # training mode: updates the running statistics in place
     t, _ = trace_of(lambda bn, x: (bn(x), bn.running_mean * 1), bn=bn, x=torch.randn(8, 4))
