@@ -55,7 +55,7 @@ def catalog_files(root: Path, label: Callable[[Path], str] = str) -> tuple[list[
     Files that do not look like YAML (`README.md`) are neither entries nor refused.
     """
     files, refused = [], []
-    for path in sorted(root.iterdir()):
+    for path in sorted(root.iterdir(), key=lambda p: os.path.normcase(p.name)):  # as Paths sort, faster
         if path.suffix.lower() not in _LOOKS_LIKE_YAML:
             continue
         reason = refusal(path, root)

@@ -80,13 +80,21 @@ def load_catalog(root: Path) -> LoadedCatalog:
     files, refused = catalog_files(root, display_path)
     loaded.problems.extend(refused)
     with few_collections():
-        results = map_chunks(read_files, files)
-    for label, result in results:
-        if isinstance(result, Problem):
-            loaded.problems.append(result)
-        else:
-            add_entry(loaded, label, result)
+        results = map_chunks(_read_entries, files)
+        for label, result in results:
+            if isinstance(result, Problem):
+                loaded.problems.append(result)
+            elif isinstance(result, Entry):
+                loaded.entries.append(result)
+            else:
+                add_entry(loaded, label, result)
     return loaded
+
+
+def _read_entries(paths: list[Path]) -> list[tuple[str, object]]:
+    """`read_files`, with each mapping made an Entry already (in the worker, for large catalogs)."""
+    return [(label, Entry.from_dict(data, label) if isinstance(data, dict) else data)
+            for label, data in read_files(paths)]
 
 
 def read_files(paths: list[Path]) -> list[tuple[str, object]]:

@@ -63,7 +63,10 @@ def words(text: str) -> list[str]:
     >>> words("Hörner's method, 2nd-order"), words("naïve — ω² e\u20d7x")
     (['horner', 's', 'method', '2nd', 'order'], ['naive', '2', 'ex'])
     """
-    folded = unicodedata.normalize("NFKD", text.lower())
+    lowered = text.lower()
+    if lowered.isascii():  # NFKD leaves ASCII as it is
+        return _WORD.findall(lowered)
+    folded = unicodedata.normalize("NFKD", lowered)
     # Combining marks are dropped; only non-ASCII runs can hold one, so only they are looked at.
     return _WORD.findall(folded if folded.isascii() else _NON_ASCII.sub(_drop_marks, folded))
 

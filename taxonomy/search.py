@@ -45,7 +45,7 @@ def search_record(entry: Entry) -> dict[str, Any]:
     """What the ranking reads of an entry: each field's distinct words, and its keys (id, name,
     aliases) as words; both the site's index and `search` use exactly this."""
     return {"f": [" ".join(sorted(set(words(text)))) for text in field_texts(entry)],
-            "k": [" ".join(words(key)) for key in (entry.id, entry.name, *entry.aliases) if words(key)]}
+            "k": [" ".join(key) for key in map(words, (entry.id, entry.name, *entry.aliases)) if key]}
 
 
 def match_strength(word: str, token: str) -> float:
