@@ -37,20 +37,28 @@ def few_collections() -> Iterator[None]:
         gc.set_threshold(*threshold)
 
 
-def map_chunks(work: Callable[[Sequence[T]], list[U]], items: Sequence[T], workers: int | None = None) -> list[U]:
-    """`work` over contiguous chunks of `items`, results concatenated in order.
+def map_chunks(work: Callable[[Sequence[T]], list[U]], items: Sequence[T], workers: int | None = None,
+               meanwhile: Callable[[], object] | None = None) -> list[U]:
+    """`work` over contiguous chunks of `items`, results concatenated in order; `meanwhile()` is
+    called in this process while the workers run (or after the work, without workers).
 
     >>> map_chunks(lambda chunk: [x * 2 for x in chunk], [1, 2, 3])
     [2, 4, 6]
     """
     workers = workers or min(os.cpu_count() or 1, 8)
     if workers < 2 or len(items) < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
-        return list(work(items))
+        results = list(work(items))
+        if meanwhile is not None:
+            meanwhile()
+        return results
     size = -(-len(items) // (workers * 4))
     chunks = [items[i:i + size] for i in range(0, len(items), size)]
     gc.freeze()  # the workers inherit the parent's objects; their collections need not walk them
     try:
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            return [result for part in pool.map(work, chunks) for result in part]
+            parts = pool.map(work, chunks)  # the workers are forked and started here
+            if meanwhile is not None:
+                meanwhile()
+            return [result for part in parts for result in part]
     finally:
         gc.unfreeze()

@@ -190,22 +190,26 @@ def _write_site(site: Site, env, out_dir: Path, base_url: str, skipped: list[str
         (out_dir / path).write_text(html, encoding="utf-8")
         urls.append(base + path)
 
-    write("index.html", env.get_template("index.html"), **index_context(site))
+    def other_pages() -> None:
+        write("index.html", env.get_template("index.html"), **index_context(site))
+        category_template = env.get_template("category.html")
+        for category in site.taxonomy.categories:
+            write(f"categories/{category.id}.html", category_template, **category_context(site, category, "../"))
+        write("debate.html", env.get_template("debate.html"), **debate_context(site, ""))
+        if site.method_html:
+            write("method.html", env.get_template("method.html"), body=site.method_html)
+
     _shared.update(site=site, env=env, out_dir=out_dir, base=base, common=common)
-    records = []
-    for url, failure, record in map_chunks(_write_entries, [e.id for e in site.entries]):
+    records, entry_urls = [], []
+    # the index, category and debate pages are written while the workers write the entries'
+    for url, failure, record in map_chunks(_write_entries, [e.id for e in site.entries], meanwhile=other_pages):
         records.append(record)
         if failure:
             skipped.append(failure)
         else:
-            urls.append(url)
+            entry_urls.append(url)
     _shared.clear()
-    category_template = env.get_template("category.html")
-    for category in site.taxonomy.categories:
-        write(f"categories/{category.id}.html", category_template, **category_context(site, category, "../"))
-    write("debate.html", env.get_template("debate.html"), **debate_context(site, ""))
-    if site.method_html:
-        write("method.html", env.get_template("method.html"), body=site.method_html)
+    urls[1:1] = entry_urls  # the sitemap lists the index, the entries, then the other pages
     pages = len(urls)
     (out_dir / "sitemap.xml").write_text(env.get_template("sitemap.xml").render(urls=urls), encoding="utf-8")
     (out_dir / "robots.txt").write_text(f"User-agent: *\nAllow: /\nSitemap: {base}sitemap.xml\n", encoding="utf-8")
