@@ -12,9 +12,9 @@ import traceback
 from dataclasses import dataclass, replace
 from typing import Any, Callable
 
-from analyzer.attribution import Measured, attribute
+from analyzer.attribution import Measured, attribute, priced
 from analyzer.growth import exponents
-from analyzer.measurement import UNEXPLAINED, Cost, Evidence, Measurement, SizeRun
+from analyzer.measurement import UNEXPLAINED, Cost, Evidence, Measurement, Priced, SizeRun
 from analyzer.passes import registry
 from analyzer.passes.equivalence import Equivalence, comparable, compare
 from analyzer.probe import Probe, ProbeError, load
@@ -136,6 +136,7 @@ class SizeResult:
     attribution: Any
     verdict: Verdict
     prepare: Cost | None
+    priced: Priced
 
 
 def measure_size(probe: Probe, size: int, fast_memory: int | None = None) -> SizeResult:
@@ -145,7 +146,8 @@ def measure_size(probe: Probe, size: int, fast_memory: int | None = None) -> Siz
     b, o = passes(b_trace, fast_memory), passes(o_trace, fast_memory)
     eq = compare(b_out, o_out)
     a = attribute(b, o, prepared=prepared_cost is not None)
-    return SizeResult(size, b, o, eq, a, decide(eq, a), prepared_cost)
+    return SizeResult(size, b, o, eq, a, decide(eq, a), prepared_cost,
+                      priced(b, o, prepared=prepared_cost is not None))
 
 
 def measure(probe: Probe, sizes: tuple[int, ...] | None = None, claim: str | None = None,
@@ -180,6 +182,6 @@ def measure(probe: Probe, sizes: tuple[int, ...] | None = None, claim: str | Non
         prepare=last.prepare if last.prepare is not None else None,
         attribution=a, evidence={"baseline": Evidence(**b.evidence()), "optimized": Evidence(**o.evidence())},
         growth=growth, per_size=per_size, fast_memory=b.found["traffic"].fast_memory,
-        novel_flops=novel,
+        novel_flops=novel, priced=last.priced,
         claim=claim or probe.claim,
         seconds=round(time.perf_counter() - started, 3))

@@ -7,7 +7,8 @@ roofline with launch overhead: arithmetic and data movement overlap, launches do
     seconds = max(flops / peak_flops, traffic_bytes / bandwidth) + launches * launch_overhead
 
 ``seconds_of`` converts one measure alone (``flops``, ``traffic`` or ``launches``) into seconds,
-so each mechanism's removable work can be priced in the same currency.
+so each mechanism's removable work can be priced in the same currency; ``serial_seconds`` adds
+the three without overlap, the form attribution divides among mechanisms (``Priced``).
 
 Presets and their sources (float64 figures, as the probes compute in float64):
 
@@ -66,6 +67,16 @@ class Machine:
         if measure == "launches":
             return amount * self.launch_overhead
         raise ValueError(f"no measure '{measure}' (known: flops, traffic, launches)")
+
+    def serial_seconds(self, flops: float, traffic_bytes: float, launches: int) -> float:
+        """Every measure priced and added, none overlapped: what attribution divides, since its
+        parts add up (the roofline's ``max`` does not split by mechanism).
+
+        >>> GPU.serial_seconds(9.7e12, 1.555e12 * 2, 0)         # 1 s of arithmetic + 2 s of traffic
+        3.0
+        """
+        return self.seconds_of("flops", flops) + self.seconds_of("traffic", traffic_bytes) \
+            + self.seconds_of("launches", launches)
 
     def estimated_seconds(self, flops: float, traffic_bytes: float, launches: int) -> float:
         """The roofline with launch overhead (see the module docstring).

@@ -39,6 +39,7 @@ UNEXPLAINED = "unexplained"     # work saved that none of the mechanisms reprodu
 NONE = "none"                   # nothing saved
 VERDICTS = (*(m.value for m in Mechanism), AI_SPECIFIC, UNEXPLAINED, NONE)
 SHARE_KEYS = (*(m.value for m in Mechanism), UNEXPLAINED)
+PRICED_MEASURES = ("flops", "traffic", "launches")      # what a machine prices (analyzer.machines)
 VERSIONS = ("baseline", "optimized")
 
 
@@ -137,6 +138,49 @@ class Attribution:
             explained=per_mechanism(_get(data, "explained", where), f"{where}.explained"))
 
 
+@dataclass(frozen=True)
+class Priced:
+    """The savings in one currency: estimated seconds on a declared machine (``analyzer.machines``).
+
+    Each version's flops, traffic and launches are priced at the machine's rates and added
+    (``Machine.serial_seconds``: no overlap of arithmetic and data movement, an upper bound of the
+    roofline's estimate), so what each mechanism explains in every measure adds up to the
+    seconds saved: ``seconds[m]`` is mechanism m's flops, traffic and launches explained, priced;
+    ``unexplained`` is the rest. Probe-function calls are not priced (no machine declares their cost).
+    """
+    machine: str
+    baseline: float                     # estimated seconds of each version
+    optimized: float
+    by_measure: Mapping[str, float]     # flops, traffic, launches -> seconds saved in that measure
+    seconds: Mapping[str, float]        # mechanism or "unexplained" -> seconds of the saving it explains
+
+    @property
+    def saved(self) -> float:
+        return self.baseline - self.optimized
+
+    @property
+    def shares(self) -> dict[str, float]:
+        return {k: (v / self.saved if self.saved else 0.0) + 0.0 for k, v in self.seconds.items()}
+
+    def to_json(self) -> dict[str, Any]:
+        return {"machine": self.machine, "baseline": self.baseline, "optimized": self.optimized,
+                "saved": self.saved, "by_measure": dict(self.by_measure), "seconds": dict(self.seconds),
+                "shares": self.shares}
+
+    @classmethod
+    def from_json(cls, data: Any, where: str) -> Priced:
+        data = _mapping(data, where)
+        seconds = _mapping(_get(data, "seconds", where), f"{where}.seconds")
+        by_measure = _mapping(_get(data, "by_measure", where), f"{where}.by_measure")
+        return cls(machine=_text(_get(data, "machine", where), f"{where}.machine"),
+                   baseline=float(_number(_get(data, "baseline", where), f"{where}.baseline")),
+                   optimized=float(_number(_get(data, "optimized", where), f"{where}.optimized")),
+                   by_measure={k: float(_number(_get(by_measure, k, f"{where}.by_measure"),
+                                                f"{where}.by_measure.{k}")) for k in PRICED_MEASURES},
+                   seconds={k: float(_number(_get(seconds, k, f"{where}.seconds"), f"{where}.seconds.{k}"))
+                            for k in SHARE_KEYS})
+
+
 _COUNTS = ("calls_by_function", "traffic_kinds", "uncosted")     # Evidence fields that map names to counts
 
 
@@ -230,6 +274,7 @@ class Measurement:
     per_size: tuple[SizeRun, ...]
     fast_memory: int = 0                # bytes of fast memory the traffic measure assumed
     novel_flops: int | None = None      # unexplained: optimized flops on values the baseline never computes
+    priced: Priced | None = None        # the savings in estimated seconds, by mechanism
     claim: str | None = None            # what the probe or entry claims
     seconds: float | None = None        # how long it took (not stored)
 
@@ -267,6 +312,7 @@ class Measurement:
                "growth": None if self.growth is None else {v: dict(g) for v, g in self.growth.items()},
                "per_size": [p.to_json() for p in self.per_size],
                "fast_memory": self.fast_memory, "novel_flops": self.novel_flops,
+               "priced": None if self.priced is None else self.priced.to_json(),
                "claim": self.claim, "agrees": self.agrees}
         if self.seconds is not None:
             out["seconds"] = self.seconds
@@ -317,6 +363,7 @@ class Measurement:
             per_size=tuple(SizeRun.from_json(p, f"{at('per_size')}[{k}]") for k, p in enumerate(per_size)),
             fast_memory=_number(get("fast_memory"), at("fast_memory"), integer=True),
             novel_flops=_number(get("novel_flops"), at("novel_flops"), integer=True, optional=True),
+            priced=None if get("priced") is None else Priced.from_json(get("priced"), at("priced")),
             claim=None if claim is None else _text(claim, at("claim")),
             seconds=_number(data.get("seconds"), at("seconds"), optional=True))
 
@@ -340,6 +387,6 @@ def example(**changes: Any) -> dict[str, Any]:
                             "removable": {"baseline": zero | {"caching": 81.0}, "optimized": zero},
                             "explained": zero | {"caching": 81.0}},
             "evidence": {"baseline": evidence, "optimized": evidence}, "growth": None,
-            "per_size": [], "fast_memory": 524288, "novel_flops": None, "claim": None}
+            "per_size": [], "fast_memory": 524288, "novel_flops": None, "priced": None, "claim": None}
     data.update(changes)
     return data

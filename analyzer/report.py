@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from analyzer.measurement import SHARE_KEYS, Measurement
+from analyzer.measurement import SHARE_KEYS, Measurement, Priced
+from analyzer.record_format import rank_shares
 
 from rich import box
 from rich.console import Console
@@ -75,6 +76,23 @@ def attribution_table(m: Measurement, plain: bool) -> Table:
     return table
 
 
+def priced_line(p: Priced) -> str:
+    """The savings in estimated time, by measure and, when there is a saving, by mechanism."""
+    parts = ", ".join(f"{k} {'-' if v >= 0 else '+'}{_seconds(abs(v))}" for k, v in p.by_measure.items() if v)
+    line = (f"estimated time on {p.machine} (flops, traffic and launches priced and added): "
+            f"{_seconds(p.baseline)} -> {_seconds(p.optimized)}" + (f" ({parts})" if parts else ""))
+    if p.saved > 0:
+        line += "; the time saved: " + ", ".join(f"{k} {100 * v:.0f}%" for k, v in rank_shares(p.shares, 0.005))
+    return line
+
+
+def _seconds(s: float) -> str:
+    for unit, scale in (("s", 1.0), ("ms", 1e-3), ("us", 1e-6)):
+        if abs(s) >= scale:
+            return f"{s / scale:.3g} {unit}"
+    return f"{s / 1e-9:.3g} ns"
+
+
 def growth_table(m: Measurement, plain: bool) -> Table | None:
     growth = m.growth
     if not growth:
@@ -107,6 +125,8 @@ def render(m: Measurement, out: Console | None = None) -> None:
         c.print("not in the cost model (charged 1 flop per output element): " + "; ".join(
             f"{v}: " + ", ".join(f"{name} x{n}" for name, n in sorted(calls.items())) for v, calls in uncosted.items()))
     c.print(attribution_table(m, plain))
+    if m.priced is not None:
+        c.print(priced_line(m.priced))
     growth = growth_table(m, plain)
     if growth is not None:
         c.print(growth)
