@@ -94,7 +94,8 @@ def ai_rediscovered(f: Facts) -> Claim:
         (Point(f"Machine-learning entries (domain ai) filed under the four: {f.by_category(ai_four)}.",
                tuple(e.id for e in ai_four), tuple(e.category for e in ai_four)),
          Point(f"{count(len(with_ancestor))} of these {count(len(ai_four))} list a classical entry of the same "
-               "category among their related entries:", tuple(classical),
+               f"category among their related entries; the {count(len(classical))} classical entries they name:",
+               tuple(classical),
                tuple(f.get(c).category for c in classical)),
          Point(f"The other {count(len(rest))} machine-learning entries: {f.by_category(rest)}.")),
         probes,
