@@ -58,6 +58,40 @@ class MeasurementView:
     probe: str = ""
     doc: str = ""
     front_ends: tuple[str, ...] = ()
+    priced: PricedView | None = None
+
+
+@dataclass(frozen=True)
+class PricedView:
+    """The savings in estimated time on a declared machine, as text a page shows."""
+    machine: str
+    baseline: str
+    optimized: str
+    by_measure: tuple[tuple[str, str], ...]     # (flops / traffic / launches, "-1.2 ms" saved or "+3 us" added)
+    shares: tuple[tuple[str, float], ...]       # of the time saved (empty when none is saved)
+
+
+def seconds_text(s: float) -> str:
+    """A duration in the unit that keeps it readable.
+
+    >>> seconds_text(0.0123), seconds_text(2.5e-6), seconds_text(4e-10)
+    ('12.3 ms', '2.5 µs', '0.4 ns')
+    """
+    for unit, scale in (("s", 1.0), ("ms", 1e-3), ("µs", 1e-6)):
+        if abs(s) >= scale:
+            return f"{s / scale:.3g} {unit}"
+    return f"{s / 1e-9:.3g} ns"
+
+
+def _priced(m: Measurement) -> PricedView | None:
+    p = m.priced
+    if p is None or (p.baseline == 0 and p.optimized == 0):
+        return None
+    return PricedView(
+        p.machine, seconds_text(p.baseline), seconds_text(p.optimized),
+        tuple((k, f"{'−' if v > 0 else '+'}{seconds_text(abs(v))}") for k, v in p.by_measure.items() if v),
+        tuple((k, v) for k, v in sorted(p.shares.items(), key=lambda kv: -abs(kv[1])) if abs(v) >= 0.005)
+        if p.saved > 0 else ())
 
 
 def measurement_view(m: Measurement | None) -> MeasurementView | None:
@@ -83,4 +117,4 @@ def measurement_view(m: Measurement | None) -> MeasurementView | None:
                     for c, label in COST_ROWS if baseline[c] or optimized[c]),
         shares=shares, growth={v: g for v, g in growth.items() if g},
         points=tuple(sorted(points)), sizes=tuple(float(s) for s in m.sizes),
-        probe=m.probe, doc=m.doc, front_ends=tuple(m.front_ends))
+        probe=m.probe, doc=m.doc, front_ends=tuple(m.front_ends), priced=_priced(m))

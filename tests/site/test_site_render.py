@@ -125,6 +125,16 @@ def test_a_measured_entry_shows_costs_and_both_charts(site, fft_record):
     assert "&lt;script&gt;window.__pwned='m'&lt;/script&gt;" in html
 
 
+def test_a_measured_entry_prices_the_saving_in_time_by_measure_and_by_mechanism(site, fft_record):
+    from taxonomy.site.measurement import seconds_text
+    priced = fft_record.priced
+    html = (site / "entries" / "fft.html").read_text(encoding="utf-8")
+    (line,) = re.findall(r'<p class="priced">(.*?)</p>', html, re.S)
+    assert f"{seconds_text(priced.baseline)} for the baseline, {seconds_text(priced.optimized)} optimized" in line
+    assert f"flops −{seconds_text(priced.by_measure['flops'])}" in line        # the FFT saves flops
+    assert f"unexplained {priced.shares['unexplained']:.0%}" in line and priced.saved > 0
+
+
 def test_an_unmeasured_probe_says_so(site):
     html = (site / "entries" / "memoization.html").read_text(encoding="utf-8")
     assert "no stored measurement yet" in html and "<svg" not in html
