@@ -21,12 +21,14 @@ alive from its op to its last reader, or to the end if it is an output).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import repeat
 from typing import Any
 
 import numpy as np
 
 from analyzer.measurement import Mechanism
 from analyzer.passes import Pass
+from analyzer.passes.columns import Columns, columns, member, sources
 from analyzer.ops import ARITHMETIC, COMPARISONS, GUARDS
 from analyzer.trace import ALL_ELEMENTS, SCALAR_BYTES, Trace, record_cost
 
@@ -42,36 +44,45 @@ class Liveness:
 
 
 def dead_ops(trace: Trace) -> Liveness:
-    records = trace.records
-    n = len(records)
+    c = columns(trace)
+    n, srcs = len(c.ops), c.srcs
+    # guards and scalar comparisons (a plain bool) decide control flow: live, as outputs are
+    deciding = member(c.codes, GUARDS) | (c.scalar & member(c.codes, COMPARISONS))
     live = bytearray(n)
-    last_use = list(range(n))
     for i in trace.outputs:
         live[i] = 1
-        last_use[i] = n
-    sinks, comparisons = GUARDS, COMPARISONS
+    if trace.written:
+        _sweep_writes(trace, srcs, c.values, live, deciding)
+    else:                       # no writes into arrays: demand flows along srcs alone
+        live = bytearray((np.frombuffer(live, dtype=bool) | deciding).tobytes())
+        for i in range(n - 1, -1, -1):
+            if live[i]:
+                for s in srcs[i]:
+                    live[s] = 1
+    arithmetic = member(c.codes, ARITHMETIC)
+    dead = arithmetic & ~np.frombuffer(live, dtype=bool)
+    return Liveness(frozenset(np.flatnonzero(dead).tolist()), _peak(trace, c, arithmetic))
+
+
+def _sweep_writes(trace: Trace, srcs: list[tuple], values: list[Any], live: bytearray,
+                  deciding: np.ndarray) -> None:
+    """The backward sweep when the trace writes into arrays (``Trace.written``)."""
     written = trace.written
+    decides = deciding.tolist()
     partial: dict[int, Any] = {}        # writes demanded on some elements only -> bool mask
-    for i in range(n - 1, -1, -1):
-        op, srcs, value, _, extra = records[i]
-        # a scalar comparison returns a plain bool: it decides control flow, like a guard
-        is_live = live[i] or op in sinks or (extra is None and op in comparisons)
+    for i in range(len(srcs) - 1, -1, -1):
+        is_live = live[i] or decides[i]
         if is_live:
             live[i] = 1
-        if written and i in written:
-            _sweep_write(i, srcs, value, written[i], is_live, live, partial, last_use, written)
-            continue
-        for s in srcs:
-            if is_live:
+        if i in written:
+            _sweep_write(i, srcs[i], values[i], written[i], bool(is_live), live, partial, written)
+        elif is_live:
+            for s in srcs[i]:
                 live[s] = 1
-            if last_use[s] < i:     # scanning backwards, the first reader seen is the last
-                last_use[s] = i
-    dead = frozenset(i for i, rec in enumerate(records) if not live[i] and rec[0] in ARITHMETIC)
-    return Liveness(dead, _peak(trace, last_use))
 
 
 def _sweep_write(i: int, srcs: tuple[int, ...], value: Any, write: tuple[int, Any], is_live: bool,
-                 live: bytearray, partial: dict[int, Any], last_use: list[int], written: dict) -> None:
+                 live: bytearray, partial: dict[int, Any], written: dict) -> None:
     """Demand through write ``i``: its written data where its own demand meets the region, the
     version it overwrites (``srcs[previous]``) where the demand falls outside the region."""
     previous, region = write
@@ -80,8 +91,6 @@ def _sweep_write(i: int, srcs: tuple[int, ...], value: Any, write: tuple[int, An
     if data_needed:
         live[i] = 1
     for k, s in enumerate(srcs):
-        if last_use[s] < i:
-            last_use[s] = i
         if data_needed and k != previous:
             live[s] = 1
     if outside is None:
@@ -113,23 +122,23 @@ def _split(demand: Any, region: Any, value: Any) -> tuple[bool, Any]:
     return bool((demand & inside).any()), outside if outside.any() else None
 
 
-def _peak(trace: Trace, last_use: list[int]) -> int:
-    """Sweep births and deaths of materialized values; the peak of what is alive."""
-    n = len(trace.records)
-    delta = [0] * (n + 2)
-    scalar_bytes, arithmetic = SCALAR_BYTES, ARITHMETIC
-    for i, (op, _, value, _, extra) in enumerate(trace.records):
-        if op in arithmetic:
-            nbytes = extra[3] if extra is not None else scalar_bytes.get(type(value), 8)
-            if nbytes:
-                delta[i] += nbytes
-                delta[last_use[i] + 1] -= nbytes
-    peak = alive = 0
-    for d in delta:
-        alive += d
-        if alive > peak:
-            peak = alive
-    return peak
+def _peak(trace: Trace, c: Columns, arithmetic: np.ndarray) -> int:
+    """Sweep births and deaths of materialized values; the peak of what is alive.
+
+    A value is born at its op and dies after its last reader (outputs: at the end)."""
+    n = len(c.ops)
+    last_use = np.arange(n, dtype=np.int64)
+    flat, arity = sources(c.srcs)
+    np.maximum.at(last_use, flat, np.repeat(last_use, arity))
+    last_use[list(trace.outputs)] = n
+    nbytes = np.fromiter(map(SCALAR_BYTES.get, map(type, c.values), repeat(8)), np.int64, n)
+    for i in np.flatnonzero(~c.scalar).tolist():
+        nbytes[i] = c.extras[i][3]
+    nbytes[~arithmetic] = 0
+    delta = np.zeros(n + 2, dtype=np.int64)
+    np.add.at(delta, np.arange(n), nbytes)
+    np.add.at(delta, last_use + 1, -nbytes)
+    return max(0, int(np.cumsum(delta).max()))
 
 
 def _evidence(result: Liveness, trace: Trace) -> dict[str, int]:

@@ -32,6 +32,8 @@ as its ufunc is read row by row).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import chain, repeat
+from operator import is_, is_not, itemgetter
 from typing import Any
 
 import numpy as np
@@ -46,6 +48,7 @@ RTOL = 1e-9
 _IDENTITY = {Op.ADD: (0, 0), Op.SUB: (None, 0), Op.MUL: (1, 1), Op.DIV: (None, 1), Op.POW: (None, 1),
              Op.OR: (0, 0), Op.XOR: (0, 0), Op.LSHIFT: (None, 0), Op.RSHIFT: (None, 0)}  # x|0, x^0, x<<0
 _PURE = ARITHMETIC - IMPURE
+_FLOATING = frozenset({float, complex, np.float64, np.complex128})
 # ops whose output element depends on the same element of each (broadcast) operand
 ELEMENTWISE = frozenset({
     Op.ADD, Op.SUB, Op.MUL, Op.DIV, Op.FLOORDIV, Op.MOD, Op.POW, Op.NEG, Op.ABS, Op.CONJ, Op.REAL,
@@ -106,59 +109,97 @@ _rounded = rounded      # the name analyzer.residue imports
 
 
 class ValueNumbers:
-    """Numbers the values of a trace by content: equal (within RTOL) values, equal numbers."""
+    """Numbers the values of a trace by content: equal (within RTOL) values, equal numbers.
+
+    Floats and complex numbers are numbered all at once (``_number_scalars``) into
+    ``scalar_numbers``; any other value when it is first asked for (``of``).
+    """
 
     MAX_BUCKET = 8      # values that share a rounded key but differ: a few are confirmed, then new
 
-    def __init__(self, trace: Trace) -> None:
+    def __init__(self, trace: Trace, values: list[Any] | None = None) -> None:
         self.trace = trace
         self.number: dict[int, int] = {}
-        self.buckets: dict[Any, list[tuple[Any, int]]] = {}
+        self.buckets: dict[Any, Any] = {}      # rounded key -> ((value, number), ...), first value first
         self.rows: dict[int, np.ndarray] = {}
         self.canonical_rows: dict[int, np.ndarray] = {}
         self.near = NearRows()
         self._next = 0
-        self._number_scalars(trace)
+        self._floats: tuple | None = None     # the floats' buckets, until _index_floats makes them
+        self._number_scalars(values if values is not None else list(map(itemgetter(2), trace.records)))
 
     def _new(self) -> int:
         self._next += 1
         return self._next - 1
 
-    def _number_scalars(self, trace: Trace) -> None:
-        """Number every Python float/complex/int value at once (vectorized rounding)."""
-        ids, vals = [], []
-        for i, rec in enumerate(trace.records):
-            tv = type(rec[2])
-            if tv is float or tv is complex or tv is np.float64 or tv is np.complex128:
-                ids.append(i)
-                vals.append(rec[2])
-        if not ids:
+    def _number_scalars(self, values: list[Any]) -> None:
+        """Number every Python float/complex (and numpy float64/complex128) value at once.
+
+        Values are grouped by rounded key with a stable sort, so each group starts with the
+        value a sweep in trace order would meet first; a value equal to it, or within RTOL of
+        it, takes its number, in numpy. The rest (NaN, values near a later one) are confirmed
+        one by one, in trace order, by ``_place``: exactly the numbering of such a sweep.
+        """
+        n = len(values)
+        self.scalar_numbers = numbers = np.full(n, -1, dtype=np.int64)
+        ids = np.flatnonzero(np.fromiter(map(_FLOATING.__contains__, map(type, values)), bool, n))
+        if not len(ids):
             return
-        arr = np.asarray(vals, dtype=complex)
-        with np.errstate(all="ignore"):
-            real, imag = _float_keys(arr.real), _float_keys(arr.imag)
-        buckets, number, assign = self.buckets, self.number, self._assign
-        for i, v, kr, ki in zip(ids, vals, real, imag):
-            key = (kr, ki) if ki != 2048 else kr    # imag == 0: the key of the real part
-            bucket = buckets.get(key)
-            if bucket is not None and (bucket[0][0] == v):   # the common case, inlined
-                number[i] = bucket[0][1]
-            else:
-                assign(i, v, key)
+        vals = np.fromiter(values, object, n)[ids]
+        arr = vals.astype(complex)
+        real, imag = _float_keys_array(arr.real), _float_keys_array(arr.imag)
+        real_only = not (imag != 2048).any()
+        # stable: a key's first value leads its group
+        order = np.argsort(real, kind="stable") if real_only else np.lexsort((imag, real))
+        r, im = real[order], imag[order]
+        starts = np.ones(len(order), dtype=bool)
+        starts[1:] = (r[1:] != r[:-1]) | (im[1:] != im[:-1])
+        group = np.empty(len(order), dtype=np.int64)
+        group[order] = np.cumsum(starts) - 1
+        first = order[starts]                           # position in ``ids`` of each key's first value
+        lead = arr[first][group]
+        with np.errstate(invalid="ignore", over="ignore"):     # _close, elementwise
+            close = (arr == lead) | (np.abs(arr - lead) <= RTOL * np.maximum(np.abs(arr), np.abs(lead)))
+        base = self._next
+        self._next += len(first)
+        numbers[ids[close]] = group[close] + base
+        first_real, first_imag = real[first], imag[first]
+        self._floats = (first_real, None if real_only else first_imag, vals[first], base)
+        for k in np.flatnonzero(~close).tolist():       # not close to the first value: confirm in order
+            kr, ki, g = int(real[k]), int(imag[k]), int(group[k])
+            key = (kr, ki) if ki != 2048 else kr
+            bucket = self.buckets.get(key) or ((vals[first[g]], base + g),)
+            numbers[ids[k]] = self.number[int(ids[k])] = self._place(key, bucket, vals[k])
+
+    def _index_floats(self) -> None:
+        """Put the buckets of the floats numbered at once in ``buckets`` (when another value
+        needs them: its key may be one of theirs)."""
+        first_real, first_imag, first_values, base = self._floats
+        keys = (first_real.tolist() if first_imag is None else
+                [(kr, ki) if ki != 2048 else kr for kr, ki in zip(first_real.tolist(), first_imag.tolist())])
+        table = dict(zip(keys, zip(zip(first_values.tolist(), range(base, base + len(keys))))))
+        table.update(self.buckets)
+        self.buckets, self._floats = table, None
+
+    def _place(self, key: Any, bucket: Any, value: Any) -> int:
+        """The number of the first value of ``bucket`` within RTOL of ``value``, or a new one."""
+        for rep, n in bucket:
+            if rep is value or _close(rep, value):
+                return n
+        n = self._new()
+        if len(bucket) < self.MAX_BUCKET:
+            self.buckets[key] = [*bucket, (value, n)]
+        return n
 
     def _assign(self, i: int, value: Any, key: Any) -> int:
+        if self._floats is not None:
+            self._index_floats()
         bucket = self.buckets.get(key)
         if bucket is None:
             n = self._new()
             self.buckets[key] = [(value, n)]
         else:
-            for rep, n in bucket:
-                if rep is value or _close(rep, value):
-                    break
-            else:
-                n = self._new()
-                if len(bucket) < self.MAX_BUCKET:
-                    bucket.append((value, n))
+            n = self._place(key, bucket, value)
         self.number[i] = n
         return n
 
@@ -166,6 +207,8 @@ class ValueNumbers:
         n = self.number.get(i)
         if n is not None:
             return n
+        if i < len(self.scalar_numbers) and self.scalar_numbers[i] >= 0:
+            return int(self.scalar_numbers[i])
         value = self.trace.value(i)
         if isinstance(value, np.ndarray):
             if value.ndim >= 2 and value.shape[-1] >= 16 or i in self.rows:    # rows: one call each
@@ -355,42 +398,106 @@ def _row_keys(vn: ValueNumbers, op: Op, rec: tuple) -> np.ndarray | None:
     return None
 
 
+_CODE = {op: k for k, op in enumerate(Op)}
+_CODES = np.arange(len(_CODE))
+_PURE_CODE = np.isin(_CODES, [_CODE[op] for op in _PURE])
+_COMMUTATIVE_CODE = np.isin(_CODES, [_CODE[op] for op in COMMUTATIVE])
+_NO_IDENTITY = 2            # a _LEFT/_RIGHT entry: the op has no identity constant on that side
+_LEFT = np.array([_NO_IDENTITY if _IDENTITY.get(op, (None,))[0] is None else _IDENTITY[op][0] for op in _CODE])
+_RIGHT = np.array([_IDENTITY[op][1] if op in _IDENTITY else _NO_IDENTITY for op in _CODE])
+
+
+def _scalar_repeats(vn: ValueNumbers, ops: list[Op], srcs: list[tuple], extras: list[Any],
+                    values: list[Any]) -> tuple[np.ndarray, list[int]]:
+    """Value numbering of the scalar ops of one or two operands, in numpy: (ids of the ops whose
+    (op, operand numbers) an earlier op already had, ids of scalar pure ops with more operands,
+    left to the record-by-record sweep).
+
+    Each op's key (op, number, number) is packed into one int64, so equal keys are equal
+    integers (no hash, nothing to confirm); a commutative op's numbers are sorted first.
+    """
+    n = len(ops)
+    codes = np.fromiter(map(_CODE.__getitem__, ops), np.int64, n)
+    arity = np.fromiter(map(len, srcs), np.int64, n)
+    scalar = np.fromiter(map(is_, extras, repeat(None)), bool, n)
+    candidate = scalar & _PURE_CODE[codes] & (arity > 0)
+    wide = np.flatnonzero(candidate & (arity > 2)).tolist()
+    ids = np.flatnonzero(candidate & (arity <= 2))
+    if not len(ids):
+        return ids, wide
+    ends = np.cumsum(arity)
+    flat = np.fromiter(chain.from_iterable(srcs), np.int64, int(ends[-1]))
+    code, two = codes[ids], arity[ids] == 2
+    first = flat[ends[ids] - arity[ids]]
+    last = flat[ends[ids] - 1]
+    # x + 0, x * 1, 0 + x ... with a CONSTANT 0 or 1 (not a bool, not a computed zero) cost work
+    # but are never redundant; the constants are checked in Python, as _is_identity does
+    right, left = _RIGHT[code], _LEFT[code]
+    const_zero, const_one = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
+    operands = np.concatenate([last[right != _NO_IDENTITY], first[left != _NO_IDENTITY]])
+    for c in set(operands[codes[operands] == _CODE[_CONST]].tolist()):
+        value = values[c]
+        const_zero[c] = value == 0 and type(value) is not bool
+        const_one[c] = value == 1 and type(value) is not bool
+    identity = (((right == 0) & const_zero[last]) | ((right == 1) & const_one[last])
+                | ((left == 0) & const_zero[first]) | ((left == 1) & const_one[first]))
+    keep = ~identity
+    ids, code, two, first, last = ids[keep], code[keep], two[keep], first[keep], last[keep]
+    numbers = vn.scalar_numbers.copy()
+    operands = np.stack([first, np.where(two, last, -1)], axis=1).ravel()
+    operands = operands[operands >= 0]
+    unnumbered, at = np.unique(operands[numbers[operands] < 0], return_index=True)
+    for s in unnumbered[np.argsort(at, kind="stable")].tolist():   # ints, bools...: in first-use order
+        numbers[s] = vn.of(s)
+    a = numbers[first]
+    b = np.where(two, numbers[last], -1)
+    swap = two & _COMMUTATIVE_CODE[code] & (b < a)
+    a, b = np.where(swap, b, a), np.where(swap, a, b)
+    if vn._next >= 1 << 28:     # more values than the packed key has bits for: compare rows
+        _, firsts = np.unique(np.stack([code, a, b], axis=1), axis=0, return_index=True)
+        repeated = np.ones(len(ids), dtype=bool)
+        repeated[firsts] = False
+    else:
+        repeated = _repeats((code.astype(np.uint64) << 57) | (a.astype(np.uint64) << 29) | (b + 1).astype(np.uint64))
+    return ids[repeated], wide
+
+
+def _repeats(keys: np.ndarray) -> np.ndarray:
+    """True where a key equals an earlier one (a stable sort puts the first of each first)."""
+    order = np.argsort(keys, kind="stable")
+    ordered = keys[order]
+    repeated = np.zeros(len(keys), dtype=bool)
+    repeated[order[1:][ordered[1:] == ordered[:-1]]] = True
+    return repeated
+
+
 def redundant_ops(trace: Trace) -> Redundancy:
     """Value-number every pure op; the ones that repeat an earlier (op, input values) are redundant."""
-    vn = ValueNumbers(trace)
-    number, of = vn.number, vn.of
     records = trace.records
+    ops, srcs, values, extras = (list(map(itemgetter(k), records)) for k in (0, 1, 2, 4))
+    vn = ValueNumbers(trace, values)
+    of = vn.of
+    scalar_repeats, wide = _scalar_repeats(vn, ops, srcs, extras, values)
     seen: set[tuple] = set()
     seen_rows: set[int] = set()
     fraction: dict[int, float] = {}
     whole = 0
+    for i in wide:              # scalar ops of three or more operands (rare)
+        if ops[i] in _IDENTITY and _is_identity(records, ops[i], srcs[i]):
+            continue
+        key = (ops[i], *[of(s) for s in srcs[i]])
+        if key in seen:
+            fraction[i] = 1.0
+            whole += 1
+        seen.add(key)
     pure, identity, commutative = _PURE, _IDENTITY, COMMUTATIVE
-    get = number.get
-    for i, rec in enumerate(records):
-        op, srcs, _, _, extra = rec
-        if op not in pure or not srcs:
+    for i in np.flatnonzero(np.fromiter(map(is_not, extras, repeat(None)), bool, len(extras))).tolist():
+        op, srcs_i, extra = ops[i], srcs[i], extras[i]
+        if op not in pure or not srcs_i:
             continue
-        if extra is None:   # scalar: the hot path, keyed (op, numbers...)
-            if op in identity and _is_identity(records, op, srcs):
-                continue
-            if len(srcs) == 2:
-                a, b = get(srcs[0]), get(srcs[1])
-                if a is None:
-                    a = of(srcs[0])
-                if b is None:
-                    b = of(srcs[1])
-                key: tuple = (op, b, a) if op in commutative and b < a else (op, a, b)
-            else:
-                key = (op, *[of(s) for s in srcs])
-            size = len(seen)
-            seen.add(key)
-            if len(seen) == size:
-                fraction[i] = 1.0
-                whole += 1
+        if op in identity and _is_array_identity(records, op, srcs_i):     # x + 0 on a tensor
             continue
-        if op in identity and _is_array_identity(records, op, srcs):     # x + 0 on a tensor
-            continue
-        numbers = [of(s) for s in srcs]
+        numbers = [of(s) for s in srcs_i]
         if op in commutative:
             numbers.sort()
         key = (op, extra[4], *numbers)
@@ -401,13 +508,18 @@ def redundant_ops(trace: Trace) -> Redundancy:
         seen.add(key)
         if extra[0] + extra[1] + extra[2] == 0:     # moves data: no rows of work
             continue
-        rows = _row_keys(vn, op, rec)
+        rows = _row_keys(vn, op, records[i])
         if rows is not None:
             keys = rows.ravel().tolist()
             repeated = sum(map(seen_rows.__contains__, keys))
             seen_rows.update(keys)
             if repeated:
                 fraction[i] = repeated / len(keys)
+    whole += len(scalar_repeats)
+    if fraction:                # in record order, as one sweep would list them
+        fraction = dict(sorted({**dict.fromkeys(scalar_repeats.tolist(), 1.0), **fraction}.items()))
+    else:
+        fraction = dict.fromkeys(scalar_repeats.tolist(), 1.0)
     return Redundancy(fraction, whole)
 
 
