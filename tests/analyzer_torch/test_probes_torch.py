@@ -16,6 +16,7 @@ MEASURED = {
     "torch_quantization": "ai-specific",
     "torch_pruning": "ai-specific",
     "torch_attention_fusion": "inlining",
+    "torch_flash_attention": "inlining",          # by traffic: the scores never leave fast memory
     "torch_activation_checkpointing": "caching",  # in reverse
     "torch_fx_dead_code_elimination": "dead-code-elimination",
     "torch_fx_constant_folding": "partial-evaluation",
@@ -120,3 +121,15 @@ def test_static_ops_are_exactly_those_of_the_nodes_fx_const_fold_folded():
                    if n.op == "call_function"]
     static = sorted(m.trace.records[i][4][4] for i in m.staging.static)
     assert sorted(const_nodes) == ["add", "mul", "tanh"] and static == sorted(const_nodes)
+
+
+def test_tiled_attention_keeps_the_scores_and_probabilities_out_of_slow_memory():
+    n = 128
+    result = measured("torch_flash_attention", (n,))
+    score_matrix = n * n * 8                        # float64
+    spilled = {v: result.evidence[v].traffic_kinds["spill"] for v in ("baseline", "optimized")}
+    # standard attention writes S and P out and reads each back once: at least 4 matrices' bytes
+    assert spilled["baseline"] >= 4 * score_matrix
+    # the tiled version spills no matrix: what it moves of its own is smaller than one 16-row block
+    assert spilled["optimized"] < score_matrix // 2
+    assert result.attribution.measure == "traffic" and result.equivalence == "equal"
