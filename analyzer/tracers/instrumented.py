@@ -23,7 +23,7 @@ from typing import Any, Callable, Iterator
 from analyzer.ops import ARITHMETIC, IMPURE, Op
 from analyzer.trace import Trace
 from analyzer.tracers.instrument import BINARY, COMPARE, IN_PLACE, UNARY, helper
-from analyzer.tracers.scalar import Scalar, plain_numbers
+from analyzer.tracers.scalar import SYMBOLS, Scalar, plain_numbers
 
 MARKER = "__taxo_instrumented__"
 
@@ -61,86 +61,97 @@ def _plain() -> dict[str, Any]:
 PLAIN_HELPERS = _plain()
 
 
-def _traced_binary(t: Trace, op: Op, f: Callable[[Any, Any], Any], fallback: Callable[[Any, Any], Any],
-                   plain: frozenset[type]) -> Callable[[Any, Any], Any]:
-    """``a <op> b`` in one call: Scalars of ``t`` and plain numbers (as constants) are recorded
-    here, as ``Scalar``'s own operator would record them; anything else runs ``fallback``, the
-    operator itself (arrays, tensors, strings, Scalars of another trace)."""
-    records, const = t.records, t.const
-
-    def binary(a: Any, b: Any) -> Any:
+# The recorders are compiled from templates with the operator spelled out (``a.v * b.v``, not a
+# call of ``operator.mul``) and build their Scalar without a Python ``__init__`` frame, as
+# ``Scalar``'s own operators do: tracing pays this per operator a probe executes.
+_BINARY = """
+def recorder(t, op, fallback, plain, records, const):
+    def binary(a, b):
         ta, tb = type(a), type(b)
         if ta is Scalar and a.t is t:
             if tb is Scalar and b.t is t:
-                srcs, v = (a.i, b.i), f(a.v, b.v)
+                srcs, v = (a.i, b.i), a.v {symbol} b.v
             elif tb in plain:
-                v = f(a.v, b)
+                v = a.v {symbol} b
                 srcs = (a.i, const(b))
             else:
                 return fallback(a, b)
         elif ta in plain:
             if tb is Scalar and b.t is t:
-                v = f(a, b.v)
+                v = a {symbol} b.v
                 srcs = (const(a), b.i)
             elif tb in plain:
-                v = f(a, b)
+                v = a {symbol} b
                 srcs = (const(a), const(b))
             else:
                 return fallback(a, b)
         else:
             return fallback(a, b)
         records.append((op, srcs, v, t.fn, None))
-        return Scalar(v, len(records) - 1, t)
+        s = new(Scalar)
+        s.v, s.i, s.t = v, len(records) - 1, t
+        return s
     return binary
-
-
-def _traced_compare(t: Trace, op: Op, f: Callable[[Any, Any], bool],
-                    plain: frozenset[type]) -> Callable[[Any, Any], Any]:
-    """``a <op> b``: recorded like ``_traced_binary``, and a plain bool comes back (a guard)."""
-    records, const = t.records, t.const
-
-    def compare(a: Any, b: Any) -> Any:
+"""
+_COMPARE = """
+def recorder(t, op, fallback, plain, records, const):
+    def compare(a, b):              # recorded like a binary operator; a plain bool comes back
         ta, tb = type(a), type(b)
         if ta is Scalar and a.t is t:
             if tb is Scalar and b.t is t:
-                srcs, v = (a.i, b.i), f(a.v, b.v)
+                srcs, v = (a.i, b.i), a.v {symbol} b.v
             elif tb in plain:
-                v = f(a.v, b)
+                v = a.v {symbol} b
                 srcs = (a.i, const(b))
             else:
-                return f(a, b)
+                return a {symbol} b
         elif ta in plain:
             if tb is Scalar and b.t is t:
-                v = f(a, b.v)
+                v = a {symbol} b.v
                 srcs = (const(a), b.i)
             elif tb in plain:
-                v = f(a, b)
+                v = a {symbol} b
                 srcs = (const(a), const(b))
             else:
-                return f(a, b)
+                return a {symbol} b
         else:
-            return f(a, b)
+            return a {symbol} b
         records.append((op, srcs, v, t.fn, None))
         return v
     return compare
-
-
-def _traced_unary(t: Trace, op: Op, f: Callable[[Any], Any], plain: frozenset[type]) -> Callable[[Any], Any]:
-    records, const = t.records, t.const
-
-    def unary(a: Any) -> Any:
+"""
+_UNARY = """
+def recorder(t, op, fallback, plain, records, const):
+    def unary(a):
         ta = type(a)
         if ta is Scalar and a.t is t:
-            v = f(a.v)
+            v = {symbol}a.v
             src = a.i
         elif ta in plain:
-            v = f(a)
+            v = {symbol}a
             src = const(a)
         else:
-            return f(a)
+            return {symbol}a
         records.append((op, (src,), v, t.fn, None))
-        return Scalar(v, len(records) - 1, t)
+        s = new(Scalar)
+        s.v, s.i, s.t = v, len(records) - 1, t
+        return s
     return unary
+"""
+_RECORDERS: dict[tuple[str, str], Callable[..., Callable]] = {}
+
+
+def _recorder(template: str, t: Trace, op: Op, fallback: Callable | None, plain: frozenset[type]) -> Callable:
+    """The recorder of ``op`` in trace ``t``: ``template`` compiled once per operator, then
+    closed over this trace. Scalars of ``t`` and plain numbers (as constants of ``t``) are
+    recorded, as ``Scalar``'s own operator would record them; anything else (arrays, tensors,
+    strings, Scalars of another trace) runs ``fallback``, the operator itself."""
+    make = _RECORDERS.get((template, op.value))
+    if make is None:
+        namespace = {"Scalar": Scalar, "new": object.__new__}
+        exec(compile(template.format(symbol=SYMBOLS[op]), f"<traced {op.value}>", "exec"), namespace)
+        make = _RECORDERS[template, op.value] = namespace["recorder"]
+    return make(t, op, fallback, plain, t.records, t.const)
 
 
 class Counters:
@@ -158,11 +169,13 @@ class Counters:
         return Scalar(v, len(t.records) - 1, t)
 
     def __iter__(self) -> Iterator[Scalar]:
-        t, srcs, index = self.t, self.srcs, Op.INDEX
+        t, srcs, index, new = self.t, self.srcs, Op.INDEX, object.__new__
         records = t.records
         for v in self.r:
             records.append((index, srcs, v, t.fn, None))
-            yield Scalar(v, len(records) - 1, t)
+            s = new(Scalar)
+            s.v, s.i, s.t = v, len(records) - 1, t
+            yield s
 
     def __reversed__(self) -> Iterator[Scalar]:
         return iter(Counters(self.r[::-1], self.srcs, self.t))
@@ -224,12 +237,12 @@ def traced_helpers(t: Trace) -> dict[str, Any]:
     h: dict[str, Any] = {}
     plain = plain_numbers()
     for node_type, (suffix, op, f) in BINARY.items():
-        h[suffix] = _traced_binary(t, op, f, f, plain)
-        h["i" + suffix] = _traced_binary(t, op, f, IN_PLACE[node_type], plain)
-    for suffix, op, f in UNARY.values():
-        h[suffix] = _traced_unary(t, op, f, plain)
-    for suffix, op, f in COMPARE.values():
-        h[suffix] = _traced_compare(t, op, f, plain)
+        h[suffix] = _recorder(_BINARY, t, op, f, plain)
+        h["i" + suffix] = _recorder(_BINARY, t, op, IN_PLACE[node_type], plain)
+    for suffix, op, _ in UNARY.values():
+        h[suffix] = _recorder(_UNARY, t, op, None, plain)
+    for suffix, op, _ in COMPARE.values():
+        h[suffix] = _recorder(_COMPARE, t, op, None, plain)
     h["chain"] = _chain({suffix: h[suffix] for suffix, _, _ in COMPARE.values()})
     h["enter"] = t.enter
 

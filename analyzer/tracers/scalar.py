@@ -25,6 +25,11 @@ from analyzer.ops import Op
 from analyzer.trace import Trace
 
 NUMBERS = (int, float, complex)
+# the Python operator of each op that has one (the recorders are compiled with it spelled out)
+SYMBOLS = {Op.ADD: "+", Op.SUB: "-", Op.MUL: "*", Op.DIV: "/", Op.FLOORDIV: "//", Op.MOD: "%", Op.POW: "**",
+           Op.AND: "&", Op.OR: "|", Op.XOR: "^", Op.LSHIFT: "<<", Op.RSHIFT: ">>", Op.NEG: "-",
+           Op.INVERT: "~", Op.LT: "<", Op.LE: "<=", Op.GT: ">", Op.GE: ">=", Op.EQ: "==", Op.NE: "!="}
+new = object.__new__        # a Scalar without an __init__ frame: the caller sets its three slots
 
 
 def plain_numbers() -> frozenset[type]:
@@ -37,30 +42,68 @@ def plain_numbers() -> frozenset[type]:
     return frozenset(types)
 
 
-def _binary(op: Op, f: Callable[[Any, Any], Any]) -> tuple[Callable, Callable]:
-    """The forward and reflected methods of one binary operator."""
-    def forward(a: Scalar, b: Any) -> Any:
-        t = a.t
-        if type(b) is Scalar:
-            bi, bv = b.i, b.v
-        elif isinstance(b, NUMBERS):
-            bi, bv = t.const(b), b
-        else:
-            return NotImplemented
-        v = f(a.v, bv)
-        rec = t.records
-        rec.append((op, (a.i, bi), v, t.fn, None))
-        return Scalar(v, len(rec) - 1, t)
+# Each operator method is compiled from a template with its operator spelled out (``a.v * bv``,
+# not ``operator.mul(a.v, bv)``) and builds its result without a Python ``__init__`` frame:
+# tracing pays per operator, and those two calls were a third of it.
+_BINARY = """
+def forward(a, b, op=op):
+    t = a.t
+    if type(b) is Scalar:
+        bi, bv = b.i, b.v
+    elif isinstance(b, NUMBERS):
+        bi, bv = t.const(b), b
+    else:
+        return NotImplemented
+    v = a.v {symbol} bv
+    rec = t.records
+    rec.append((op, (a.i, bi), v, t.fn, None))
+    s = new(Scalar)
+    s.v, s.i, s.t = v, len(rec) - 1, t
+    return s
 
-    def reflected(a: Scalar, b: Any) -> Any:   # b <op> a, b a plain number
-        t = a.t
-        if not isinstance(b, NUMBERS):
-            return NotImplemented
-        v = f(b, a.v)
-        rec = t.records
-        rec.append((op, (t.const(b), a.i), v, t.fn, None))
-        return Scalar(v, len(rec) - 1, t)
-    return forward, reflected
+def reflected(a, b, op=op):         # b <op> a, b a plain number
+    t = a.t
+    if not isinstance(b, NUMBERS):
+        return NotImplemented
+    v = b {symbol} a.v
+    rec = t.records
+    rec.append((op, (t.const(b), a.i), v, t.fn, None))
+    s = new(Scalar)
+    s.v, s.i, s.t = v, len(rec) - 1, t
+    return s
+"""
+_COMPARE = """
+def method(a, b, op=op):            # concretizes: records the op, returns a plain bool (a guard)
+    t = a.t
+    if type(b) is Scalar:
+        bi, bv = b.i, b.v
+    elif isinstance(b, NUMBERS):
+        bi, bv = t.const(b), b
+    else:
+        return NotImplemented
+    v = a.v {symbol} bv
+    t.records.append((op, (a.i, bi), v, t.fn, None))
+    return v
+"""
+
+
+def _compiled(template: str, op: Op) -> dict[str, Callable]:
+    """The functions ``template`` defines, with ``{symbol}`` the Python operator of ``op``
+    (they read this module's globals: ``Scalar`` exists by the time they run)."""
+    made: dict[str, Any] = {"op": op}
+    exec(compile(template.format(symbol=SYMBOLS[op]), f"<scalar {op.value}>", "exec"), globals(), made)
+    return made
+
+
+def _binary(op: Op) -> tuple[Callable, Callable]:
+    """The forward and reflected methods of one binary operator."""
+    made = _compiled(_BINARY, op)
+    return made["forward"], made["reflected"]
+
+
+def _compare(op: Op) -> Callable:
+    """A comparison concretizes: it records the op and returns a plain bool (a guard)."""
+    return _compiled(_COMPARE, op)["method"]
 
 
 def _unary(op: Op, f: Callable[[Any], Any]) -> Callable:
@@ -69,23 +112,9 @@ def _unary(op: Op, f: Callable[[Any], Any]) -> Callable:
         v = f(a.v)
         rec = t.records
         rec.append((op, (a.i,), v, t.fn, None))
-        return Scalar(v, len(rec) - 1, t)
-    return method
-
-
-def _compare(op: Op, f: Callable[[Any, Any], bool]) -> Callable:
-    """A comparison concretizes: it records the op and returns a plain bool (a guard)."""
-    def method(a: Scalar, b: Any) -> Any:
-        t = a.t
-        if type(b) is Scalar:
-            bi, bv = b.i, b.v
-        elif isinstance(b, NUMBERS):
-            bi, bv = t.const(b), b
-        else:
-            return NotImplemented
-        v = f(a.v, bv)
-        t.records.append((op, (a.i, bi), v, t.fn, None))
-        return v
+        s = new(Scalar)
+        s.v, s.i, s.t = v, len(rec) - 1, t
+        return s
     return method
 
 
@@ -107,18 +136,18 @@ class Scalar:
         self.i = i
         self.t = t
 
-    __add__, __radd__ = _binary(Op.ADD, operator.add)
-    __sub__, __rsub__ = _binary(Op.SUB, operator.sub)
-    __mul__, __rmul__ = _binary(Op.MUL, operator.mul)
-    __truediv__, __rtruediv__ = _binary(Op.DIV, operator.truediv)
-    __floordiv__, __rfloordiv__ = _binary(Op.FLOORDIV, operator.floordiv)
-    __mod__, __rmod__ = _binary(Op.MOD, operator.mod)
-    __pow__, __rpow__ = _binary(Op.POW, operator.pow)
-    __and__, __rand__ = _binary(Op.AND, operator.and_)
-    __or__, __ror__ = _binary(Op.OR, operator.or_)
-    __xor__, __rxor__ = _binary(Op.XOR, operator.xor)
-    __lshift__, __rlshift__ = _binary(Op.LSHIFT, operator.lshift)
-    __rshift__, __rrshift__ = _binary(Op.RSHIFT, operator.rshift)
+    __add__, __radd__ = _binary(Op.ADD)
+    __sub__, __rsub__ = _binary(Op.SUB)
+    __mul__, __rmul__ = _binary(Op.MUL)
+    __truediv__, __rtruediv__ = _binary(Op.DIV)
+    __floordiv__, __rfloordiv__ = _binary(Op.FLOORDIV)
+    __mod__, __rmod__ = _binary(Op.MOD)
+    __pow__, __rpow__ = _binary(Op.POW)
+    __and__, __rand__ = _binary(Op.AND)
+    __or__, __ror__ = _binary(Op.OR)
+    __xor__, __rxor__ = _binary(Op.XOR)
+    __lshift__, __rlshift__ = _binary(Op.LSHIFT)
+    __rshift__, __rrshift__ = _binary(Op.RSHIFT)
     __invert__ = _unary(Op.INVERT, operator.invert)
     __neg__ = _unary(Op.NEG, operator.neg)
     __abs__ = _unary(Op.ABS, abs)
@@ -128,12 +157,12 @@ class Scalar:
     conjugate = _unary(Op.CONJ, lambda v: v.conjugate())
     real = property(_unary(Op.REAL, lambda v: v.real))
     imag = property(_unary(Op.IMAG, lambda v: v.imag))
-    __lt__ = _compare(Op.LT, operator.lt)
-    __le__ = _compare(Op.LE, operator.le)
-    __gt__ = _compare(Op.GT, operator.gt)
-    __ge__ = _compare(Op.GE, operator.ge)
-    __eq__ = _compare(Op.EQ, operator.eq)     # so traced values work as dict keys
-    __ne__ = _compare(Op.NE, operator.ne)
+    __lt__ = _compare(Op.LT)
+    __le__ = _compare(Op.LE)
+    __gt__ = _compare(Op.GT)
+    __ge__ = _compare(Op.GE)
+    __eq__ = _compare(Op.EQ)     # so traced values work as dict keys
+    __ne__ = _compare(Op.NE)
     __hash__ = _guard(Op.KEY, hash)
     __bool__ = _guard(Op.BRANCH, bool)
     __index__ = _guard(Op.INDEX, operator.index)
