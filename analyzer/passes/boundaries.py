@@ -11,8 +11,11 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
+import numpy as np
+
 from analyzer.measurement import Mechanism
 from analyzer.passes import Pass
+from analyzer.passes.columns import CODE, columns, member
 from analyzer.ops import ARITHMETIC, Op
 from analyzer.trace import Trace
 
@@ -32,19 +35,18 @@ class Boundaries:
 
 
 def boundaries(trace: Trace) -> Boundaries:
+    c = columns(trace)
+    functions, fns = trace.functions, c.fns
+    by_fn = Counter(functions[fns[i]] for i in np.flatnonzero(c.codes == CODE[Op.CALL]).tolist())
     outputs = set(trace.outputs)
-    by_fn: Counter[str] = Counter()
-    launches = intermediates = nbytes = 0
-    for i, rec in enumerate(trace.records):
-        op, extra = rec[0], rec[4]
-        if op is Op.CALL:
-            by_fn[trace.functions[rec[3]]] += 1
-        elif extra is not None and op in ARITHMETIC:
-            launches += 1
-            if extra.bytes and i not in outputs:
-                intermediates += 1
-                nbytes += extra.bytes
-    return Boundaries(sum(by_fn.values()), dict(by_fn), launches, intermediates, nbytes)
+    launched = np.flatnonzero(~c.scalar & member(c.codes, ARITHMETIC)).tolist()
+    intermediates = nbytes = 0
+    for i in launched:
+        size = c.extras[i].bytes
+        if size and i not in outputs:
+            intermediates += 1
+            nbytes += size
+    return Boundaries(sum(by_fn.values()), dict(by_fn), len(launched), intermediates, nbytes)
 
 
 def _evidence(result: Boundaries, trace: Trace) -> dict[str, object]:

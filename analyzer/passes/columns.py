@@ -30,18 +30,30 @@ class Columns(NamedTuple):
     ops: list[Op]
     srcs: list[tuple[int, ...]]
     values: list[Any]
+    fns: list[int]
     extras: list[Any]
     codes: np.ndarray           # int64 code of each record's op
     scalar: np.ndarray          # bool: the record has no ArrayCost (a scalar op, source, call or guard)
 
 
+_LAST: list[tuple[list, int, Columns]] = []     # the columns of the records split last
+
+
 def columns(trace: Trace) -> Columns:
+    """The columns of ``trace``. The passes of one trace run one after another, so the columns
+    of the last records split are kept (with the records, so their id cannot be reused) until
+    another trace asks; a trace that has grown since is split again."""
     records = trace.records
     n = len(records)
-    ops, srcs, values, extras = (list(map(itemgetter(k), records)) for k in (0, 1, 2, 4))
+    if _LAST and _LAST[0][0] is records and _LAST[0][1] == n:
+        return _LAST[0][2]
+    _LAST.clear()               # the previous trace's columns go before this one's are made
+    ops, srcs, values, fns, extras = (list(map(itemgetter(k), records)) for k in range(5))
     codes = np.fromiter(map(CODE.__getitem__, ops), np.int64, n)
     scalar = np.fromiter(map(is_, extras, repeat(None)), bool, n)
-    return Columns(ops, srcs, values, extras, codes, scalar)
+    made = Columns(ops, srcs, values, fns, extras, codes, scalar)
+    _LAST.append((records, n, made))
+    return made
 
 
 def member(codes: np.ndarray, ops: Iterable[Op]) -> np.ndarray:
