@@ -27,7 +27,7 @@ from analyzer.measurement import PRICED_MEASURES, UNEXPLAINED, Attribution, Cost
 from analyzer.machines import DEFAULT_MACHINE, Machine
 from analyzer.passes import Pass, registry
 from analyzer.ops import ARITHMETIC
-from analyzer.trace import Trace, record_cost
+from analyzer.trace import OPS, Trace
 
 CACHING, DCE, PARTIAL_EVALUATION, INLINING = (Mechanism.CACHING.value, Mechanism.DEAD_CODE_ELIMINATION.value,
                                               Mechanism.PARTIAL_EVALUATION.value, Mechanism.INLINING.value)
@@ -95,15 +95,15 @@ def removable(m: Measured, measure: str, passes: tuple[Pass, ...] | None = None)
     Passes claim work in registry order: an op's work goes first to the first pass that
     finds it removable, up to the share that pass names; later passes get what is left.
     """
-    records = m.trace.records
+    trace = m.trace
     if measure == "launches":
         def work(i: int) -> int:        # an array op is one launch
-            return 1 if records[i][4] is not None and records[i][0] in ARITHMETIC else 0
+            return 1 if i in trace.extras and OPS[trace.ops[i]] in ARITHMETIC else 0
     else:
-        part = COST_PARTS[measure]
+        part, cost_of = COST_PARTS[measure], trace.cost_of
 
         def work(i: int) -> int:
-            c = record_cost(records[i])
+            c = cost_of(i)
             return c[0] + c[1] + c[2] if part is None else c[part]
 
     left: dict[int, float] = {}

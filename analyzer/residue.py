@@ -25,7 +25,7 @@ import numpy as np
 
 from analyzer.ops import ARITHMETIC
 from analyzer.passes.redundancy import _rounded
-from analyzer.trace import Trace, record_cost
+from analyzer.trace import OPS, Trace
 
 
 def _fingerprint(value: Any) -> Any:
@@ -45,23 +45,23 @@ def _fingerprint(value: Any) -> Any:
 
 
 def _values(trace: Trace) -> Iterable[tuple[int, Any]]:
-    arithmetic = ARITHMETIC
-    for i, rec in enumerate(trace.records):
-        if rec[0] in arithmetic:
-            yield i, trace.snapshots.get(i, rec[2])
+    arithmetic = bytes(op in ARITHMETIC for op in OPS)     # code -> is arithmetic
+    for i, (code, value) in enumerate(zip(trace.ops, trace.values)):
+        if arithmetic[code]:
+            yield i, trace.snapshots.get(i, value)
 
 
 def novel_work(baseline: Trace, optimized: Trace) -> int:
     """Flops of the optimized trace whose result the baseline never computes (inputs and
     constants count as computed: a copy of an input is not new)."""
     known = set()
-    for i, rec in enumerate(baseline.records):
-        key = _fingerprint(baseline.snapshots.get(i, rec[2]))
+    for i, value in enumerate(baseline.values):
+        key = _fingerprint(baseline.snapshots.get(i, value))
         if key is not None:
             known.add(key)
     total = 0
     for i, value in _values(optimized):
-        c = record_cost(optimized.records[i])
+        c = optimized.cost_of(i)
         work = c[0] + c[1] + c[2]
         if work and _fingerprint(value) not in known:
             total += work

@@ -1,27 +1,48 @@
 """The dynamic dataflow graph recorded while a version runs.
 
-A trace is a list of frozen records ``(op, srcs, value, fn, extra)``; a record's index is
-the SSA id of the value it produces, and ``srcs`` is the ORDERED tuple of the ids it reads
+A trace is a sequence of records ``(op, srcs, value, fn, extra)``; a record's index is the
+SSA id of the value it produces, and ``srcs`` is the ORDERED tuple of the ids it reads
 (``x * x`` reads ``(i, i)``). ``fn`` indexes ``functions``: the probe function the op ran
 in. ``extra`` is ``None`` for scalar ops (their cost follows from the op) and an
 ``ArrayCost`` for numpy calls.
 
+Records are stored column-wise, so a scalar op costs about fifty bytes, not a few hundred
+tuples' worth: the op's code (``OPS[code]``) in ``ops``, its first two sources in ``src0``
+and ``src1`` (``NONE`` where it has fewer; ``WIDE`` in ``src0`` when it has more, kept in
+``wide``), the values in ``values``, the ``ArrayCost`` of array ops in ``extras``, and the
+running function as ``fn_runs``, one entry per change. ``trace.records`` reads them back as
+tuples (and appends tuples), for code that reads one record at a time; the passes read the
+columns. Tracers append; passes only read.
+
 >>> t = Trace(); a = t.input("a", 2.0); b = t.const(3.0)
 >>> t.node(t.emit(Op.MUL, (a, b), 6.0)).op
 <Op.MUL: 'mul'>
+>>> t.records[-1], len(t.records)
+((<Op.MUL: 'mul'>, (0, 1), 6.0, 0, None), 3)
 """
 from __future__ import annotations
 
+from array import array
+from bisect import bisect_right
+from operator import itemgetter
 from collections import Counter
-from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from itertools import chain, repeat
+from typing import Any, Iterable, Iterator, NamedTuple
 
 from analyzer.measurement import Cost
 from analyzer.ops import ARITHMETIC, SCALAR_COST, Op
 
+OPS = tuple(Op)                                 # code -> op
+CODE = {op: k for k, op in enumerate(OPS)}      # op -> code, one byte
+NONE = -1       # src0/src1 of a record with fewer sources
+WIDE = -2       # src0 of a record with three or more sources (they are in ``Trace.wide``)
+
+
+_CHUNK = 1 << 14        # records whose sources ``iter_sources`` makes at once
+
 
 class Node(NamedTuple):
-    """A readable view of one record (records themselves are plain tuples, for speed)."""
+    """A readable view of one record."""
     op: Op
     srcs: tuple[int, ...]
     value: Any
@@ -61,31 +82,148 @@ def record_work(rec: tuple) -> int:
     return 1 if rec[0] in SCALAR_COST else 0
 
 
-@dataclass
-class Trace:
-    """Records of one run of one version. Tracers append; passes only read."""
-    records: list[tuple] = field(default_factory=list)
-    functions: list[str] = field(default_factory=lambda: ["<probe>"])
-    fn: int = 0                                     # the function running now
-    input_names: dict[int, str] = field(default_factory=dict)
-    static: set[int] = field(default_factory=set)   # ids of STATIC (or prepared) inputs
-    outputs: tuple[int, ...] = ()
-    snapshots: dict[int, Any] = field(default_factory=dict)  # values copied before a write
-    buffers: dict[int, list[int]] = field(default_factory=dict)  # id(array base) -> value ids
-    indexed: int = 0        # records up to here are in ``buffers``
-    front_ends: set[str] = field(default_factory=set)        # the front-ends whose values it holds
-    sessions: dict[str, Any] = field(default_factory=dict)   # front-end -> its per-trace state
-    # writes into a buffer: write record id -> (position in its srcs of the version it
-    # overwrites, region written: ALL_ELEMENTS or a numpy index into the record's value).
-    # Liveness reads the old version only outside the region.
-    written: dict[int, tuple[int, Any]] = field(default_factory=dict)
-    uncosted: Counter[str] = field(default_factory=Counter)  # library calls outside the cost model
-    _consts: dict[tuple, int] = field(default_factory=dict)
-    _fn_ids: dict[str, int] = field(default_factory=dict)
+class Records:
+    """A trace's records as tuples ``(op, srcs, value, fn, extra)``, made when read."""
+    __slots__ = ("t",)
 
-    def emit(self, op: Op, srcs: tuple[int, ...], value: Any, extra: ArrayCost | None = None) -> int:
-        self.records.append((op, srcs, value, self.fn, extra))
-        return len(self.records) - 1
+    def __init__(self, t: Trace) -> None:
+        self.t = t
+
+    def __len__(self) -> int:
+        return len(self.t.values)
+
+    def __getitem__(self, i: int) -> tuple:
+        t = self.t
+        if i < 0:
+            i += len(t.values)
+        return OPS[t.ops[i]], t.sources(i), t.values[i], t.fn_of(i), t.extras.get(i)
+
+    def __setitem__(self, i: int, rec: tuple) -> None:
+        """Replace a record's value (its op, sources and function stay: a tracer converts values)."""
+        t = self.t
+        if i < 0:
+            i += len(t.values)
+        if (rec[0], rec[1], rec[3]) != (OPS[t.ops[i]], t.sources(i), t.fn_of(i)):
+            raise ValueError("a record's op, sources and function cannot change")
+        t.values[i] = rec[2]
+        if rec[4] is None:
+            t.extras.pop(i, None)
+        else:
+            t.extras[i] = rec[4]
+
+    def __iter__(self) -> Iterator[tuple]:
+        t = self.t
+        n = len(t.values)
+        extras = map(t.extras.get, range(n)) if t.extras else repeat(None, n)
+        return zip(map(OPS.__getitem__, t.ops), t.iter_sources(), t.values, t.iter_fns(), extras)
+
+    def append(self, rec: tuple) -> None:
+        op, srcs, value, fn, extra = rec
+        self.t.emit(op, srcs, value, extra, fn)
+
+
+class Trace:
+    """Records of one run of one version (column-wise, see the module docstring)."""
+
+    def __init__(self) -> None:
+        self.ops = bytearray()                      # code of each record's op
+        self.src0 = array("i")                      # first source, NONE or WIDE
+        self.src1 = array("i")                      # second source or NONE
+        self.values: list[Any] = []
+        self.wide: dict[int, tuple[int, ...]] = {}  # sources of records with three or more
+        self.extras: dict[int, ArrayCost] = {}      # cost of array ops
+        self.fn_runs: list[tuple[int, int]] = [(0, 0)]  # (first record, fn) at each change of fn
+        self._fn = 0
+        self.functions: list[str] = ["<probe>"]
+        self.input_names: dict[int, str] = {}
+        self.static: set[int] = set()               # ids of STATIC (or prepared) inputs
+        self.outputs: tuple[int, ...] = ()
+        self.snapshots: dict[int, Any] = {}         # values copied before a write
+        self.buffers: dict[int, list[int]] = {}     # id(array base) -> value ids
+        self.indexed = 0                            # records up to here are in ``buffers``
+        self.front_ends: set[str] = set()           # the front-ends whose values it holds
+        self.sessions: dict[str, Any] = {}          # front-end -> its per-trace state
+        # writes into a buffer: write record id -> (position in its srcs of the version it
+        # overwrites, region written: ALL_ELEMENTS or a numpy index into the record's value).
+        # Liveness reads the old version only outside the region.
+        self.written: dict[int, tuple[int, Any]] = {}
+        self.uncosted: Counter[str] = Counter()     # library calls outside the cost model
+        self._consts: dict[tuple, int] = {}
+        self._fn_ids: dict[str, int] = {}
+
+    @property
+    def records(self) -> Records:
+        return Records(self)
+
+    @property
+    def fn(self) -> int:
+        """The probe function running now (records appended from here on ran in it)."""
+        return self._fn
+
+    @fn.setter
+    def fn(self, fid: int) -> None:
+        if fid != self._fn:
+            self._fn = fid
+            self._run(len(self.values), fid)
+
+    def _run(self, start: int, fid: int) -> None:
+        """Records from ``start`` on ran in ``fid`` (a run no record ran in is replaced)."""
+        runs = self.fn_runs
+        if runs and runs[-1][0] == start:
+            runs.pop()
+        if not runs or runs[-1][1] != fid:
+            runs.append((start, fid))
+
+    def emit(self, op: Op, srcs: tuple[int, ...], value: Any, extra: ArrayCost | None = None,
+             fn: int | None = None) -> int:
+        """Append one record (``fn``: the function it ran in, when not the running one)."""
+        i = len(self.values)
+        self.ops.append(CODE[op])
+        n = len(srcs)
+        self.src0.append(srcs[0] if n in (1, 2) else NONE if n == 0 else WIDE)
+        self.src1.append(srcs[1] if n == 2 else NONE)
+        if n > 2:
+            self.wide[i] = tuple(srcs)
+        self.values.append(value)
+        if extra is not None:
+            self.extras[i] = extra
+        if fn is not None and fn != self._fn:
+            self._run(i, fn)
+            self._run(i + 1, self._fn)
+        return i
+
+    def sources(self, i: int) -> tuple[int, ...]:
+        a, b = self.src0[i], self.src1[i]
+        if b >= 0:
+            return a, b
+        if a >= 0:
+            return (a,)
+        return () if a == NONE else self.wide[i]
+
+    def iter_sources(self) -> Iterator[tuple[int, ...]]:
+        """Every record's sources, in order, made a chunk at a time (``_sources_from``)."""
+        return chain.from_iterable(map(self._sources_from, range(0, len(self.src0), _CHUNK)))
+
+    def _sources_from(self, start: int) -> list[tuple[int, ...]]:
+        """The sources of the records ``start`` to ``start + _CHUNK``: pairs zipped in C, and only
+        the records with fewer or more than two sources made one by one."""
+        import numpy as np
+
+        a, b = self.src0[start:start + _CHUNK], self.src1[start:start + _CHUNK]
+        chunk = list(zip(a, b))
+        for k in np.flatnonzero(np.frombuffer(b, dtype=np.int32) < 0).tolist():
+            first = a[k]
+            chunk[k] = (first,) if first >= 0 else () if first == NONE else self.wide[start + k]
+        return chunk
+
+    def fn_of(self, i: int) -> int:
+        runs = self.fn_runs
+        return runs[bisect_right(runs, i, key=itemgetter(0)) - 1][1]
+
+    def iter_fns(self) -> Iterator[int]:
+        runs, n = self.fn_runs, len(self.values)
+        ends = [start for start, _ in runs[1:]] + [n]
+        return chain.from_iterable(repeat(fn, max(0, min(end, n) - start)) for (start, fn), end in zip(runs, ends))
 
     def const(self, value: Any) -> int:
         """The id of a constant; equal constants of one type share one record."""
@@ -113,46 +251,69 @@ class Trace:
         if fid is None:
             fid = self._fn_ids[name] = len(self.functions)
             self.functions.append(name)
-        caller = self.fn
+        caller = self._fn
         self.fn = fid
-        self.records.append((Op.CALL, (), None, fid, None))
+        self.emit(Op.CALL, (), None)
         return caller
+
+    def cost_of(self, i: int) -> tuple[int, int, int, int]:
+        """``record_cost`` of record ``i``, read from the columns."""
+        extra = self.extras.get(i)
+        if extra is not None:
+            return extra[0], extra[1], extra[2], extra[3]
+        c = SCALAR_COST.get(OPS[self.ops[i]])
+        if c is None:
+            return 0, 0, 0, 0
+        return c[0], c[1], c[2], SCALAR_BYTES.get(type(self.values[i]), 8)
+
+    def work_of(self, ids: Iterable[int], part: int | None = None) -> int:
+        """Flops of the records ``ids``, or one cost component of them (0 mults, 1 adds, 2 other)."""
+        cost_of = self.cost_of
+        if part is None:
+            return sum(sum(cost_of(i)[:3]) for i in ids)
+        return sum(cost_of(i)[part] for i in ids)
 
     def value(self, i: int) -> Any:
         """The value id ``i`` had when it was produced (a snapshot if it was later overwritten)."""
         snap = self.snapshots.get(i)
-        return snap if snap is not None else self.records[i][2]
+        return snap if snap is not None else self.values[i]
 
     def node(self, i: int) -> Node:
         return Node(*self.records[i])
 
     def __len__(self) -> int:
-        return len(self.records)
+        return len(self.values)
 
     def cost(self) -> Cost:
         """Totals of every record (the liveness pass adds ``peak_bytes``)."""
-        ops = mults = adds = other = nbytes = launches = calls = input_bytes = 0
-        scalar_cost, scalar_bytes = SCALAR_COST, SCALAR_BYTES
-        for op, _, value, _, extra in self.records:
-            if extra is not None:
-                if op in ARITHMETIC:
-                    ops += 1
-                    launches += 1
-                    mults += extra[0]
-                    adds += extra[1]
-                    other += extra[2]
-                    nbytes += extra[3]
-                continue
-            k = scalar_cost.get(op)
-            if k is not None:
+        import numpy as np
+
+        ops = mults = adds = other = nbytes = launches = 0
+        codes = np.frombuffer(self.ops, dtype=np.uint8)
+        scalar = np.ones(len(codes), dtype=bool)
+        for i, extra in self.extras.items():
+            scalar[i] = False
+            if OPS[codes[i]] in ARITHMETIC:
                 ops += 1
-                mults += k[0]
-                adds += k[1]
-                other += k[2]
-                nbytes += scalar_bytes.get(type(value), 8)
-            elif op is Op.CALL:
-                calls += 1
-            elif op is Op.INPUT:
-                input_bytes += getattr(value, "nbytes", None) or scalar_bytes.get(type(value), 8)
+                launches += 1
+                mults += extra[0]
+                adds += extra[1]
+                other += extra[2]
+                nbytes += extra[3]
+        count = np.bincount(codes[scalar], minlength=len(OPS)).tolist()
+        for op, (m, a, o) in SCALAR_COST.items():
+            k = count[CODE[op]]
+            ops += k
+            mults += m * k
+            adds += a * k
+            other += o * k
+        costed_codes = np.zeros(len(OPS), dtype=bool)
+        costed_codes[[CODE[op] for op in SCALAR_COST]] = True
+        costed = scalar & costed_codes[codes]
+        sizes = map(SCALAR_BYTES.get, map(type, self.values), repeat(8))
+        nbytes += int(np.fromiter(sizes, np.int64, len(codes))[costed].sum()) if costed.any() else 0
+        input_bytes = sum(getattr(self.values[i], "nbytes", None) or SCALAR_BYTES.get(type(self.values[i]), 8)
+                          for i in np.flatnonzero(scalar & (codes == CODE[Op.INPUT])).tolist())
         return Cost(ops=ops, mults=mults, adds=adds, other=other, flops=mults + adds + other, bytes=nbytes,
-                    calls=calls, launches=launches, input_bytes=input_bytes)
+                    calls=count[CODE[Op.CALL]], launches=launches, input_bytes=input_bytes)
+

@@ -11,13 +11,10 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-import numpy as np
-
 from analyzer.measurement import Mechanism
 from analyzer.passes import Pass
-from analyzer.passes.columns import CODE, columns, member
 from analyzer.ops import ARITHMETIC, Op
-from analyzer.trace import Trace
+from analyzer.trace import CODE, OPS, Trace
 
 
 @dataclass(frozen=True)
@@ -35,18 +32,27 @@ class Boundaries:
 
 
 def boundaries(trace: Trace) -> Boundaries:
-    c = columns(trace)
-    functions, fns = trace.functions, c.fns
-    by_fn = Counter(functions[fns[i]] for i in np.flatnonzero(c.codes == CODE[Op.CALL]).tolist())
+    functions, fn_of, codes = trace.functions, trace.fn_of, trace.ops
+    call = CODE[Op.CALL]
+    by_fn = Counter(functions[fn_of(i)] for i in _positions(codes, call))
     outputs = set(trace.outputs)
-    launched = np.flatnonzero(~c.scalar & member(c.codes, ARITHMETIC)).tolist()
-    intermediates = nbytes = 0
-    for i in launched:
-        size = c.extras[i].bytes
-        if size and i not in outputs:
-            intermediates += 1
-            nbytes += size
-    return Boundaries(sum(by_fn.values()), dict(by_fn), len(launched), intermediates, nbytes)
+    launches = intermediates = nbytes = 0
+    for i, extra in sorted(trace.extras.items()):
+        if OPS[codes[i]] in ARITHMETIC:
+            launches += 1
+            if extra.bytes and i not in outputs:
+                intermediates += 1
+                nbytes += extra.bytes
+    return Boundaries(sum(by_fn.values()), dict(by_fn), launches, intermediates, nbytes)
+
+
+def _positions(codes: bytearray, code: int) -> list[int]:
+    """Where ``code`` occurs in ``codes``."""
+    found, i = [], codes.find(code)
+    while i >= 0:
+        found.append(i)
+        i = codes.find(code, i + 1)
+    return found
 
 
 def _evidence(result: Boundaries, trace: Trace) -> dict[str, object]:

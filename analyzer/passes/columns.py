@@ -1,59 +1,39 @@
-"""A trace's records as columns, for the passes that work on a whole trace at once in numpy.
+"""A trace's columns as numpy arrays, for the passes that work on a whole trace at once.
 
-``records`` are tuples ``(op, srcs, value, fn, extra)``; a pass that asks the same question of
-every record (is it a guard? which values does it read?) asks it of an array instead.
+The trace stores its records column-wise (``analyzer.trace``); a pass that asks the same
+question of every record (is it a guard? which values does it read?) asks it of an array.
 
 >>> from analyzer.trace import Trace
 >>> from analyzer.ops import ADDITIONS, Op
 >>> t = Trace(); a = t.input("a", 2.0); b = t.emit(Op.ADD, (a, a), 4.0)
 >>> c = columns(t); member(c.codes, ADDITIONS).tolist(), c.scalar.tolist()
 ([False, True], [True, True])
->>> sources(c.srcs)[0].tolist()
-[0, 0]
+>>> reads(t, c)
+(array([0, 0]), array([1, 1]))
 """
 from __future__ import annotations
 
-from itertools import chain, repeat
-from operator import is_, itemgetter
-from typing import Any, Iterable, NamedTuple
+from typing import Iterable, NamedTuple
 
 import numpy as np
 
 from analyzer.ops import Op
-from analyzer.trace import Trace
-
-OPS = tuple(Op)
-CODE = {op: k for k, op in enumerate(OPS)}      # op -> its small integer code
+from analyzer.trace import CODE, OPS, WIDE, Trace
 
 
 class Columns(NamedTuple):
-    ops: list[Op]
-    srcs: list[tuple[int, ...]]
-    values: list[Any]
-    fns: list[int]
-    extras: list[Any]
-    codes: np.ndarray           # int64 code of each record's op
+    codes: np.ndarray           # uint8 code of each record's op (``OPS[code]``)
+    src0: np.ndarray            # int32 first source, NONE or WIDE
+    src1: np.ndarray            # int32 second source or NONE
     scalar: np.ndarray          # bool: the record has no ArrayCost (a scalar op, source, call or guard)
 
 
-_LAST: list[tuple[list, int, Columns]] = []     # the columns of the records split last
-
-
 def columns(trace: Trace) -> Columns:
-    """The columns of ``trace``. The passes of one trace run one after another, so the columns
-    of the last records split are kept (with the records, so their id cannot be reused) until
-    another trace asks; a trace that has grown since is split again."""
-    records = trace.records
-    n = len(records)
-    if _LAST and _LAST[0][0] is records and _LAST[0][1] == n:
-        return _LAST[0][2]
-    _LAST.clear()               # the previous trace's columns go before this one's are made
-    ops, srcs, values, fns, extras = (list(map(itemgetter(k), records)) for k in range(5))
-    codes = np.fromiter(map(CODE.__getitem__, ops), np.int64, n)
-    scalar = np.fromiter(map(is_, extras, repeat(None)), bool, n)
-    made = Columns(ops, srcs, values, fns, extras, codes, scalar)
-    _LAST.append((records, n, made))
-    return made
+    """Copies of the trace's columns (a view would stop the trace from growing)."""
+    scalar = np.ones(len(trace.values), dtype=bool)
+    scalar[list(trace.extras)] = False
+    return Columns(np.frombuffer(trace.ops, dtype=np.uint8).copy(), np.frombuffer(trace.src0, dtype=np.int32).copy(),
+                   np.frombuffer(trace.src1, dtype=np.int32).copy(), scalar)
 
 
 def member(codes: np.ndarray, ops: Iterable[Op]) -> np.ndarray:
@@ -63,7 +43,12 @@ def member(codes: np.ndarray, ops: Iterable[Op]) -> np.ndarray:
     return table[codes]
 
 
-def sources(srcs: list[tuple[int, ...]]) -> tuple[np.ndarray, np.ndarray]:
-    """(every record's sources one after another, how many each record has)."""
-    arity = np.fromiter(map(len, srcs), np.int64, len(srcs))
-    return np.fromiter(chain.from_iterable(srcs), np.int64, int(arity.sum())), arity
+def reads(trace: Trace, c: Columns) -> tuple[np.ndarray, np.ndarray]:
+    """(every source read, the record that reads it), in no particular order."""
+    ids = np.arange(len(c.codes))
+    parts = [(c.src0[c.src0 >= 0], ids[c.src0 >= 0]), (c.src1[c.src1 >= 0], ids[c.src1 >= 0])]
+    wide = [(s, i) for i in np.flatnonzero(c.src0 == WIDE).tolist() for s in trace.wide[i]]
+    if wide:
+        parts.append((np.array([s for s, _ in wide]), np.array([i for _, i in wide])))
+    return (np.concatenate([p[0] for p in parts]).astype(np.int64),
+            np.concatenate([p[1] for p in parts]).astype(np.int64))

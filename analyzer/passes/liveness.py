@@ -28,9 +28,9 @@ import numpy as np
 
 from analyzer.measurement import Mechanism
 from analyzer.passes import Pass
-from analyzer.passes.columns import Columns, columns, member, sources
+from analyzer.passes.columns import Columns, columns, member, reads
 from analyzer.ops import ARITHMETIC, COMPARISONS, GUARDS
-from analyzer.trace import ALL_ELEMENTS, SCALAR_BYTES, Trace, record_cost
+from analyzer.trace import ALL_ELEMENTS, SCALAR_BYTES, WIDE, Trace
 
 
 @dataclass(frozen=True)
@@ -39,45 +39,51 @@ class Liveness:
     peak_bytes: int
 
     def work(self, trace: Trace, part: int | None = None) -> int:
-        return sum(sum(record_cost(trace.records[i])[:3]) if part is None
-                   else record_cost(trace.records[i])[part] for i in self.dead)
+        return trace.work_of(self.dead, part)
 
 
 def dead_ops(trace: Trace) -> Liveness:
     c = columns(trace)
-    n, srcs = len(c.ops), c.srcs
+    n = len(c.codes)
     # guards and scalar comparisons (a plain bool) decide control flow: live, as outputs are
     deciding = member(c.codes, GUARDS) | (c.scalar & member(c.codes, COMPARISONS))
     live = bytearray(n)
     for i in trace.outputs:
         live[i] = 1
     if trace.written:
-        _sweep_writes(trace, srcs, c.values, live, deciding)
-    else:                       # no writes into arrays: demand flows along srcs alone
+        _sweep_writes(trace, live, deciding)
+    else:                       # no writes into arrays: demand flows along the sources alone
         live = bytearray((np.frombuffer(live, dtype=bool) | deciding).tobytes())
+        src0, src1, wide = c.src0.tolist(), c.src1.tolist(), trace.wide
         for i in range(n - 1, -1, -1):
             if live[i]:
-                for s in srcs[i]:
-                    live[s] = 1
+                a = src0[i]
+                if a >= 0:
+                    live[a] = 1
+                    b = src1[i]
+                    if b >= 0:
+                        live[b] = 1
+                elif a == WIDE:
+                    for s in wide[i]:
+                        live[s] = 1
     arithmetic = member(c.codes, ARITHMETIC)
     dead = arithmetic & ~np.frombuffer(live, dtype=bool)
     return Liveness(frozenset(np.flatnonzero(dead).tolist()), _peak(trace, c, arithmetic))
 
 
-def _sweep_writes(trace: Trace, srcs: list[tuple], values: list[Any], live: bytearray,
-                  deciding: np.ndarray) -> None:
+def _sweep_writes(trace: Trace, live: bytearray, deciding: np.ndarray) -> None:
     """The backward sweep when the trace writes into arrays (``Trace.written``)."""
-    written = trace.written
+    written, sources, values = trace.written, trace.sources, trace.values
     decides = deciding.tolist()
     partial: dict[int, Any] = {}        # writes demanded on some elements only -> bool mask
-    for i in range(len(srcs) - 1, -1, -1):
+    for i in range(len(decides) - 1, -1, -1):
         is_live = live[i] or decides[i]
         if is_live:
             live[i] = 1
         if i in written:
-            _sweep_write(i, srcs[i], values[i], written[i], bool(is_live), live, partial, written)
+            _sweep_write(i, sources(i), values[i], written[i], bool(is_live), live, partial, written)
         elif is_live:
-            for s in srcs[i]:
+            for s in sources(i):
                 live[s] = 1
 
 
@@ -126,14 +132,13 @@ def _peak(trace: Trace, c: Columns, arithmetic: np.ndarray) -> int:
     """Sweep births and deaths of materialized values; the peak of what is alive.
 
     A value is born at its op and dies after its last reader (outputs: at the end)."""
-    n = len(c.ops)
+    n = len(c.codes)
     last_use = np.arange(n, dtype=np.int64)
-    flat, arity = sources(c.srcs)
-    np.maximum.at(last_use, flat, np.repeat(last_use, arity))
+    np.maximum.at(last_use, *reads(trace, c))
     last_use[list(trace.outputs)] = n
-    nbytes = np.fromiter(map(SCALAR_BYTES.get, map(type, c.values), repeat(8)), np.int64, n)
-    for i in np.flatnonzero(~c.scalar).tolist():
-        nbytes[i] = c.extras[i][3]
+    nbytes = np.fromiter(map(SCALAR_BYTES.get, map(type, trace.values), repeat(8)), np.int64, n)
+    for i, extra in trace.extras.items():
+        nbytes[i] = extra[3]
     nbytes[~arithmetic] = 0
     delta = np.zeros(n + 2, dtype=np.int64)
     np.add.at(delta, np.arange(n), nbytes)

@@ -32,17 +32,16 @@ as its ufunc is read row by row).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from itertools import chain, repeat
-from operator import is_, is_not, itemgetter
 from typing import Any
 
 import numpy as np
 
 from analyzer.measurement import Mechanism
 from analyzer.passes import Pass
+from analyzer.passes.columns import Columns, columns
 from analyzer.passes.content_hash import NearRows, rounded, row_hashes, whole_hash
 from analyzer.ops import ARITHMETIC, COMMUTATIVE, COMPARISONS, IMPURE, Op
-from analyzer.trace import Trace, record_cost
+from analyzer.trace import CODE, NONE, OPS, WIDE, Trace
 
 RTOL = 1e-9
 _IDENTITY = {Op.ADD: (0, 0), Op.SUB: (None, 0), Op.MUL: (1, 1), Op.DIV: (None, 1), Op.POW: (None, 1),
@@ -82,8 +81,8 @@ class Redundancy:
 
     def work(self, trace: Trace, part: int | None = None) -> float:
         """Redundant work: flops, or one cost component (0 mults, 1 adds, 2 other)."""
-        return sum(f * (sum(record_cost(trace.records[i])[:3]) if part is None
-                        else record_cost(trace.records[i])[part])
+        cost_of = trace.cost_of
+        return sum(f * (sum(cost_of(i)[:3]) if part is None else cost_of(i)[part])
                    for i, f in self.fraction.items())
 
 
@@ -117,7 +116,7 @@ class ValueNumbers:
 
     MAX_BUCKET = 8      # values that share a rounded key but differ: a few are confirmed, then new
 
-    def __init__(self, trace: Trace, values: list[Any] | None = None) -> None:
+    def __init__(self, trace: Trace) -> None:
         self.trace = trace
         self.number: dict[int, int] = {}
         self.buckets: dict[Any, Any] = {}      # rounded key -> ((value, number), ...), first value first
@@ -126,7 +125,7 @@ class ValueNumbers:
         self.near = NearRows()
         self._next = 0
         self._floats: tuple | None = None     # the floats' buckets, until _index_floats makes them
-        self._number_scalars(values if values is not None else list(map(itemgetter(2), trace.records)))
+        self._number_scalars(trace.values)
 
     def _new(self) -> int:
         self._next += 1
@@ -238,7 +237,7 @@ class ValueNumbers:
         ids = self.canonical_rows.get(i)
         if ids is None:
             value, keys = self.trace.value(i), self.row_keys(i)
-            computed = self.trace.records[i][0] not in (Op.INPUT, Op.CONST)
+            computed = OPS[self.trace.ops[i]] not in (Op.INPUT, Op.CONST)
             if computed and isinstance(value, np.ndarray) and value.dtype == np.float32:
                 keys = self.near.canonical(value, keys)
             ids = self.canonical_rows[i] = keys
@@ -398,17 +397,15 @@ def _row_keys(vn: ValueNumbers, op: Op, rec: tuple) -> np.ndarray | None:
     return None
 
 
-_CODE = {op: k for k, op in enumerate(Op)}
-_CODES = np.arange(len(_CODE))
-_PURE_CODE = np.isin(_CODES, [_CODE[op] for op in _PURE])
-_COMMUTATIVE_CODE = np.isin(_CODES, [_CODE[op] for op in COMMUTATIVE])
+_CODES = np.arange(len(OPS))
+_PURE_CODE = np.isin(_CODES, [CODE[op] for op in _PURE])
+_COMMUTATIVE_CODE = np.isin(_CODES, [CODE[op] for op in COMMUTATIVE])
 _NO_IDENTITY = 2            # a _LEFT/_RIGHT entry: the op has no identity constant on that side
-_LEFT = np.array([_NO_IDENTITY if _IDENTITY.get(op, (None,))[0] is None else _IDENTITY[op][0] for op in _CODE])
-_RIGHT = np.array([_IDENTITY[op][1] if op in _IDENTITY else _NO_IDENTITY for op in _CODE])
+_LEFT = np.array([_NO_IDENTITY if _IDENTITY.get(op, (None,))[0] is None else _IDENTITY[op][0] for op in OPS])
+_RIGHT = np.array([_IDENTITY[op][1] if op in _IDENTITY else _NO_IDENTITY for op in OPS])
 
 
-def _scalar_repeats(vn: ValueNumbers, ops: list[Op], srcs: list[tuple], extras: list[Any],
-                    values: list[Any]) -> tuple[np.ndarray, list[int]]:
+def _scalar_repeats(vn: ValueNumbers, trace: Trace, c: Columns) -> tuple[np.ndarray, list[int]]:
     """Value numbering of the scalar ops of one or two operands, in numpy: (ids of the ops whose
     (op, operand numbers) an earlier op already had, ids of scalar pure ops with more operands,
     left to the record-by-record sweep).
@@ -416,29 +413,24 @@ def _scalar_repeats(vn: ValueNumbers, ops: list[Op], srcs: list[tuple], extras: 
     Each op's key (op, number, number) is packed into one int64, so equal keys are equal
     integers (no hash, nothing to confirm); a commutative op's numbers are sorted first.
     """
-    n = len(ops)
-    codes = np.fromiter(map(_CODE.__getitem__, ops), np.int64, n)
-    arity = np.fromiter(map(len, srcs), np.int64, n)
-    scalar = np.fromiter(map(is_, extras, repeat(None)), bool, n)
-    candidate = scalar & _PURE_CODE[codes] & (arity > 0)
-    wide = np.flatnonzero(candidate & (arity > 2)).tolist()
-    ids = np.flatnonzero(candidate & (arity <= 2))
+    n, codes, values = len(c.codes), c.codes, trace.values
+    candidate = c.scalar & _PURE_CODE[codes] & (c.src0 != NONE)
+    wide = np.flatnonzero(candidate & (c.src0 == WIDE)).tolist()
+    ids = np.flatnonzero(candidate & (c.src0 >= 0))
     if not len(ids):
         return ids, wide
-    ends = np.cumsum(arity)
-    flat = np.fromiter(chain.from_iterable(srcs), np.int64, int(ends[-1]))
-    code, two = codes[ids], arity[ids] == 2
-    first = flat[ends[ids] - arity[ids]]
-    last = flat[ends[ids] - 1]
+    code, first, second = codes[ids], c.src0[ids].astype(np.int64), c.src1[ids].astype(np.int64)
+    two = second >= 0
+    last = np.where(two, second, first)
     # x + 0, x * 1, 0 + x ... with a CONSTANT 0 or 1 (not a bool, not a computed zero) cost work
     # but are never redundant; the constants are checked in Python, as _is_identity does
     right, left = _RIGHT[code], _LEFT[code]
     const_zero, const_one = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
     operands = np.concatenate([last[right != _NO_IDENTITY], first[left != _NO_IDENTITY]])
-    for c in set(operands[codes[operands] == _CODE[_CONST]].tolist()):
-        value = values[c]
-        const_zero[c] = value == 0 and type(value) is not bool
-        const_one[c] = value == 1 and type(value) is not bool
+    for k in set(operands[codes[operands] == CODE[_CONST]].tolist()):
+        value = values[k]
+        const_zero[k] = value == 0 and type(value) is not bool
+        const_one[k] = value == 1 and type(value) is not bool
     identity = (((right == 0) & const_zero[last]) | ((right == 1) & const_one[last])
                 | ((left == 0) & const_zero[first]) | ((left == 1) & const_one[first]))
     keep = ~identity
@@ -473,31 +465,32 @@ def _repeats(keys: np.ndarray) -> np.ndarray:
 
 def redundant_ops(trace: Trace) -> Redundancy:
     """Value-number every pure op; the ones that repeat an earlier (op, input values) are redundant."""
-    records = trace.records
-    ops, srcs, values, extras = (list(map(itemgetter(k), records)) for k in (0, 1, 2, 4))
-    vn = ValueNumbers(trace, values)
+    records, sources = trace.records, trace.sources
+    c = columns(trace)
+    vn = ValueNumbers(trace)
     of = vn.of
-    scalar_repeats, wide = _scalar_repeats(vn, ops, srcs, extras, values)
+    scalar_repeats, wide = _scalar_repeats(vn, trace, c)
     seen: set[tuple] = set()
     seen_rows: set[int] = set()
     fraction: dict[int, float] = {}
     whole = 0
     for i in wide:              # scalar ops of three or more operands (rare)
-        if ops[i] in _IDENTITY and _is_identity(records, ops[i], srcs[i]):
+        op, srcs = OPS[c.codes[i]], sources(i)
+        if op in _IDENTITY and _is_identity(records, op, srcs):
             continue
-        key = (ops[i], *[of(s) for s in srcs[i]])
+        key = (op, *[of(s) for s in srcs])
         if key in seen:
             fraction[i] = 1.0
             whole += 1
         seen.add(key)
     pure, identity, commutative = _PURE, _IDENTITY, COMMUTATIVE
-    for i in np.flatnonzero(np.fromiter(map(is_not, extras, repeat(None)), bool, len(extras))).tolist():
-        op, srcs_i, extra = ops[i], srcs[i], extras[i]
-        if op not in pure or not srcs_i:
+    for i, extra in sorted(trace.extras.items()):       # array ops
+        op, srcs = OPS[c.codes[i]], sources(i)
+        if op not in pure or not srcs:
             continue
-        if op in identity and _is_array_identity(records, op, srcs_i):     # x + 0 on a tensor
+        if op in identity and _is_array_identity(records, op, srcs):     # x + 0 on a tensor
             continue
-        numbers = [of(s) for s in srcs_i]
+        numbers = [of(s) for s in srcs]
         if op in commutative:
             numbers.sort()
         key = (op, extra[4], *numbers)

@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from analyzer.measurement import Mechanism
 from analyzer.passes import Pass
 from analyzer.ops import ARITHMETIC, IMPURE, Op
-from analyzer.trace import Trace, record_cost
+from analyzer.trace import CODE, OPS, WIDE, Trace
+
+_PURE = ARITHMETIC - IMPURE
 
 
 @dataclass(frozen=True)
@@ -22,23 +24,28 @@ class Staging:
     static: frozenset[int]      # ids of arithmetic ops computable ahead of time
 
     def work(self, trace: Trace, part: int | None = None) -> int:
-        return sum(sum(record_cost(trace.records[i])[:3]) if part is None
-                   else record_cost(trace.records[i])[part] for i in self.static)
+        return trace.work_of(self.static, part)
 
 
 def static_ops(trace: Trace) -> Staging:
-    records = trace.records
-    known = bytearray(len(records))
+    known = bytearray(len(trace.values))
     for i in trace.static:
         known[i] = 1
     ops = []
-    pure, const, is_known = ARITHMETIC - IMPURE, Op.CONST, known.__getitem__
-    for i, (op, srcs, _, _, _) in enumerate(records):
-        if op is const:
+    pure = bytes(op in _PURE for op in OPS)         # code -> is a pure arithmetic op
+    const, wide = CODE[Op.CONST], trace.wide
+    for i, (code, a, b) in enumerate(zip(trace.ops, trace.src0, trace.src1)):
+        if code == const:
             known[i] = 1
-        elif srcs and known[srcs[0]] and op in pure and all(map(is_known, srcs)):
-            known[i] = 1
-            ops.append(i)
+        elif a >= 0:
+            if known[a] and pure[code] and (b < 0 or known[b]):
+                known[i] = 1
+                ops.append(i)
+        elif a == WIDE:
+            srcs = wide[i]
+            if known[srcs[0]] and pure[code] and all(known[s] for s in srcs):
+                known[i] = 1
+                ops.append(i)
     return Staging(frozenset(ops))
 
 

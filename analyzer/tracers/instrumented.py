@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from typing import Any, Callable, Iterator
 
 from analyzer.ops import ARITHMETIC, IMPURE, Op
-from analyzer.trace import Trace
+from analyzer.trace import CODE, NONE, Trace
 from analyzer.tracers.instrument import BINARY, COMPARE, IN_PLACE, UNARY, helper
 from analyzer.tracers.scalar import SYMBOLS, Scalar, plain_numbers
 
@@ -65,63 +65,69 @@ PLAIN_HELPERS = _plain()
 # call of ``operator.mul``) and build their Scalar without a Python ``__init__`` frame, as
 # ``Scalar``'s own operators do: tracing pays this per operator a probe executes.
 _BINARY = """
-def recorder(t, op, fallback, plain, records, const):
+def recorder(t, fallback, plain, const, ops, src0, src1, values):
     def binary(a, b):
         ta, tb = type(a), type(b)
         if ta is Scalar and a.t is t:
             if tb is Scalar and b.t is t:
-                srcs, v = (a.i, b.i), a.v {symbol} b.v
+                ai, bi, v = a.i, b.i, a.v {symbol} b.v
             elif tb in plain:
                 v = a.v {symbol} b
-                srcs = (a.i, const(b))
+                ai, bi = a.i, const(b)
             else:
                 return fallback(a, b)
         elif ta in plain:
             if tb is Scalar and b.t is t:
                 v = a {symbol} b.v
-                srcs = (const(a), b.i)
+                ai, bi = const(a), b.i
             elif tb in plain:
                 v = a {symbol} b
-                srcs = (const(a), const(b))
+                ai, bi = const(a), const(b)
             else:
                 return fallback(a, b)
         else:
             return fallback(a, b)
-        records.append((op, srcs, v, t.fn, None))
+        ops.append({code})
+        src0.append(ai)
+        src1.append(bi)
+        values.append(v)
         s = new(Scalar)
-        s.v, s.i, s.t = v, len(records) - 1, t
+        s.v, s.i, s.t = v, len(values) - 1, t
         return s
     return binary
 """
 _COMPARE = """
-def recorder(t, op, fallback, plain, records, const):
+def recorder(t, fallback, plain, const, ops, src0, src1, values):
     def compare(a, b):              # recorded like a binary operator; a plain bool comes back
         ta, tb = type(a), type(b)
         if ta is Scalar and a.t is t:
             if tb is Scalar and b.t is t:
-                srcs, v = (a.i, b.i), a.v {symbol} b.v
+                ai, bi, v = a.i, b.i, a.v {symbol} b.v
             elif tb in plain:
                 v = a.v {symbol} b
-                srcs = (a.i, const(b))
+                ai, bi = a.i, const(b)
             else:
                 return a {symbol} b
         elif ta in plain:
             if tb is Scalar and b.t is t:
                 v = a {symbol} b.v
-                srcs = (const(a), b.i)
+                ai, bi = const(a), b.i
             elif tb in plain:
                 v = a {symbol} b
-                srcs = (const(a), const(b))
+                ai, bi = const(a), const(b)
             else:
                 return a {symbol} b
         else:
             return a {symbol} b
-        records.append((op, srcs, v, t.fn, None))
+        ops.append({code})
+        src0.append(ai)
+        src1.append(bi)
+        values.append(v)
         return v
     return compare
 """
 _UNARY = """
-def recorder(t, op, fallback, plain, records, const):
+def recorder(t, fallback, plain, const, ops, src0, src1, values):
     def unary(a):
         ta = type(a)
         if ta is Scalar and a.t is t:
@@ -132,9 +138,12 @@ def recorder(t, op, fallback, plain, records, const):
             src = const(a)
         else:
             return {symbol}a
-        records.append((op, (src,), v, t.fn, None))
+        ops.append({code})
+        src0.append(src)
+        src1.append(-1)
+        values.append(v)
         s = new(Scalar)
-        s.v, s.i, s.t = v, len(records) - 1, t
+        s.v, s.i, s.t = v, len(values) - 1, t
         return s
     return unary
 """
@@ -149,9 +158,10 @@ def _recorder(template: str, t: Trace, op: Op, fallback: Callable | None, plain:
     make = _RECORDERS.get((template, op.value))
     if make is None:
         namespace = {"Scalar": Scalar, "new": object.__new__}
-        exec(compile(template.format(symbol=SYMBOLS[op]), f"<traced {op.value}>", "exec"), namespace)
+        source = template.format(symbol=SYMBOLS[op], code=CODE[op])
+        exec(compile(source, f"<traced {op.value}>", "exec"), namespace)
         make = _RECORDERS[template, op.value] = namespace["recorder"]
-    return make(t, op, fallback, plain, t.records, t.const)
+    return make(t, fallback, plain, t.const, t.ops, t.src0, t.src1, t.values)
 
 
 class Counters:
@@ -165,16 +175,24 @@ class Counters:
 
     def _counter(self, v: int) -> Scalar:
         t = self.t
-        t.records.append((Op.INDEX, self.srcs, v, t.fn, None))
-        return Scalar(v, len(t.records) - 1, t)
+        return Scalar(v, t.emit(Op.INDEX, self.srcs, v), t)
 
     def __iter__(self) -> Iterator[Scalar]:
-        t, srcs, index, new = self.t, self.srcs, Op.INDEX, object.__new__
-        records = t.records
+        t, srcs, new = self.t, self.srcs, object.__new__
+        if len(srcs) > 2:
+            for v in self.r:
+                yield self._counter(v)
+            return
+        ops, src0, src1, values = t.ops, t.src0, t.src1, t.values
+        index = CODE[Op.INDEX]
+        first, second = (*srcs, NONE, NONE)[:2]
         for v in self.r:
-            records.append((index, srcs, v, t.fn, None))
+            ops.append(index)
+            src0.append(first)
+            src1.append(second)
+            values.append(v)
             s = new(Scalar)
-            s.v, s.i, s.t = v, len(records) - 1, t
+            s.v, s.i, s.t = v, len(values) - 1, t
             yield s
 
     def __reversed__(self) -> Iterator[Scalar]:
@@ -217,18 +235,22 @@ class StaticValues:
     def __init__(self, t: Trace) -> None:
         self.t = t
         self.known = bytearray()
-        self.pure = ARITHMETIC - IMPURE
+        self.pure = {CODE[op] for op in ARITHMETIC - IMPURE}
 
     def __call__(self, i: int) -> bool:
-        records, known = self.t.records, self.known
+        t, known = self.t, self.known
         start = len(known)
         if i >= start:
-            known.extend(bytes(len(records) - start))
-            static, pure, const = self.t.static, self.pure, Op.CONST
-            for j in range(start, len(records)):
-                op, srcs = records[j][0], records[j][1]
-                if op is const or j in static or (srcs and op in pure and all(known[s] for s in srcs)):
+            known.extend(bytes(len(t.values) - start))
+            static, pure, const, sources = t.static, self.pure, CODE[Op.CONST], t.sources
+            for j in range(start, len(known)):
+                code = t.ops[j]
+                if code == const or j in static:
                     known[j] = 1
+                elif code in pure:
+                    srcs = sources(j)
+                    if srcs and all(known[s] for s in srcs):
+                        known[j] = 1
         return bool(known[i])
 
 

@@ -9,7 +9,7 @@ stay ordered, so ``x * x`` reads ``(i, i)``. Bitwise and shift operators are ops
 Where a number leaves the trace — ``n.bit_length()``, a Scalar passed to torch — an
 ``escape`` guard records it; ``str()`` and ``format()`` read the number.
 
->>> from analyzer.trace import Trace
+>>> from analyzer.trace import CODE, NONE, Trace
 >>> t = Trace(); x = Scalar(3, t.input("x", 3), t)
 >>> (x * x + 1).v, [t.node(i).op.value for i in range(len(t))]
 (10, ['input', 'mul', 'const', 'add'])
@@ -22,7 +22,7 @@ import sys
 from typing import Any, Callable
 
 from analyzer.ops import Op
-from analyzer.trace import Trace
+from analyzer.trace import CODE, NONE, Trace
 
 NUMBERS = (int, float, complex)
 # the Python operator of each op that has one (the recorders are compiled with it spelled out)
@@ -46,7 +46,7 @@ def plain_numbers() -> frozenset[type]:
 # not ``operator.mul(a.v, bv)``) and builds its result without a Python ``__init__`` frame:
 # tracing pays per operator, and those two calls were a third of it.
 _BINARY = """
-def forward(a, b, op=op):
+def forward(a, b):
     t = a.t
     if type(b) is Scalar:
         bi, bv = b.i, b.v
@@ -55,25 +55,32 @@ def forward(a, b, op=op):
     else:
         return NotImplemented
     v = a.v {symbol} bv
-    rec = t.records
-    rec.append((op, (a.i, bi), v, t.fn, None))
+    t.ops.append({code})
+    t.src0.append(a.i)
+    t.src1.append(bi)
+    values = t.values
+    values.append(v)
     s = new(Scalar)
-    s.v, s.i, s.t = v, len(rec) - 1, t
+    s.v, s.i, s.t = v, len(values) - 1, t
     return s
 
-def reflected(a, b, op=op):         # b <op> a, b a plain number
+def reflected(a, b):                # b <op> a, b a plain number
     t = a.t
     if not isinstance(b, NUMBERS):
         return NotImplemented
     v = b {symbol} a.v
-    rec = t.records
-    rec.append((op, (t.const(b), a.i), v, t.fn, None))
+    bi = t.const(b)
+    t.ops.append({code})
+    t.src0.append(bi)
+    t.src1.append(a.i)
+    values = t.values
+    values.append(v)
     s = new(Scalar)
-    s.v, s.i, s.t = v, len(rec) - 1, t
+    s.v, s.i, s.t = v, len(values) - 1, t
     return s
 """
 _COMPARE = """
-def method(a, b, op=op):            # concretizes: records the op, returns a plain bool (a guard)
+def method(a, b):                   # concretizes: records the op, returns a plain bool (a guard)
     t = a.t
     if type(b) is Scalar:
         bi, bv = b.i, b.v
@@ -82,16 +89,21 @@ def method(a, b, op=op):            # concretizes: records the op, returns a pla
     else:
         return NotImplemented
     v = a.v {symbol} bv
-    t.records.append((op, (a.i, bi), v, t.fn, None))
+    t.ops.append({code})
+    t.src0.append(a.i)
+    t.src1.append(bi)
+    t.values.append(v)
     return v
 """
 
 
 def _compiled(template: str, op: Op) -> dict[str, Callable]:
-    """The functions ``template`` defines, with ``{symbol}`` the Python operator of ``op``
-    (they read this module's globals: ``Scalar`` exists by the time they run)."""
-    made: dict[str, Any] = {"op": op}
-    exec(compile(template.format(symbol=SYMBOLS[op]), f"<scalar {op.value}>", "exec"), globals(), made)
+    """The functions ``template`` defines, with ``{symbol}`` the Python operator of ``op`` and
+    ``{code}`` its code in the trace (they read this module's globals: ``Scalar`` exists by the
+    time they run)."""
+    made: dict[str, Any] = {}
+    source = template.format(symbol=SYMBOLS[op], code=CODE[op])
+    exec(compile(source, f"<scalar {op.value}>", "exec"), globals(), made)
     return made
 
 
@@ -107,22 +119,32 @@ def _compare(op: Op) -> Callable:
 
 
 def _unary(op: Op, f: Callable[[Any], Any]) -> Callable:
+    code = CODE[op]
+
     def method(a: Scalar) -> Scalar:
         t = a.t
         v = f(a.v)
-        rec = t.records
-        rec.append((op, (a.i,), v, t.fn, None))
+        t.ops.append(code)
+        t.src0.append(a.i)
+        t.src1.append(NONE)
+        values = t.values
+        values.append(v)
         s = new(Scalar)
-        s.v, s.i, s.t = v, len(rec) - 1, t
+        s.v, s.i, s.t = v, len(values) - 1, t
         return s
     return method
 
 
 def _guard(op: Op, f: Callable[[Any], Any]) -> Callable:
     """Concretize: the raw value leaves the trace, so it decides what happens next."""
+    code = CODE[op]
+
     def method(a: Scalar) -> Any:
         t = a.t
-        t.records.append((op, (a.i,), None, t.fn, None))
+        t.ops.append(code)
+        t.src0.append(a.i)
+        t.src1.append(NONE)
+        t.values.append(None)
         return f(a.v)
     return method
 
@@ -192,8 +214,7 @@ class Scalar:
         return str(self.v)
 
     def _escape(self, name: str) -> Any:
-        t = self.t
-        t.records.append((Op.ESCAPE, (self.i,), None, t.fn, None))
+        self.t.emit(Op.ESCAPE, (self.i,), None)
         return getattr(self.v, name)
 
     # The number's own methods: the value escapes. (No __getattr__: it would slow every
@@ -219,8 +240,7 @@ class Scalar:
 def _escaped(obj: Any) -> Any:
     """``obj`` with every Scalar in it (also inside lists and tuples) replaced by its value."""
     if type(obj) is Scalar:
-        t = obj.t
-        t.records.append((Op.ESCAPE, (obj.i,), None, t.fn, None))
+        obj.t.emit(Op.ESCAPE, (obj.i,), None)
         return obj.v
     if type(obj) in (list, tuple):
         return type(obj)(_escaped(o) for o in obj)
