@@ -101,10 +101,11 @@ class NearRows:
     Float32 values are hashed exactly (rounding them further would split equal rows that
     straddle a rounding boundary), but a matmul's tail rows can differ from the same rows
     computed in a larger batch in their last bits. A row whose exact hash is new is looked
-    up by two random projections relative to its 1-norm (quantized to 1e-3, the nearest
-    neighbouring cell probed too, so noise never moves it out of reach), confirmed with a
-    relative tolerance of ``RTOL`` of the row's largest magnitude, and then takes the hash
-    of the row it equals.
+    up by two random projections relative to its 1-norm (quantized to 1e-3) and by the
+    logarithm of that norm (quantized to four times what the tolerance lets two equal rows'
+    norms differ by), the nearest neighbouring cell probed in each, so noise never moves it out
+    of reach; confirmed with a tolerance of ``RTOL`` of the row's largest magnitude, it then
+    takes the hash of the row it equals.
 
     >>> import numpy as np
     >>> near = NearRows(); x = np.float32([[1.0, 2.0, 3.0]])
@@ -118,7 +119,7 @@ class NearRows:
 
     def __init__(self) -> None:
         self.alias: dict[int, int] = {}                 # exact hash -> canonical hash
-        self.cells: dict[tuple, list[tuple]] = {}   # (width, k1, k2) -> [(hash, c1, c2, row)]
+        self.cells: dict[tuple, list[tuple]] = {}   # (width, k1, k2, k3) -> [(hash, c1, c2, c3, row)]
         self._weights: dict[int, np.ndarray] = {}
 
     def _projections(self, width: int) -> np.ndarray:
@@ -139,28 +140,35 @@ class NearRows:
         rows = value.reshape(-1, value.shape[-1])
         picked = rows[missing].astype(np.float64)
         norm = np.abs(picked).sum(axis=1)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            cells = picked @ self._projections(rows.shape[1]) / (self.QUANTUM * np.where(norm > 0, norm, 1.0)[:, None])
-        cells = np.nan_to_num(cells, nan=0.0, posinf=0.0, neginf=0.0)
         width = rows.shape[1]
-        for k, (c1, c2) in zip(missing, cells.tolist()):
+        with np.errstate(invalid="ignore", divide="ignore"):
+            cells = picked @ self._projections(width) / (self.QUANTUM * np.where(norm > 0, norm, 1.0)[:, None])
+            # the size of the row, to within what the tolerance lets two equal rows' 1-norms differ
+            # by (width * RTOL of the norm): rows with one or two elements have projections that
+            # tell almost nothing apart, so without it every positive row of a width shares a cell
+            sizes = np.log(np.where(norm > 0, norm, 1.0)) / (4 * width * self.RTOL)
+        cells = np.nan_to_num(cells, nan=0.0, posinf=0.0, neginf=0.0)
+        finite = np.isfinite(norm) & np.isfinite(sizes)
+        for k, (c1, c2), c3, ok in zip(missing, cells.tolist(), sizes.tolist(), finite.tolist()):
             h = int(flat[k])
             if h in alias:          # an equal row earlier in this very value
                 continue
-            alias[h] = self._find(width, c1, c2, rows[k], h)
+            alias[h] = self._find(width, c1, c2, c3, rows[k], h) if ok else h
         return np.array([alias[h] for h in flat.tolist()], dtype=np.int64).reshape(hashes.shape)
 
-    def _find(self, width: int, c1: float, c2: float, row: np.ndarray, h: int) -> int:
-        b1, b2 = math.floor(c1), math.floor(c2)
-        n1, n2 = b1 + (1 if c1 - b1 >= 0.5 else -1), b2 + (1 if c2 - b2 >= 0.5 else -1)
+    def _find(self, width: int, c1: float, c2: float, c3: float, row: np.ndarray, h: int) -> int:
+        """The hash of a known row near ``row`` (cell coordinates c1, c2, c3), or ``h`` as a new one."""
+        near = [(math.floor(c), math.floor(c) + (1 if c - math.floor(c) >= 0.5 else -1)) for c in (c1, c2, c3)]
         cells = self.cells
-        scale = None
-        for key in ((width, b1, b2), (width, n1, b2), (width, b1, n2), (width, n1, n2)):
-            for known, o1, o2, other in cells.get(key, ()):
-                if abs(o1 - c1) < 0.5 and abs(o2 - c2) < 0.5:   # near in projection: worth a look
-                    if scale is None:
-                        scale = float(np.abs(row).max())
-                    if np.allclose(row, other, rtol=0.0, atol=self.RTOL * scale):
-                        return known
-        cells.setdefault((width, b1, b2), []).append((h, c1, c2, row))
+        atol = None
+        for b1 in near[0]:
+            for b2 in near[1]:
+                for b3 in near[2]:
+                    for known, o1, o2, o3, other in cells.get((width, b1, b2, b3), ()):
+                        if abs(o1 - c1) < 0.5 and abs(o2 - c2) < 0.5 and abs(o3 - c3) < 0.5:   # worth a look
+                            if atol is None:
+                                atol = self.RTOL * float(np.abs(row).max())
+                            if float(np.abs(row - other).max()) <= atol:
+                                return known
+        cells.setdefault((width, near[0][0], near[1][0], near[2][0]), []).append((h, c1, c2, c3, row))
         return h

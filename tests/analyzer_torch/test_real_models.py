@@ -180,6 +180,18 @@ def test_float32_rows_equal_up_to_noise_share_one_key_and_others_do_not():
     assert not np.isin(near.canonical(other, row_hashes(other)), first).any()
 
 
+def test_one_element_rows_are_told_apart_by_their_size_not_only_their_direction():
+    # a network's last feature maps can be 1 x 1: rows of one element, whose projections relative
+    # to their norm say only their sign; their norm still separates them
+    near = NearRows()
+    x = np.float32(np.random.default_rng(1).permutation(0.5 + 1e-3 * np.arange(4000))[:, None])
+    keys = near.canonical(x, row_hashes(x))
+    assert len(set(keys.ravel().tolist())) == 4000      # values 1e-3 apart, far beyond the tolerance: all distinct
+    noisy = x * np.float32(1 + 2e-7)
+    assert np.array_equal(near.canonical(noisy, row_hashes(noisy)), keys)
+    assert max(len(cell) for cell in near.cells.values()) < 50       # no cell holds every positive row
+
+
 # --- costs from formulas -----------------------------------------------------------------
 
 def test_activations_and_pooling_cost_their_formula():
