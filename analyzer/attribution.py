@@ -100,11 +100,7 @@ def removable(m: Measured, measure: str, passes: tuple[Pass, ...] | None = None)
         def work(i: int) -> int:        # an array op is one launch
             return 1 if i in trace.extras and OPS[trace.ops[i]] in ARITHMETIC else 0
     else:
-        part, cost_of = COST_PARTS[measure], trace.cost_of
-
-        def work(i: int) -> int:
-            c = cost_of(i)
-            return c[0] + c[1] + c[2] if part is None else c[part]
+        work = trace.works(COST_PARTS[measure]).__getitem__
 
     left: dict[int, float] = {}
     out = {mechanism: 0.0 for mechanism in MECHANISMS}

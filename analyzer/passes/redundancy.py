@@ -81,9 +81,8 @@ class Redundancy:
 
     def work(self, trace: Trace, part: int | None = None) -> float:
         """Redundant work: flops, or one cost component (0 mults, 1 adds, 2 other)."""
-        cost_of = trace.cost_of
-        return sum(f * (sum(cost_of(i)[:3]) if part is None else cost_of(i)[part])
-                   for i, f in self.fraction.items())
+        works = trace.works(part)
+        return sum(f * works[i] for i, f in self.fraction.items())
 
 
 def _close(a: Any, b: Any) -> bool:
@@ -410,7 +409,7 @@ def _scalar_repeats(vn: ValueNumbers, trace: Trace, c: Columns) -> tuple[np.ndar
     (op, operand numbers) an earlier op already had, ids of scalar pure ops with more operands,
     left to the record-by-record sweep).
 
-    Each op's key (op, number, number) is packed into one int64, so equal keys are equal
+    Each op's key (op, number, number) is packed into one 64-bit integer, so equal keys are equal
     integers (no hash, nothing to confirm); a commutative op's numbers are sorted first.
     """
     n, codes, values = len(c.codes), c.codes, trace.values
