@@ -463,24 +463,24 @@ class _Simulation:
         resident = [p for p, key in enumerate(keys) if key in lru] if lru else []
         hits: set[int] = set()
         evicted: list[tuple[int, Any]] = []
-        words = False
+        freed = 0
         if resident or self.used + n * line > capacity:
             order = None
             if self.used + n * line - capacity > 512 * line:        # many evictions: find them in numpy
                 order = np.fromiter(lru, dtype=np.int64, count=len(lru))      # oldest first
-                words = bool(np.any((order >= 0) & (order < _ARRAY_KEYS)))
-            if order is None or words:      # (words, of any size, are counted by their bytes)
-                words = True
-                self._evictions_by_size(keys, resident, hits, evicted)
+                if np.any((order >= 0) & (order < _ARRAY_KEYS)):
+                    order = None
+            if order is None:       # few evictions, or words (of any size) resident: one at a time
+                freed = self._evictions_by_size(keys, resident, hits, evicted)
             else:
                 self._evictions_by_count(keys, resident, order, hits, evicted)
+                freed = len(evicted) * line
         old = {key: lru.pop(key) for key in hits}
         if evicted:
             dirty = self.dirty
             gone = [key for key, _ in evicted]
             deque(map(lru.__delitem__, gone), maxlen=0)         # (a loop in C)
-            self.used -= sum(v if 0 <= key < _ARRAY_KEYS else line for key, v in evicted) if words \
-                else len(gone) * line
+            self.used -= freed
             leaving = [kv for kv in evicted if kv[0] in dirty]
             dirty.difference_update(kv[0] for kv in leaving)
             self._write_backs(leaving)
@@ -537,8 +537,9 @@ class _Simulation:
             evicted.extend((key, lru[key]) for key in leaving.tolist())
 
     def _evictions_by_size(self, keys: Any, resident: list[int], hits: set[int],
-                           evicted: list[tuple[int, Any]]) -> None:
-        """Hits and evictions of ``_touch`` one eviction at a time (words of any size resident)."""
+                           evicted: list[tuple[int, Any]]) -> int:
+        """Hits and evictions of ``_touch`` one eviction at a time (words of any size resident);
+        returns the bytes evicted."""
         lru, line, capacity, used = self.lru, self.line, self.capacity, self.used
         n = len(keys)
         gone: set[int] = set()
@@ -555,6 +556,7 @@ class _Simulation:
                 freed += v if 0 <= key < _ARRAY_KEYS else line
             if p < n and keys[p] not in gone:
                 hits.add(keys[p])
+        return freed
 
     def _read_bulk(self, at: Any, owner: int, mode: int) -> None:
         """``_read_miss`` for each array line numbered ``at`` (distinct, all of one owner), in bulk."""
@@ -677,9 +679,12 @@ class _Simulation:
                 if last[st] == i:
                     self._drop(st)
         self.now = _FOREVER
-        for key in list(self.dirty):        # results reach slow memory at the end
+        written: dict[int, int] = {}        # results reach slow memory at the end: owner -> bytes
+        for key in self.dirty:
             v = lru[key]
             size, owner = (v, key) if 0 <= key < _ARRAY_KEYS else (self.line, v)
+            written[owner] = written.get(owner, 0) + size
+        for owner, size in written.items():
             self._count("result" if owner in self.kept else "spill", owner, size, True)
         self.dirty.clear()
         for owner, size in self.pending.values():    # written out and never read back
