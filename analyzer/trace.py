@@ -84,10 +84,11 @@ def record_work(rec: tuple) -> int:
 
 class Records:
     """A trace's records as tuples ``(op, srcs, value, fn, extra)``, made when read."""
-    __slots__ = ("t",)
+    __slots__ = ("t", "append")
 
     def __init__(self, t: Trace) -> None:
         self.t = t
+        self.append = t.append_record       # append(rec): one call, as list.append was
 
     def __len__(self) -> int:
         return len(self.t.values)
@@ -96,7 +97,11 @@ class Records:
         t = self.t
         if i < 0:
             i += len(t.values)
-        return OPS[t.ops[i]], t.sources(i), t.values[i], t.fn_of(i), t.extras.get(i)
+        a, b = t.src0[i], t.src1[i]
+        srcs = (a, b) if b >= 0 else (a,) if a >= 0 else () if a == NONE else t.wide[i]
+        runs = t.fn_runs
+        fn = runs[0][1] if len(runs) == 1 else t.fn_of(i)
+        return OPS[t.ops[i]], srcs, t.values[i], fn, t.extras.get(i)
 
     def __setitem__(self, i: int, rec: tuple) -> None:
         """Replace a record's value (its op, sources and function stay: a tracer converts values)."""
@@ -116,10 +121,6 @@ class Records:
         n = len(t.values)
         extras = map(t.extras.get, range(n)) if t.extras else repeat(None, n)
         return zip(map(OPS.__getitem__, t.ops), t.iter_sources(), t.values, t.iter_fns(), extras)
-
-    def append(self, rec: tuple) -> None:
-        op, srcs, value, fn, extra = rec
-        self.t.emit(op, srcs, value, extra, fn)
 
 
 class Trace:
@@ -150,10 +151,7 @@ class Trace:
         self.uncosted: Counter[str] = Counter()     # library calls outside the cost model
         self._consts: dict[tuple, int] = {}
         self._fn_ids: dict[str, int] = {}
-
-    @property
-    def records(self) -> Records:
-        return Records(self)
+        self.records = Records(self)                # the records as tuples, made when read
 
     @property
     def fn(self) -> int:
@@ -174,20 +172,28 @@ class Trace:
         if not runs or runs[-1][1] != fid:
             runs.append((start, fid))
 
-    def emit(self, op: Op, srcs: tuple[int, ...], value: Any, extra: ArrayCost | None = None,
-             fn: int | None = None) -> int:
-        """Append one record (``fn``: the function it ran in, when not the running one)."""
+    def emit(self, op: Op, srcs: tuple[int, ...], value: Any, extra: ArrayCost | None = None) -> int:
+        """Append one record of the running function; its id."""
+        return self.append_record((op, srcs, value, self._fn, extra))
+
+    def append_record(self, rec: tuple) -> int:
+        """Append the record ``(op, srcs, value, fn, extra)``; its id."""
+        op, srcs, value, fn, extra = rec
         i = len(self.values)
         self.ops.append(CODE[op])
         n = len(srcs)
-        self.src0.append(srcs[0] if n in (1, 2) else NONE if n == 0 else WIDE)
-        self.src1.append(srcs[1] if n == 2 else NONE)
-        if n > 2:
-            self.wide[i] = tuple(srcs)
+        if n == 2:
+            self.src0.append(srcs[0])
+            self.src1.append(srcs[1])
+        else:
+            self.src0.append(srcs[0] if n == 1 else NONE if n == 0 else WIDE)
+            self.src1.append(NONE)
+            if n > 2:
+                self.wide[i] = tuple(srcs)
         self.values.append(value)
         if extra is not None:
             self.extras[i] = extra
-        if fn is not None and fn != self._fn:
+        if fn != self._fn:                          # a record of another function than the running one
             self._run(i, fn)
             self._run(i + 1, self._fn)
         return i
