@@ -54,13 +54,11 @@ def dead_ops(trace: Trace) -> Liveness:
         _sweep_writes(trace, live, deciding)
     else:                       # no writes into arrays: demand flows along the sources alone
         live = bytearray((np.frombuffer(live, dtype=bool) | deciding).tobytes())
-        src0, src1, wide = c.src0.tolist(), c.src1.tolist(), trace.wide
-        for i in range(n - 1, -1, -1):
+        wide = trace.wide
+        for i, a, b in zip(range(n - 1, -1, -1), reversed(c.src0.tolist()), reversed(c.src1.tolist())):
             if live[i]:
-                a = src0[i]
                 if a >= 0:
                     live[a] = 1
-                    b = src1[i]
                     if b >= 0:
                         live[b] = 1
                 elif a == WIDE:
