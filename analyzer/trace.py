@@ -116,6 +116,10 @@ class Records:
         else:
             t.extras[i] = rec[4]
 
+    def index(self, rec: tuple) -> int:
+        """The id of the first record equal to ``rec`` (as ``list.index``); ValueError if none."""
+        return list(self).index(rec)
+
     def __iter__(self) -> Iterator[tuple]:
         t = self.t
         n = len(t.values)
