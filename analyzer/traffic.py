@@ -62,7 +62,7 @@ import numpy as np
 
 from analyzer.machines import CPU_CORE
 from analyzer.ops import GUARDS, SCALAR_COST, Op
-from analyzer.trace import SCALAR_BYTES, Trace
+from analyzer.trace import NONE, OPS, SCALAR_BYTES, Trace
 
 DEFAULT_LINE = 64
 DEFAULT_FAST_MEMORY = CPU_CORE.fast_memory  # the CPU preset's L2: 512 KiB
@@ -160,7 +160,7 @@ class _Simulation:
 
     def __init__(self, trace: Trace, fast_memory: int, line: int, bulk: bool = True) -> None:
         self.trace, self.capacity, self.line = trace, fast_memory, line
-        self.records = trace.records
+        self.values = trace.values          # record id -> value (reading one record's tuple is dearer)
         self.lru: OrderedDict[int, int] = OrderedDict()    # key -> owner id (lines) or size (words)
         self.dirty: set[int] = set()
         # lines of arrays are numbered 0.. in the analysis's own address space (key - _ARRAY_KEYS), so
@@ -182,8 +182,8 @@ class _Simulation:
 
     # ---- pass 1: what each record is, where it lives, when its storage is last touched ----
     def _index(self) -> None:
-        records, line = self.records, self.line
-        n = len(records)
+        line = self.line
+        n = len(self.trace)
         kind = [_FREE] * n
         store = list(range(n))          # storage id: a word is its own; an array, its allocation's first record
         last = list(range(n))
@@ -198,11 +198,15 @@ class _Simulation:
         offset, top = 0, None
         ndarray, computing = np.ndarray, _COMPUTING
         extent: dict[int, int] = {}     # allocation start -> the furthest end any array there reaches
-        for value in (r[2] for r in records):
+        for value in self.values:
             if type(value) is ndarray:
                 start, end = _span(value)
                 extent[start] = max(end, extent.get(start, end))
-        for i, (op, srcs, value, _, extra) in enumerate(records):
+        t = self.trace
+        extras, wide = t.extras, t.wide
+        for i, (code, a, b, value) in enumerate(zip(t.ops, t.src0, t.src1, t.values)):   # the columns
+            op, extra = OPS[code], extras.get(i)
+            srcs = (a, b) if b >= 0 else (a,) if a >= 0 else () if a == NONE else wide[i]
             if type(value) is ndarray:
                 kind[i] = _ARRAY
                 start = _span(value)[0]
@@ -349,7 +353,7 @@ class _Simulation:
         if s in lru:
             lru.move_to_end(s)
             return
-        size = _word_size(self.records[s][2])
+        size = _word_size(self.values[s])
         written = self.pending.pop(s, None)
         if written is not None:
             self.kinds["spill"] += written[1]
@@ -392,7 +396,7 @@ class _Simulation:
     def _keys(self, i: int) -> Any:
         keys = self.lines_of.get(i)
         if keys is None:
-            keys = self.lines_of[i] = _lines(self.records[i][2], self.line, self.shift[self.store[i]])
+            keys = self.lines_of[i] = _lines(self.values[i], self.line, self.shift[self.store[i]])
         return keys
 
     def _region(self, i: int, mode: int = READ) -> None:
@@ -651,12 +655,18 @@ class _Simulation:
 
     # ---- pass 2 ----
     def run(self) -> Traffic:
-        records, kind, last, store = self.records, self.kind, self.last, self.store
-        lru, computing = self.lru, _COMPUTING
-        for i, (op, srcs, value, _, extra) in enumerate(records):
+        kind, last, store = self.kind, self.last, self.store
+        lru, dirty, kept = self.lru, self.dirty, self.kept
+        t = self.trace
+        computing = bytes(op in _COMPUTING for op in OPS)   # by op code
+        extras, wide = t.extras, t.wide
+        sizes = {float: 8, int: 8, bool: 1, complex: 16}     # what _word_size says of Python numbers
+        for i, (code, a, b, value) in enumerate(zip(t.ops, t.src0, t.src1, t.values)):   # the columns
             self.now = i
+            srcs = (a, b) if b >= 0 else (a,) if a >= 0 else () if a == NONE else wide[i]
+            extra = extras.get(i)
             if extra is None:
-                if op not in computing:
+                if not computing[code]:
                     continue
                 for s in srcs:                  # the scalar hot path: words, inlined
                     if kind[s] == _WORD:
@@ -666,14 +676,23 @@ class _Simulation:
                             self._word(s)
                     else:
                         self._read(s)
-                if value is not None:
-                    self._new_word(i, value)
+                if value is not None:           # _new_word, inlined
+                    size = sizes.get(type(value)) or _word_size(value)
+                    lru[i] = size
+                    dirty.add(i)
+                    self.used += size
+                    if self.used > self.capacity:
+                        self._evict()
                 for s in srcs:
                     if last[store[s]] == i:
                         self._drop(store[s])
-                if last[i] == i:
-                    self._drop(i)
+                if last[i] == i and i not in kept:  # a result no one reads: _drop of a word, inlined
+                    size = lru.pop(i, None)
+                    if size is not None:
+                        self.used -= size
+                        dirty.discard(i)
                 continue
+            op = OPS[code]
             self._array_op(i, op, srcs, value, extra)
             for st in {store[s] for s in srcs} | {store[i]}:
                 if last[st] == i:
@@ -696,7 +715,7 @@ class _Simulation:
                        MappingProxyType({k: (v[0], v[1]) for k, v in sorted(self.moved.items())}))
 
     def _array_op(self, i: int, op: Op, srcs: tuple[int, ...], value: Any, extra: Any) -> None:
-        records, kind, store = self.records, self.kind, self.store
+        kind, store = self.kind, self.store
         name = extra[4]
         if op is Op.GETITEM and (name.startswith("getitem[") or name == "view"):
             if kind[i] == _ARRAY and store[i] == i:     # one output of a multi-output op: written now
@@ -710,7 +729,7 @@ class _Simulation:
         if op is Op.ALLOC and name == "empty_like":
             return                                  # allocated, not written
         if kind[i] == _ARRAY and store[i] != i:
-            if not srcs or records[srcs[-1]][2] is not value:
+            if not srcs or self.values[srcs[-1]] is not value:
                 return                              # a view of an operand: no data moves
             target = srcs[-1]                       # written in place (out=): read the others
             mode = UPDATE if target in srcs[:-1] else OVERWRITE
@@ -744,7 +763,7 @@ class _Simulation:
         """The integer index the key records spell, or None (a slice or array index is not recorded)."""
         index = []
         for s in srcs:
-            v = self.records[s][2]
+            v = self.values[s]
             if not isinstance(v, _NUMPY_INTS) or isinstance(v, (bool, np.bool_)):
                 return None
             index.append(int(v))
@@ -759,7 +778,7 @@ class _Simulation:
 
     def _getitem(self, i: int, srcs: tuple[int, ...], value: Any) -> None:
         """A materialized read of part of an array: one element, or a gather."""
-        arr = self.records[srcs[0]][2]
+        arr = self.values[srcs[0]]
         index = self._index_of(srcs[1:], arr)
         for s in srcs[1:]:
             self._read(s)
@@ -776,11 +795,11 @@ class _Simulation:
 
     def _setitem(self, i: int, srcs: tuple[int, ...]) -> None:
         """``a[key] = x``: srcs are (a, *key parts, x); only integer key parts are recorded."""
-        records, kind, store = self.records, self.kind, self.store
+        kind, store = self.kind, self.store
         target = srcs[0]
-        arr = records[target][2]
+        arr = self.values[target]
         x = srcs[-1] if len(srcs) > 1 else None
-        xv = records[x][2] if x is not None else None
+        xv = self.values[x] if x is not None else None
         if isinstance(xv, np.ndarray) and kind[x] == _ARRAY and store[x] == store[target] and x != target:
             return      # a[s] op= y: numpy wrote the view in place already, then assigns it to itself
         if x is not None:
