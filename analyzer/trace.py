@@ -177,8 +177,23 @@ class Trace:
             runs.append((start, fid))
 
     def emit(self, op: Op, srcs: tuple[int, ...], value: Any, extra: ArrayCost | None = None) -> int:
-        """Append one record of the running function; its id."""
-        return self.append_record((op, srcs, value, self._fn, extra))
+        """Append one record of the running function; its id (``append_record``, without the tuple:
+        the array tracer's hot path)."""
+        i = len(self.values)
+        self.ops.append(CODE[op])
+        n = len(srcs)
+        if n == 2:
+            self.src0.append(srcs[0])
+            self.src1.append(srcs[1])
+        else:
+            self.src0.append(srcs[0] if n == 1 else NONE if n == 0 else WIDE)
+            self.src1.append(NONE)
+            if n > 2:
+                self.wide[i] = tuple(srcs)
+        self.values.append(value)
+        if extra is not None:
+            self.extras[i] = extra
+        return i
 
     def append_record(self, rec: tuple) -> int:
         """Append the record ``(op, srcs, value, fn, extra)``; its id."""

@@ -70,9 +70,7 @@ _SCALARS = (np.generic, *NUMBERS)
 
 
 def _wrap(t: Trace, op: Op, srcs: tuple, result: Any, cost: ArrayCost) -> Any:
-    rec = t.records
-    rec.append((op, srcs, result, t.fn, cost))
-    i = len(rec) - 1
+    i = t.emit(op, srcs, result, cost)
     if type(result) is np.ndarray:
         return TracedArray(result, i, t)
     if isinstance(result, _SCALARS):
@@ -100,7 +98,7 @@ def _index_buffers(t: Trace) -> None:
     numpy calls are not, so the hot path does not pay for this)."""
     records = t.records
     for i in range(t.indexed, len(records)):
-        value = records[i][2]
+        value = t.values[i]
         if type(value) is np.ndarray:
             register(t, i, value)
     t.indexed = len(records)
@@ -112,7 +110,7 @@ def _before_write(t: Trace, target: np.ndarray) -> None:
     base = target.base if target.base is not None else target
     for vid in t.buffers.pop(id(base), ()):
         if vid not in t.snapshots:
-            t.snapshots[vid] = np.array(t.records[vid][2], copy=True)
+            t.snapshots[vid] = np.array(t.values[vid], copy=True)
 
 
 def trace_of(values: Any) -> Trace:
@@ -161,9 +159,7 @@ def traced_ufunc(ufunc: np.ufunc, method: str, inputs: tuple, kwargs: dict) -> A
         cost = new_cost(ArrayCost, ((0, n, 0, result.nbytes, name) if kind == ADDITIVE else
                                      (n, 0, 0, result.nbytes, name) if kind == MULTIPLICATIVE else
                                      (0, 0, n, result.nbytes, name)))
-        rec = t.records
-        rec.append((op, tuple(srcs), result, t.fn, cost))
-        return TracedArray(result, len(rec) - 1, t)
+        return TracedArray(result, t.emit(op, tuple(srcs), result, cost), t)
     cost = cost_of(op, name, raw, result, method == "reduce")
     if targets:     # written in place: nothing new materialized, the target gets a new id
         wrapped = _wrap(t, op, tuple(srcs), result, cost._replace(bytes=0))
@@ -216,9 +212,8 @@ def traced_function(func: Any, args: tuple, kwargs: dict) -> Any:
     else:
         op, cost = costed
     if target is not None and result is target.a:
-        rec = t.records
-        rec.append((op, tuple(srcs), result, t.fn, cost._replace(bytes=0)))
-        _wrote(t, target, len(rec) - 1, previous, ALL_ELEMENTS if "where" not in kwargs else None)
+        i = t.emit(op, tuple(srcs), result, cost._replace(bytes=0))
+        _wrote(t, target, i, previous, ALL_ELEMENTS if "where" not in kwargs else None)
         return target
     wrapped = _wrap(t, op, tuple(srcs), result, cost)
     if type(wrapped) is TracedArray and type(result) is np.ndarray and result.base is not None:
@@ -259,9 +254,8 @@ def _traced_writer(t: Trace, func: Any, args: tuple, kwargs: dict) -> None:
         region = WRITERS[func.__name__](target.a, raw_args, raw_kwargs)
     except (LookupError, TypeError, ValueError):
         region = None
-    rec = t.records
-    rec.append((Op.SETITEM, tuple(srcs), target.a, t.fn, ArrayCost(0, 0, 0, 0, func.__name__)))
-    _wrote(t, target, len(rec) - 1, 0, region)
+    i = t.emit(Op.SETITEM, tuple(srcs), target.a, ArrayCost(0, 0, 0, 0, func.__name__))
+    _wrote(t, target, i, 0, region)
 
 
 # ---- writes, versions and views ---------------------------------------------------------
@@ -318,9 +312,7 @@ def _refresh(t: Trace, view: TracedArray, w: int, written: np.ndarray | None) ->
         region = np.isin(ids, written)
         if not region.any():
             return      # the write did not touch this view
-    rec = t.records
-    rec.append((Op.ALIAS, (view.i, w), view.a, t.fn, None))
-    i = len(rec) - 1
+    i = t.emit(Op.ALIAS, (view.i, w), view.a)
     if region is not None:
         t.written[i] = (0, region)
     view.i = i
@@ -411,10 +403,9 @@ class TracedArray(NDArrayOperatorsMixin):
         raw_value = _unwrap(value, srcs, t)
         _before_write(t, self.a)
         self.a[raw_key] = raw_value
-        rec = t.records
-        rec.append((Op.SETITEM, tuple(srcs), self.a, t.fn, ArrayCost(0, 0, 0, 0, "setitem")))
+        i = t.emit(Op.SETITEM, tuple(srcs), self.a, ArrayCost(0, 0, 0, 0, "setitem"))
         region = raw_key.copy() if type(raw_key) is np.ndarray else raw_key
-        _wrote(t, self, len(rec) - 1, 0, region)
+        _wrote(t, self, i, 0, region)
 
     def __len__(self) -> int:
         return len(self.a)
@@ -424,7 +415,7 @@ class TracedArray(NDArrayOperatorsMixin):
 
     def _escape(self, op: Op = Op.ESCAPE) -> np.ndarray:
         t = self.t
-        t.records.append((op, (self.i,), None, t.fn, None))
+        t.emit(op, (self.i,), None)
         return self.a
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:

@@ -9,3 +9,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 if str(REPO) not in sys.path:       # plain `pytest` from anywhere finds the analyzer package
     sys.path.insert(0, str(REPO))
+
+# probe files, loaded by the analyzer in the tests that use them, never imported by pytest
+# (--doctest-modules would; they need torchvision)
+collect_ignore = ["torchvision_probes"]
