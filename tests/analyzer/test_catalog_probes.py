@@ -53,6 +53,7 @@ MEASURED = {
     "cache_oblivious_transpose": "caching",   # traffic: recursive blocks fit fast memory at some level
     "flash_attention_io": "inlining",         # traffic: the score matrix is never spilled
     "online_softmax_io": "caching",           # traffic: the input is not read again after eviction
+    "paged_attention": "caching",             # the prompt's K/V blocks projected once, shared by every sample
 }
 
 
@@ -76,6 +77,29 @@ def test_kv_cache_saves_the_reprojected_rows():
     # the re-projected rows are recomputation; what is left (under 5%) is bookkeeping the
     # instrumented probe code now counts (issue 11), not projection work
     assert a.shares["caching"] > 0.95 and a.explained["caching"] == pytest.approx(a.savings, rel=0.05)
+
+
+def test_paged_attention_shares_the_prompt_blocks():
+    probe = load(catalog_probe_path("paged_attention"))
+    p = 32
+    result = measure(probe, (p,))
+    a = result.attribution
+    s, t, d = probe.module.SAMPLES, probe.module.NEW, probe.module.D
+    # the baseline projects the prompt's keys and values once per sample, the paged version
+    # once: (S - 1) extra pairs of (P x d) @ (d x d) products, P*d*d mults + P*(d-1)*d adds each
+    redundant = (s - 1) * 2 * (p * d * d + p * (d - 1) * d)
+    assert result.equivalence == "equal" and a.measure == "flops"
+    assert a.explained["caching"] == redundant
+    # the paged version adds one static test per step (pos % BLOCK, == 0): 2T flops
+    assert a.savings == redundant - 2 * t
+    assert a.explained["partial-evaluation"] == -2 * t
+    assert result.savings["peak_bytes"] > 0
+
+
+def test_paged_attention_rejects_a_partial_prompt_block():
+    probe = load(catalog_probe_path("paged_attention"))
+    with pytest.raises(ValueError, match="multiple of"):
+        probe.module.inputs(probe.module.BLOCK + 1)
 
 
 def test_activation_checkpointing_trades_work_for_memory():
