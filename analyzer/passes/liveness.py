@@ -20,15 +20,16 @@ alive from its op to its last reader, or to the end if it is an output).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import repeat
-from typing import Any
+from typing import Any, Mapping
 
 import numpy as np
 
 from analyzer.measurement import Mechanism
 from analyzer.passes import Pass
 from analyzer.passes.columns import Columns, columns, member, reads
+from analyzer.passes.row_demand import dead_rows
 from analyzer.ops import ARITHMETIC, COMPARISONS, GUARDS
 from analyzer.trace import ALL_ELEMENTS, SCALAR_BYTES, WIDE, Trace
 
@@ -37,9 +38,14 @@ from analyzer.trace import ALL_ELEMENTS, SCALAR_BYTES, WIDE, Trace
 class Liveness:
     dead: frozenset[int]        # ids of arithmetic ops whose result reaches no output
     peak_bytes: int
+    dead_rows: Mapping[int, float] = field(default_factory=dict)    # live ops -> share of rows no one reads
 
-    def work(self, trace: Trace, part: int | None = None) -> int:
-        return trace.work_of(self.dead, part)
+    def work(self, trace: Trace, part: int | None = None) -> float:
+        rows = sum(share * trace.work_of((i,), part) for i, share in self.dead_rows.items())
+        return trace.work_of(self.dead, part) + rows
+
+    def removable(self) -> dict[int, float]:
+        return {**dict.fromkeys(self.dead, 1.0), **self.dead_rows}
 
 
 def dead_ops(trace: Trace) -> Liveness:
@@ -66,7 +72,7 @@ def dead_ops(trace: Trace) -> Liveness:
                         live[s] = 1
     arithmetic = member(c.codes, ARITHMETIC)
     dead = arithmetic & ~np.frombuffer(live, dtype=bool)
-    return Liveness(frozenset(np.flatnonzero(dead).tolist()), _peak(trace, c, arithmetic))
+    return Liveness(frozenset(np.flatnonzero(dead).tolist()), _peak(trace, c, arithmetic), dead_rows(trace, live))
 
 
 def _sweep_writes(trace: Trace, live: bytearray, deciding: np.ndarray) -> None:
@@ -145,8 +151,8 @@ def _peak(trace: Trace, c: Columns, arithmetic: np.ndarray) -> int:
 
 
 def _evidence(result: Liveness, trace: Trace) -> dict[str, int]:
-    return {"dead_ops": len(result.dead), "dead_flops": result.work(trace)}
+    return {"dead_ops": len(result.dead), "dead_flops": round(result.work(trace))}
 
 
 PASS = Pass("liveness", "work whose result reaches no output", Mechanism.DEAD_CODE_ELIMINATION,
-            dead_ops, lambda result: dict.fromkeys(result.dead, 1.0), _evidence)
+            dead_ops, Liveness.removable, _evidence)

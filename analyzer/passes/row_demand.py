@@ -1,0 +1,101 @@
+"""Rows of an array op that no one reads: the dead part of work that is otherwise live.
+
+Liveness is per value: an op whose result reaches an output is live, all of it. But an array
+op often computes rows only some of which are read — a language model's head applied to every
+position, of which generation keeps the last row. Views read it (a reshape, a slice, a select:
+no arithmetic, the same memory), and the views decide which of its elements are demanded. For
+an op that computes its output row by row (a matmul's rows, an elementwise op, a row kernel
+such as softmax or layer norm: the kinds value numbering also reads row by row), the rows no
+demanded element falls in are dead work, and the op's dead share is their fraction.
+
+Before::  logits = h @ W; return logits[-1]      -> all rows of h @ W but the last are dead
+After::   return h[-1] @ W
+
+Only demand through views is followed, and only one op deep: the rows of the op's own inputs
+stay live (an upstream op's rows feed the attention of later positions, which a view chain
+cannot show).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from analyzer.ops import Op
+from analyzer.passes.redundancy import ATTENTION, ELEMENTWISE, MATMUL_ROWS, ROW_KERNELS
+from analyzer.trace import OPS, Trace
+
+ALL = None      # demand on every element of a value
+
+
+def row_wise(op: Op, name: str) -> bool:
+    """Whether each row of the op's output (along the last axis) is computed on its own."""
+    if op is Op.MATMUL:
+        return name in MATMUL_ROWS and name != ATTENTION
+    return op in ELEMENTWISE or (op is Op.OTHER and name in ROW_KERNELS)
+
+
+def dead_rows(trace: Trace, live: Any) -> dict[int, float]:
+    """Live row-wise array ops read only through views, each with the share of its rows no view
+    reads (only ops with such rows). ``live``: the liveness sweep's flags, by record id."""
+    if not trace.extras:
+        return {}
+    values, extras, outputs = trace.values, trace.extras, set(trace.outputs)
+    readers: dict[int, list[int]] = {}
+    for i in extras:                    # who reads each array value (array ops read arrays)
+        if live[i]:
+            for s in trace.sources(i):
+                if s in extras:
+                    readers.setdefault(s, []).append(i)
+    out: dict[int, float] = {}
+    for i, extra in extras.items():
+        value = values[i]
+        if not live[i] or i in outputs or type(value) is not np.ndarray or value.ndim == 0 \
+                or not value.flags.c_contiguous or value.size == 0 or not row_wise(OPS[trace.ops[i]], extra[4]):
+            continue
+        demanded = _demanded(i, value, value, readers, values, extras, outputs, trace, depth=0)
+        if demanded is ALL:
+            continue
+        rows = value.size // value.shape[-1]
+        read = np.unique(demanded // value.shape[-1]).size
+        if read < rows:
+            out[i] = 1.0 - read / rows
+    return out
+
+
+def _demanded(v: int, value: np.ndarray, base: np.ndarray, readers: dict, values: list, extras: dict,
+              outputs: set, trace: Trace, depth: int) -> Any:
+    """Elements of ``base`` (flat indices) that value ``v`` (``value``, a view of ``base`` or
+    ``base`` itself) is demanded on; ALL when something reads all of it as data."""
+    if v in outputs or depth > 16:
+        return _elements(value, base)
+    rs = readers.get(v)
+    if not rs:
+        return _elements(value, base)   # live for another reason (control flow, a scalar reader)
+    parts = []
+    for r in rs:
+        extra, view = extras[r], values[r]
+        if extra[0] or extra[1] or extra[2] or type(view) is not np.ndarray or trace.sources(r)[0] != v \
+                or view.dtype != base.dtype or not _inside(view, base):
+            return _elements(value, base)   # arithmetic on it, or a copy: all of it is read
+        part = _demanded(r, view, base, readers, values, extras, outputs, trace, depth + 1)
+        parts.append(part)
+    return np.unique(np.concatenate(parts)) if parts else _elements(value, base)
+
+
+def _inside(view: np.ndarray, base: np.ndarray) -> bool:
+    lo, hi = np.lib.array_utils.byte_bounds(view) if hasattr(np.lib, "array_utils") else np.byte_bounds(view)
+    start = base.__array_interface__["data"][0]
+    return view.size > 0 and start <= lo and hi <= start + base.nbytes
+
+
+def _elements(view: np.ndarray, base: np.ndarray) -> np.ndarray:
+    """Flat indices into ``base`` (C-contiguous) of the elements of ``view`` (inside it)."""
+    if view is base or view.size == base.size and view.__array_interface__["data"][0] == \
+            base.__array_interface__["data"][0] and view.flags.c_contiguous:
+        return np.arange(base.size, dtype=np.int64)
+    item = base.itemsize
+    offset = (view.__array_interface__["data"][0] - base.__array_interface__["data"][0]) // item
+    index = np.arange(base.size, dtype=np.int64)
+    return np.lib.stride_tricks.as_strided(index[offset:], shape=view.shape,
+                                           strides=[s // item * 8 for s in view.strides]).ravel()

@@ -1,0 +1,70 @@
+"""Rows of an array op that only views read, and only some of (analyzer/passes/row_demand.py):
+the rows no view reads are dead work, counted by hand below."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from analyzer.passes.liveness import dead_ops
+from analyzer.trace import Trace
+from analyzer.tracers import run
+
+N, D, V = 8, 4, 6       # positions, width, vocabulary
+
+
+def liveness_of(fn, **inputs):
+    trace = Trace()
+    run(fn, inputs, trace)
+    return trace, dead_ops(trace)
+
+
+def only_name(trace, ids, name):
+    return [i for i in ids if trace.extras[i].name == name]
+
+
+def rng_inputs():
+    rng = np.random.default_rng(0)
+    return {"h": rng.normal(size=(N, D)), "w": rng.normal(size=(D, V))}
+
+
+def test_a_matmul_of_which_only_the_last_row_is_read_has_its_other_rows_dead():
+    trace, live = liveness_of(lambda h, w: (h @ w)[-1], **rng_inputs())
+    (matmul,) = only_name(trace, live.dead_rows, "matmul")
+    assert live.dead_rows[matmul] == pytest.approx((N - 1) / N)
+    # by hand: each of the N - 1 unread rows costs V dot products of width D
+    assert live.work(trace) == pytest.approx((N - 1) * V * (D + D - 1))
+
+
+def test_demand_passes_through_a_chain_of_views():
+    def head_then_views(h, w):
+        logits = (h @ w).reshape(1, N, V)       # a view of the product
+        return logits[:, -2:].T                 # the last two positions, transposed: still views
+    trace, live = liveness_of(head_then_views, **rng_inputs())
+    (matmul,) = only_name(trace, live.dead_rows, "matmul")
+    assert live.dead_rows[matmul] == pytest.approx((N - 2) / N)
+
+
+def test_an_elementwise_op_of_which_a_column_is_read_has_every_row_read():
+    trace, live = liveness_of(lambda h, w: np.exp(h)[:, 0], **rng_inputs())
+    assert not live.dead_rows           # one element of every row: no row is dead
+
+
+def test_a_reader_that_computes_on_the_whole_value_reads_every_row():
+    def last_row_plus_total(h, w):
+        p = h @ w
+        return p[-1] + p.sum()
+    trace, live = liveness_of(last_row_plus_total, **rng_inputs())
+    assert not live.dead_rows
+
+
+def test_an_op_that_mixes_rows_is_never_split():
+    trace, live = liveness_of(lambda h, w: np.cumsum(h @ w, axis=0)[-1], **rng_inputs())
+    assert not only_name(trace, live.dead_rows, "cumsum")     # its last row depends on every row
+    (matmul,) = only_name(trace, [i for i in trace.extras if trace.extras[i].name == "matmul"], "matmul")
+    assert matmul not in live.dead_rows                       # and so on every row of the product
+
+
+def test_a_copy_reads_what_it_copies():
+    trace, live = liveness_of(lambda h, w: np.array((h @ w)[-1]), **rng_inputs())
+    (matmul,) = only_name(trace, live.dead_rows, "matmul")    # the copy reads the last row only
+    assert live.dead_rows[matmul] == pytest.approx((N - 1) / N)
