@@ -215,3 +215,15 @@ def test_a_transformers_models_use_cache_is_caching():
     result = measure(load(example), (8,))
     assert result.verdict == "caching", result.explanation
     assert result.attribution.shares["caching"] > 0.99
+
+
+def test_a_transformers_lm_head_kept_for_the_last_position_only_is_dead_code_elimination():
+    pytest.importorskip("transformers", reason="the transformers example needs transformers")
+    from pathlib import Path
+    example = load(Path(__file__).resolve().parents[2] / "docs" / "examples" / "gpt2_logits_to_keep.py")
+    n = example.sizes[0]
+    result = measure(example, (n,))
+    assert result.verdict == "dead-code-elimination", result.explanation
+    # by hand: the head's n - 1 unread rows, each VOCAB dot products of width WIDTH
+    width, vocab = example.module.WIDTH, example.module.VOCAB
+    assert result.evidence["baseline"].dead_flops == (n - 1) * vocab * (width + width - 1)
