@@ -134,6 +134,43 @@ def bench_traffic() -> None:
     print(f"traffic (trace + passes, + traffic): {'; '.join(parts)}   goal <= 2.00x")
 
 
+def bench_traffic_catalog(repeats: int = 3) -> None:
+    """Issue 13 over the catalog: each probe's analysis (``measure``, every size) with the traffic
+    measure against the same analysis with a traffic model that moves nothing; best of
+    ``repeats`` each, alternated, so load hits both alike."""
+    import statistics
+    from types import MappingProxyType
+
+    import analyzer.analysis as analysis
+    from analyzer.probe import catalog_probe_names, catalog_probe_path, load
+    from analyzer.traffic import KINDS, Traffic, traffic
+
+    def nothing(trace, fast_memory=0, line=64):
+        return Traffic(fast_memory, line, 0, 0, MappingProxyType(dict.fromkeys(KINDS, 0)), MappingProxyType({}))
+
+    ratios = {}
+    for name in catalog_probe_names():
+        if name.startswith("torch_"):
+            try:
+                import torch  # noqa: F401
+            except ImportError:
+                continue
+        probe = load(catalog_probe_path(name))
+        best = {}
+        for _ in range(repeats):
+            for label, model in (("with", traffic), ("without", nothing)):
+                analysis.traffic = model
+                t0 = time.perf_counter()
+                analysis.measure(probe)
+                best[label] = min(best.get(label, float("inf")), time.perf_counter() - t0)
+        ratios[name] = best["with"] / best["without"]
+    analysis.traffic = traffic
+    worst = sorted(ratios, key=ratios.get)[-3:]
+    print(f"traffic over {len(ratios)} catalog probes (measure with / without): median "
+          f"{statistics.median(ratios.values()):.2f}x, worst {', '.join(f'{n} {ratios[n]:.2f}x' for n in worst)}"
+          f"   goal <= 2.00x")
+
+
 def bench_all() -> None:
     t0 = time.perf_counter()
     done = subprocess.run([sys.executable, "-m", "analyzer", "--all"], cwd=ROOT, capture_output=True, text=True)
@@ -148,4 +185,5 @@ if __name__ == "__main__":
     bench_array()
     bench_passes()
     bench_traffic()
+    bench_traffic_catalog()
     bench_all()
