@@ -65,6 +65,10 @@ ROW_KERNELS = frozenset({
     "_log_softmax", "log_softmax", "_safe_softmax", "logical_not", "logical_and",
     "logical_or", "isnan", "isinf", "isfinite", "nan_to_num", "clamp_min", "clamp_max", "atan2",
 })
+# reductions: read row by row when they reduce the last axis and keep it (``_reduction_rows``)
+REDUCTIONS = frozenset({Op.SUM, Op.MEAN})
+REDUCTION_KERNELS = frozenset({"amax", "amin", "max", "min", "var", "std", "norm", "linalg_vector_norm",
+                               "logsumexp", "prod", "var_mean", "std_mean"})
 # matmul records whose output row i is the left operand's row i times the right operand
 MATMUL_ROWS = frozenset({"matmul", "dot", "mm", "bmm", "addmm", "baddbmm", "addmv", "mv",
                          "linear", "linear_dynamic"})
@@ -295,6 +299,17 @@ def _operand(vn: ValueNumbers, s: int, lead: tuple[int, ...], width: int) -> Any
     return vn.of(s)
 
 
+def _reduction_rows(vn: ValueNumbers, tag: int, srcs: tuple, result: np.ndarray) -> np.ndarray | None:
+    """A reduction over the last axis that keeps it (``x.mean(-1, keepdim=True)``, an RMS norm's
+    mean square): output row i is input row i reduced, so it is keyed by that row."""
+    v = vn.trace.value(srcs[0]) if srcs else None
+    if not isinstance(v, np.ndarray) or v.ndim != result.ndim or v.shape[:-1] != result.shape[:-1] \
+            or result.shape[-1] != 1 or v.shape[-1] < 2:
+        return None
+    lead = result.shape[:-1]
+    return _combine(tag, [np.broadcast_to(vn.row_ids(srcs[0]), lead), *(vn.of(s) for s in srcs[1:])], lead)
+
+
 def _elementwise_rows(vn: ValueNumbers, op: Op, tag: int, srcs: tuple, result: np.ndarray) -> np.ndarray:
     lead, width = result.shape[:-1], result.shape[-1]
     parts = [_operand(vn, s, lead, width) for s in srcs]
@@ -348,7 +363,8 @@ def _attention_rows(vn: ValueNumbers, tag: int, srcs: tuple, result: np.ndarray)
     """Row i of softmax(q k^T + mask) v: the query row and the SET of (key, value) rows the
     mask lets it see (a sum of their pair hashes: softmax attention ignores their order).
     Sources: q, k, v, then a mask of rank >= 2 (boolean: True sees; additive: -inf hides),
-    then scalars (scale, dropout), which enter whole."""
+    then scalars (scale, dropout), which enter whole. With fewer key/value heads than query
+    heads (grouped-query attention), each key/value head serves a group of query heads."""
     if len(srcs) < 3:
         return None
     q, k, v = (vn.trace.value(s) for s in srcs[:3])
@@ -358,6 +374,9 @@ def _attention_rows(vn: ValueNumbers, tag: int, srcs: tuple, result: np.ndarray)
     try:
         with np.errstate(over="ignore"):
             pairs = vn.row_ids(srcs[1]).astype(np.uint64) * _K[1] + vn.row_ids(srcs[2]).astype(np.uint64)
+            if q.ndim >= 3 and k.ndim == q.ndim and k.shape[-3] != q.shape[-3] and q.shape[-3] % k.shape[-3] == 0:
+                # grouped-query attention (enable_gqa): query head h reads key/value head h // group
+                pairs = np.repeat(pairs, q.shape[-3] // k.shape[-3], axis=-2)
             pairs = pairs[..., None, :]             # (..., 1, S)
             mask = vn.trace.value(srcs[3]) if len(srcs) > 3 else None
             if isinstance(mask, np.ndarray) and mask.ndim >= 2:
@@ -388,6 +407,8 @@ def _row_keys(vn: ValueNumbers, op: Op, rec: tuple) -> np.ndarray | None:
         if name == ATTENTION:
             return _attention_rows(vn, tag, srcs, result)
         return _matmul_rows(vn, tag, srcs, result) if name in MATMUL_ROWS else None
+    if op in REDUCTIONS or (op is Op.OTHER and name in REDUCTION_KERNELS):
+        return _reduction_rows(vn, tag, srcs, result)
     if op in ELEMENTWISE or (op is Op.OTHER and name in ROW_KERNELS):
         if result.ndim == 1 and not any(isinstance(vn.trace.value(s), np.ndarray) and np.ndim(vn.trace.value(s)) > 1
                                          for s in srcs):

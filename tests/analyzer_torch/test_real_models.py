@@ -162,6 +162,27 @@ def test_causal_attention_recomputes_the_rows_of_a_prefix():
     assert fraction_of(t, "scaled_dot_product_attention", 1) == 3 / 4   # row 3 sees a new key
 
 
+def test_grouped_query_attention_recomputes_the_rows_of_a_prefix_too():
+    # four query heads share two key/value heads (Llama's num_key_value_heads): query head h
+    # reads key/value head h // 2
+    q, k, v = torch.randn(1, 4, 4, 8), torch.randn(1, 2, 4, 8), torch.randn(1, 2, 4, 8)
+
+    def f(q, k, v):
+        return [F.scaled_dot_product_attention(q[:, :, :n], k[:, :, :n], v[:, :, :n], is_causal=True,
+                                               enable_gqa=True) for n in (3, 4)]
+    t, _ = trace_of(f, q=q, k=k, v=v)
+    assert fraction_of(t, "scaled_dot_product_attention", 1) == 3 / 4
+
+
+def test_a_reduction_over_the_last_axis_that_keeps_it_is_read_row_by_row():
+    x = torch.randn(2, 4, 8)
+
+    def f(x):   # an RMS norm's mean square over a growing prefix of positions
+        return [x[:, :n].pow(2).mean(-1, keepdim=True) for n in (3, 4)]
+    t, _ = trace_of(f, x=x)
+    assert fraction_of(t, "mean", 1) == 3 / 4       # position 3 is new in each of the 2 batches
+
+
 def test_attention_without_a_mask_sees_every_key_so_a_new_key_changes_every_row():
     q, k, v = (torch.randn(1, 2, 4, 8) for _ in range(3))
     t, _ = trace_of(lambda q, k, v: [F.scaled_dot_product_attention(q[:, :, :n], k[:, :, :n], v[:, :, :n])
@@ -208,11 +229,12 @@ def test_activations_and_pooling_cost_their_formula():
 
 # --- a transformers model (skipped without transformers) ----------------------------------
 
-def test_a_transformers_models_use_cache_is_caching():
+@pytest.mark.parametrize("example", ["gpt2_use_cache", "llama_use_cache"])
+def test_a_transformers_models_use_cache_is_caching(example):
     pytest.importorskip("transformers", reason="the transformers example needs transformers")
     from pathlib import Path
-    example = Path(__file__).resolve().parents[2] / "docs" / "examples" / "gpt2_use_cache.py"
-    result = measure(load(example), (8,))
+    path = Path(__file__).resolve().parents[2] / "docs" / "examples" / f"{example}.py"
+    result = measure(load(path), (8,))
     assert result.verdict == "caching", result.explanation
     assert result.attribution.shares["caching"] > 0.99
 
