@@ -198,20 +198,7 @@ class Trace:
     def append_record(self, rec: tuple) -> int:
         """Append the record ``(op, srcs, value, fn, extra)``; its id."""
         op, srcs, value, fn, extra = rec
-        i = len(self.values)
-        self.ops.append(CODE[op])
-        n = len(srcs)
-        if n == 2:
-            self.src0.append(srcs[0])
-            self.src1.append(srcs[1])
-        else:
-            self.src0.append(srcs[0] if n == 1 else NONE if n == 0 else WIDE)
-            self.src1.append(NONE)
-            if n > 2:
-                self.wide[i] = tuple(srcs)
-        self.values.append(value)
-        if extra is not None:
-            self.extras[i] = extra
+        i = self.emit(op, srcs, value, extra)
         if fn != self._fn:                          # a record of another function than the running one
             self._run(i, fn)
             self._run(i + 1, self._fn)
