@@ -64,23 +64,31 @@ def dead_rows(trace: Trace, live: Any) -> dict[int, float]:
 
 
 def _demanded(v: int, value: np.ndarray, base: np.ndarray, readers: dict, values: list, extras: dict,
-              outputs: set, trace: Trace, depth: int) -> Any:
+              outputs: set, trace: Trace, depth: int) -> np.ndarray | None:
     """Elements of ``base`` (flat indices) that value ``v`` (``value``, a view of ``base`` or
-    ``base`` itself) is demanded on; ALL when something reads all of it as data."""
+    ``base`` itself) is demanded on; ALL when that is every element of ``base``."""
     if v in outputs or depth > 16:
-        return _elements(value, base)
+        return _all_of(value, base)
     rs = readers.get(v)
     if not rs:
-        return _elements(value, base)   # live for another reason (control flow, a scalar reader)
+        return _all_of(value, base)     # live for another reason (control flow, a scalar reader)
     parts = []
     for r in rs:
         extra, view = extras[r], values[r]
         if extra[0] or extra[1] or extra[2] or type(view) is not np.ndarray or trace.sources(r)[0] != v \
                 or view.dtype != base.dtype or not _inside(view, base):
-            return _elements(value, base)   # arithmetic on it, or a copy: all of it is read
+            return _all_of(value, base)     # arithmetic on it, or a copy: all of it is read
         part = _demanded(r, view, base, readers, values, extras, outputs, trace, depth + 1)
+        if part is ALL:
+            return ALL
         parts.append(part)
-    return np.unique(np.concatenate(parts)) if parts else _elements(value, base)
+    return np.unique(np.concatenate(parts))
+
+
+def _all_of(value: np.ndarray, base: np.ndarray) -> np.ndarray | None:
+    """Every element of ``value`` as indices into ``base``; ALL when it spans as many elements as
+    ``base`` (a reshape, the product itself; a broadcast view that repeats elements reads as all)."""
+    return ALL if value.size >= base.size else _elements(value, base)
 
 
 def _inside(view: np.ndarray, base: np.ndarray) -> bool:
@@ -91,9 +99,6 @@ def _inside(view: np.ndarray, base: np.ndarray) -> bool:
 
 def _elements(view: np.ndarray, base: np.ndarray) -> np.ndarray:
     """Flat indices into ``base`` (C-contiguous) of the elements of ``view`` (inside it)."""
-    if view is base or view.size == base.size and view.__array_interface__["data"][0] == \
-            base.__array_interface__["data"][0] and view.flags.c_contiguous:
-        return np.arange(base.size, dtype=np.int64)
     item = base.itemsize
     offset = (view.__array_interface__["data"][0] - base.__array_interface__["data"][0]) // item
     index = np.arange(base.size, dtype=np.int64)
