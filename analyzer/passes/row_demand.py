@@ -25,9 +25,6 @@ from analyzer.ops import Op
 from analyzer.passes.redundancy import ATTENTION, ELEMENTWISE, MATMUL_ROWS, ROW_KERNELS
 from analyzer.trace import OPS, Trace
 
-ALL = None      # demand on every element of a value
-
-
 def row_wise(op: Op, name: str) -> bool:
     """Whether each row of the op's output (along the last axis) is computed on its own."""
     if op is Op.MATMUL:
@@ -53,42 +50,40 @@ def dead_rows(trace: Trace, live: Any) -> dict[int, float]:
         if not live[i] or i in outputs or type(value) is not np.ndarray or value.ndim == 0 \
                 or not value.flags.c_contiguous or value.size == 0 or not row_wise(OPS[trace.ops[i]], extra[4]):
             continue
-        demanded = _demanded(i, value, value, readers, values, extras, outputs, trace, depth=0)
-        if demanded is ALL:
+        demanded = np.zeros(value.size, dtype=bool)
+        if _demand(i, value, value, demanded, readers, values, extras, outputs, trace, depth=0):
             continue
+        read = int(np.count_nonzero(demanded.reshape(-1, value.shape[-1]).any(axis=1)))
         rows = value.size // value.shape[-1]
-        read = np.unique(demanded // value.shape[-1]).size
         if read < rows:
             out[i] = 1.0 - read / rows
     return out
 
 
-def _demanded(v: int, value: np.ndarray, base: np.ndarray, readers: dict, values: list, extras: dict,
-              outputs: set, trace: Trace, depth: int) -> np.ndarray | None:
-    """Elements of ``base`` (flat indices) that value ``v`` (``value``, a view of ``base`` or
-    ``base`` itself) is demanded on; ALL when that is every element of ``base``."""
-    if v in outputs or depth > 16:
-        return _all_of(value, base)
+def _demand(v: int, value: np.ndarray, base: np.ndarray, demanded: np.ndarray, readers: dict, values: list,
+            extras: dict, outputs: set, trace: Trace, depth: int) -> bool:
+    """Mark in ``demanded`` (a flag per element of ``base``) the elements value ``v`` (``value``,
+    a view of ``base`` or ``base`` itself) is demanded on; True when that is every element."""
     rs = readers.get(v)
-    if not rs:
-        return _all_of(value, base)     # live for another reason (control flow, a scalar reader)
-    parts = []
+    if v in outputs or depth > 16 or not rs:    # (no array reader: live for control flow, a scalar)
+        return _mark(value, base, demanded)
     for r in rs:
         extra, view = extras[r], values[r]
         if extra[0] or extra[1] or extra[2] or type(view) is not np.ndarray or trace.sources(r)[0] != v \
                 or view.dtype != base.dtype or not _inside(view, base):
-            return _all_of(value, base)     # arithmetic on it, or a copy: all of it is read
-        part = _demanded(r, view, base, readers, values, extras, outputs, trace, depth + 1)
-        if part is ALL:
-            return ALL
-        parts.append(part)
-    return np.unique(np.concatenate(parts))
+            return _mark(value, base, demanded)     # arithmetic on it, or a copy: all of it is read
+        if _demand(r, view, base, demanded, readers, values, extras, outputs, trace, depth + 1):
+            return True
+    return False
 
 
-def _all_of(value: np.ndarray, base: np.ndarray) -> np.ndarray | None:
-    """Every element of ``value`` as indices into ``base``; ALL when it spans as many elements as
+def _mark(value: np.ndarray, base: np.ndarray, demanded: np.ndarray) -> bool:
+    """Mark every element of ``value``; True (marking nothing) when it spans as many elements as
     ``base`` (a reshape, the product itself; a broadcast view that repeats elements reads as all)."""
-    return ALL if value.size >= base.size else _elements(value, base)
+    if value.size >= base.size:
+        return True
+    demanded[_elements(value, base)] = True
+    return False
 
 
 def _inside(view: np.ndarray, base: np.ndarray) -> bool:
