@@ -1,7 +1,9 @@
 """Speed of the torch tracer: `python bench/bench_torch.py [--profile]` prints the figures of one run.
 
 Goal (issue 7): tracing a small transformer's forward pass costs <= 5x the untraced pass.
-Anchors: FlopCounterMode adds 10-13 us per op, a do-nothing dispatch mode about 3 us.
+Anchors, timed in the same run: torch's FlopCounterMode and a do-nothing dispatch mode (their
+added cost per op is printed; on the shared 2-core machine FlopCounterMode measured 37-88 us
+per op and the do-nothing mode about 10 us, so compare within a run, not with a fixed figure).
 The figures split the traced run: the do-nothing mode (the floor any TorchDispatchMode
 pays), our recording on top of it, and ``finish`` (tensors -> numpy for the passes).
 The passes are timed separately: they are analysis, not tracing.
