@@ -66,6 +66,7 @@ class Measured:
         moved = self.found.get("traffic")
         out["traffic_kinds"] = dict(moved.kinds) if moved is not None else {}
         out["uncosted"] = dict(getattr(self.trace, "uncosted", {}))
+        out["escapes"] = self.trace.escaped_arrays()
         return out
 
 

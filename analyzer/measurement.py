@@ -198,6 +198,7 @@ class Evidence:
     launches: int = 0
     intermediates: int = 0
     intermediate_bytes: int = 0
+    escapes: int = 0            # array values that left the trace (written into untraced arrays, made lists)
     calls_by_function: Mapping[str, int] = field(default_factory=dict)
     traffic_kinds: Mapping[str, int] = field(default_factory=dict)   # cold, result, reuse, spill, unplaced
     uncosted: Mapping[str, int] = field(default_factory=dict)        # library calls outside the cost model

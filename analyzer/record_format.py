@@ -4,7 +4,7 @@ error it raises and the command that re-measures. Standard library only and no d
 """
 from __future__ import annotations
 
-FORMAT = 4
+FORMAT = 5
 REFRESH_COMMAND = "taxo analyze --all --store"
 
 

@@ -124,6 +124,12 @@ def render(m: Measurement, out: Console | None = None) -> None:
     if uncosted:
         c.print("not in the cost model (charged 1 flop per output element): " + "; ".join(
             f"{v}: " + ", ".join(f"{name} x{n}" for name, n in sorted(calls.items())) for v, calls in uncosted.items()))
+    escaped = {v: m.evidence[v].escapes for v in ("baseline", "optimized") if m.evidence[v].escapes}
+    if escaped:
+        c.print("array values that left the trace (written into an array made outside it, such as "
+                "np.empty(shape), or made a list or a plain array): " +
+                ", ".join(f"{v} {n}" for v, n in escaped.items()) +
+                "; work done with them afterwards is not counted, and what it returns enters as constants")
     c.print(attribution_table(m, plain))
     if m.priced is not None:
         c.print(priced_line(m.priced))

@@ -306,6 +306,16 @@ class Trace:
     def __len__(self) -> int:
         return len(self.values)
 
+    def escaped_arrays(self) -> int:
+        """How many array values left the trace (an escape record reading an array: written into an
+        array made outside the trace, converted to a list or a plain array). A scalar passed to a
+        traced library call also escapes, but the call records it: those are not counted."""
+        import numpy as np
+
+        code, values = CODE[Op.ESCAPE], self.values
+        return sum(1 for i, c in enumerate(self.ops) if c == code
+                   and any(type(values[s]) is np.ndarray for s in self.sources(i)))
+
     def cost(self) -> Cost:
         """Totals of every record (the liveness pass adds ``peak_bytes``)."""
         import numpy as np
