@@ -237,8 +237,11 @@ def priced(b: Measured, o: Measured, prepared: bool = False, machine: Machine = 
     1.0
     """
     order = claim_order(prepared)
-    flops = {m: removable(b, "flops", order)[m] - removable(o, "flops", order)[m] for m in MECHANISMS}
-    launches = {m: removable(b, "launches", order)[m] - removable(o, "launches", order)[m] for m in MECHANISMS}
+    explained = {}
+    for measure in ("flops", "launches"):           # each pass over each version once
+        before, after = removable(b, measure, order), removable(o, measure, order)
+        explained[measure] = {m: before[m] - after[m] for m in MECHANISMS}
+    flops, launches = explained["flops"], explained["launches"]
     if arithmetic_unchanged(savings(b.cost, o.cost), b):    # the same work in fewer kernels: fusion
         launches[INLINING] += b.cost.launches - o.cost.launches - sum(launches.values())
     rb, ro = _traffic_removable(b), _traffic_removable(o)

@@ -88,6 +88,18 @@ class Machine:
             + self.seconds_of("launches", launches)
 
 
+def seconds_text(s: float, micro: str = "µs") -> str:
+    """A duration in the unit that keeps it readable (``micro``: how microseconds are written).
+
+    >>> seconds_text(0.0123), seconds_text(2.5e-6), seconds_text(4e-10), seconds_text(2.5e-6, "us")
+    ('12.3 ms', '2.5 µs', '0.4 ns', '2.5 us')
+    """
+    for unit, scale in (("s", 1.0), ("ms", 1e-3), (micro, 1e-6)):
+        if abs(s) >= scale:
+            return f"{s / scale:.3g} {unit}"
+    return f"{s / 1e-9:.3g} ns"
+
+
 CPU_CORE = Machine("cpu-core", peak_flops=2.45e9 * 16, bandwidth=204.8e9 / 64, launch_overhead=1e-6,
                    fast_memory=512 * 1024, source="one core of an AMD EPYC 7763 (Zen 3)")
 GPU = Machine("gpu", peak_flops=9.7e12, bandwidth=1555e9, launch_overhead=5e-6,

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from analyzer.measurement import SHARE_KEYS, Measurement, Priced
+from analyzer.machines import seconds_text
 from analyzer.record_format import rank_shares
 
 from rich import box
@@ -87,10 +88,7 @@ def priced_line(p: Priced) -> str:
 
 
 def _seconds(s: float) -> str:
-    for unit, scale in (("s", 1.0), ("ms", 1e-3), ("us", 1e-6)):
-        if abs(s) >= scale:
-            return f"{s / scale:.3g} {unit}"
-    return f"{s / 1e-9:.3g} ns"
+    return seconds_text(s, micro="us")
 
 
 def growth_table(m: Measurement, plain: bool) -> Table | None:

@@ -312,9 +312,9 @@ class Trace:
         traced library call also escapes, but the call records it: those are not counted."""
         import numpy as np
 
-        code, values = CODE[Op.ESCAPE], self.values
-        return sum(1 for i, c in enumerate(self.ops) if c == code
-                   and any(type(values[s]) is np.ndarray for s in self.sources(i)))
+        escapes = np.flatnonzero(np.frombuffer(self.ops, dtype=np.uint8) == CODE[Op.ESCAPE]).tolist()
+        values = self.values
+        return sum(1 for i in escapes if any(type(values[s]) is np.ndarray for s in self.sources(i)))
 
     def cost(self) -> Cost:
         """Totals of every record (the liveness pass adds ``peak_bytes``)."""

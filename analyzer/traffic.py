@@ -660,7 +660,7 @@ class _Simulation:
         t = self.trace
         computing = bytes(op in _COMPUTING for op in OPS)   # by op code
         extras, wide = t.extras, t.wide
-        sizes = {float: 8, int: 8, bool: 1, complex: 16}     # what _word_size says of Python numbers
+        sizes = SCALAR_BYTES                # what _word_size says of Python numbers
         for i, (code, a, b, value) in enumerate(zip(t.ops, t.src0, t.src1, t.values)):   # the columns
             self.now = i
             srcs = (a, b) if b >= 0 else (a,) if a >= 0 else () if a == NONE else wide[i]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from analyzer.machines import seconds_text
 from analyzer.measurement import SHARE_KEYS, Measurement
 
 COSTS = ("ops", "mults", "adds", "flops", "bytes", "calls", "traffic")   # the units a growth plot may use
@@ -69,18 +70,6 @@ class PricedView:
     optimized: str
     by_measure: tuple[tuple[str, str], ...]     # (flops / traffic / launches, "-1.2 ms" saved or "+3 us" added)
     shares: tuple[tuple[str, float], ...]       # of the time saved (empty when none is saved)
-
-
-def seconds_text(s: float) -> str:
-    """A duration in the unit that keeps it readable.
-
-    >>> seconds_text(0.0123), seconds_text(2.5e-6), seconds_text(4e-10)
-    ('12.3 ms', '2.5 µs', '0.4 ns')
-    """
-    for unit, scale in (("s", 1.0), ("ms", 1e-3), ("µs", 1e-6)):
-        if abs(s) >= scale:
-            return f"{s / scale:.3g} {unit}"
-    return f"{s / 1e-9:.3g} ns"
 
 
 def _priced(m: Measurement) -> PricedView | None:

@@ -126,7 +126,7 @@ def test_a_measured_entry_shows_costs_and_both_charts(site, fft_record):
 
 
 def test_a_measured_entry_prices_the_saving_in_time_by_measure_and_by_mechanism(site, fft_record):
-    from taxonomy.site.measurement import seconds_text
+    from analyzer.machines import seconds_text
     priced = fft_record.priced
     html = (site / "entries" / "fft.html").read_text(encoding="utf-8")
     (line,) = re.findall(r'<p class="priced">(.*?)</p>', html, re.S)
