@@ -15,8 +15,13 @@ versions: a store whose every element is overwritten before any read is dead.
 
 Before::  a[:] = x * 2; a[:] = y; return a        -> x * 2 is dead (a dead store)
 
+A view of a written buffer demands only the elements it shows.
+
+Before::  a[0] = x * 2; a[1] = y * 2; return a[:1]  -> y * 2 is dead
+
 ``peak_bytes`` is the largest total of materialized bytes alive at one time (a value is
-alive from its op to its last reader, or to the end if it is an output).
+alive from its op to its last reader, or to the end if it is an output; an array's buffer as
+long as any view of it or version written into it is).
 """
 from __future__ import annotations
 
@@ -26,12 +31,16 @@ from typing import Any, Mapping
 
 import numpy as np
 
+from analyzer.buffers import covered, root
 from analyzer.measurement import Mechanism
 from analyzer.passes import Pass
 from analyzer.passes.columns import Columns, columns, member, reads
 from analyzer.passes.row_demand import dead_rows
-from analyzer.ops import ARITHMETIC, COMPARISONS, GUARDS
-from analyzer.trace import ALL_ELEMENTS, SCALAR_BYTES, WIDE, Trace
+from analyzer.ops import ARITHMETIC, COMPARISONS, GUARDS, Op
+from analyzer.trace import ALL_ELEMENTS, CODE, SCALAR_BYTES, WIDE, Trace
+
+
+VIEWS = frozenset({Op.GETITEM, Op.RESHAPE, Op.TRANSPOSE})     # ops whose result may be a view
 
 
 @dataclass(frozen=True)
@@ -57,7 +66,7 @@ def dead_ops(trace: Trace) -> Liveness:
     for i in trace.outputs:
         live[i] = 1
     if trace.written:
-        _sweep_writes(trace, live, deciding)
+        _sweep_writes(trace, live, deciding, member(c.codes, VIEWS), c.codes == CODE[Op.ALLOC])
     else:                       # no writes into arrays: demand flows along the sources alone
         live = bytearray((np.frombuffer(live, dtype=bool) | deciding).tobytes())
         wide = trace.wide
@@ -75,19 +84,39 @@ def dead_ops(trace: Trace) -> Liveness:
     return Liveness(frozenset(np.flatnonzero(dead).tolist()), _peak(trace, c, arithmetic), dead_rows(trace, live))
 
 
-def _sweep_writes(trace: Trace, live: bytearray, deciding: np.ndarray) -> None:
-    """The backward sweep when the trace writes into arrays (``Trace.written``)."""
+def _sweep_writes(trace: Trace, live: bytearray, deciding: np.ndarray, viewing: np.ndarray,
+                  allocating: np.ndarray) -> None:
+    """The backward sweep when the trace writes into arrays (``Trace.written``). A view of a
+    written version (``buffer[:t]``) demands only the elements it shows. A buffer written into
+    must exist even when its first contents are dead: the shape of its allocation is live."""
     written, sources, values = trace.written, trace.sources, trace.values
-    decides = deciding.tolist()
+    decides, views = deciding.tolist(), viewing.tolist()
     partial: dict[int, Any] = {}        # writes demanded on some elements only -> bool mask
+    sized: set[int] = set()             # versions of a buffer some live write goes into
     for i in range(len(decides) - 1, -1, -1):
         is_live = live[i] or decides[i]
         if is_live:
             live[i] = 1
         if i in written:
+            if is_live or i in partial or i in sized:
+                sized.add(sources(i)[written[i][0]])
             _sweep_write(i, sources(i), values[i], written[i], bool(is_live), live, partial, written)
+        elif i in sized and not is_live and allocating[i]:
+            live[i] = 1                 # the allocation stays (its first contents may be dead)
+            for s in sources(i):        # and so does its shape
+                live[s] = 1
         elif is_live:
-            for s in sources(i):
+            srcs = sources(i)
+            shown = None
+            if views[i] and srcs and srcs[0] in written and not live[srcs[0]]:
+                shown = covered(values[srcs[0]], values[i])
+            if shown is None:
+                for s in srcs:
+                    live[s] = 1
+                continue
+            earlier = partial.get(srcs[0])
+            partial[srcs[0]] = shown if earlier is None else earlier | shown
+            for s in srcs[1:]:          # the index
                 live[s] = 1
 
 
@@ -135,11 +164,23 @@ def _split(demand: Any, region: Any, value: Any) -> tuple[bool, Any]:
 def _peak(trace: Trace, c: Columns, arithmetic: np.ndarray) -> int:
     """Sweep births and deaths of materialized values; the peak of what is alive.
 
-    A value is born at its op and dies after its last reader (outputs: at the end)."""
+    A value is born at its op and dies after its last reader (outputs: at the end). An array's
+    buffer lives as long as any value in it: a view of it, or a version written into it."""
     n = len(c.codes)
     last_use = np.arange(n, dtype=np.int64)
     np.maximum.at(last_use, *reads(trace, c))
     last_use[list(trace.outputs)] = n
+    values, owners = trace.values, {}      # id(root buffer) -> the first record holding it
+    for i in sorted(trace.extras):
+        value = values[i]
+        if type(value) is np.ndarray:
+            owner = owners.setdefault(id(root(value)), i)
+            if last_use[i] > last_use[owner]:
+                last_use[owner] = last_use[i]
+        elif type(value) is tuple or type(value) is list:      # the outputs of svd, divmod ...
+            for part in value:
+                if type(part) is np.ndarray:
+                    owners.setdefault(id(root(part)), i)
     nbytes = np.fromiter(map(SCALAR_BYTES.get, map(type, trace.values), repeat(8)), np.int64, n)
     for i, extra in trace.extras.items():
         nbytes[i] = extra[3]

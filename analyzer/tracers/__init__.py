@@ -161,6 +161,9 @@ def tracing(trace: Trace, module: types.ModuleType | None = None,
             if own_code:
                 stack.enter_context(instrumented.bound(namespace, trace))   # type: ignore[arg-type]
             stack.enter_context(math_module.patched(namespace, trace))
+            if "numpy" in sys.modules:      # (a probe without numpy never pays for importing it)
+                from analyzer.tracers import numpy_module
+                stack.enter_context(numpy_module.patched(namespace, trace))
             yield
     finally:
         if gc_was_enabled:

@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 from numpy.lib.mixins import NDArrayOperatorsMixin
 
+from analyzer.buffers import element_ids, root
 from analyzer.ops import Op
 from analyzer.trace import ALL_ELEMENTS, ArrayCost, Trace
 from analyzer.tracers.array_cost import (KIND, ADDITIVE, ELEMENTWISE, MULTIPLICATIVE, UFUNC_OPS, cost_of,
@@ -260,13 +261,6 @@ def _traced_writer(t: Trace, func: Any, args: tuple, kwargs: dict) -> None:
 
 # ---- writes, versions and views ---------------------------------------------------------
 
-def _root(a: np.ndarray) -> np.ndarray:
-    """The array that owns ``a``'s memory."""
-    while isinstance(a.base, np.ndarray):
-        a = a.base
-    return a
-
-
 def _views(t: Trace) -> dict[int, dict[int, Any]]:
     """id(root buffer) -> {id(wrapper): weak reference} of the traced views of that buffer."""
     return t.sessions.setdefault("numpy-views", {})
@@ -275,10 +269,10 @@ def _views(t: Trace) -> dict[int, dict[int, Any]]:
 def _note_view(t: Trace, view: TracedArray, sources: list[TracedArray]) -> None:
     """Remember ``view`` and the wrappers it was taken from as sharing one buffer, so a write
     through any of them gives the others a new version."""
-    root = _root(view.a)
-    group = _views(t).setdefault(id(root), {})
+    buffer = root(view.a)
+    group = _views(t).setdefault(id(buffer), {})
     for w in (view, *sources):
-        if _root(w.a) is root and id(w) not in group:
+        if root(w.a) is buffer and id(w) not in group:
             group[id(w)] = weakref.ref(w, lambda _, g=group, k=id(w): g.pop(k, None))
 
 
@@ -289,10 +283,10 @@ def _wrote(t: Trace, target: TracedArray, w: int, previous: int, region: Any) ->
     if region is not None:
         t.written[w] = (previous, region)
     target.i = w
-    group = _views(t).get(id(_root(target.a))) if "numpy-views" in t.sessions else None
+    group = _views(t).get(id(root(target.a))) if "numpy-views" in t.sessions else None
     if not group:
         return
-    written = _element_ids(target.a)
+    written = element_ids(target.a)
     if written is not None and region is not ALL_ELEMENTS:
         written = written[region] if region is not None else None
     for ref in list(group.values()):
@@ -306,7 +300,7 @@ def _refresh(t: Trace, view: TracedArray, w: int, written: np.ndarray | None) ->
     """A new version of ``view`` after write ``w`` into its buffer: ALIAS reads the old
     version outside the elements ``w`` wrote (``written``: ids of buffer elements) and ``w``
     inside them."""
-    ids = _element_ids(view.a)
+    ids = element_ids(view.a)
     region = None
     if ids is not None and written is not None:
         region = np.isin(ids, written)
@@ -316,19 +310,6 @@ def _refresh(t: Trace, view: TracedArray, w: int, written: np.ndarray | None) ->
     if region is not None:
         t.written[i] = (0, region)
     view.i = i
-
-
-def _element_ids(a: np.ndarray) -> np.ndarray | None:
-    """For each element of ``a``, its position in its root buffer's memory (None when the
-    view's layout is not whole elements of the root, e.g. a view as another dtype)."""
-    root = _root(a)
-    size = a.itemsize
-    offset = a.__array_interface__["data"][0] - root.__array_interface__["data"][0]
-    if size != root.itemsize or offset % size or any(s % size for s in a.strides):
-        return None
-    ids = np.arange(root.size)
-    return np.lib.stride_tricks.as_strided(ids[offset // size:], shape=a.shape,
-                                           strides=tuple(s // size * ids.itemsize for s in a.strides))
 
 
 def _operator(ufunc: np.ufunc, reflected: bool = False) -> Any:

@@ -87,7 +87,23 @@ def read_before_overwritten(x, y):
     return a + s
 
 
+def read_through_a_slice(x, y):
+    a = np.zeros_like(x)
+    a[:2] = x[:2] * 2       # 2 mults: the slice below shows them
+    a[2:] = y[2:] + 1       # 2 adds: no read shows them
+    return a[:2]
+
+
+def read_through_a_row(x, y):
+    a = np.zeros_like(x).reshape(2, 2)
+    a[0] = x[:2] * 2        # 2 mults: no read shows them
+    a[1] = y[2:] * 3        # 2 mults: the row below shows them
+    return a[1] + 0.0       # 2 adds, live
+
+
 @pytest.mark.parametrize("fn, dead", [
+    (read_through_a_slice, 2),
+    (read_through_a_row, 2),
     (whole_store_overwritten, 8),
     (part_of_a_store_survives, 2),
     (overwritten_piece_by_piece, 4),

@@ -91,6 +91,27 @@ def test_peak_bytes_counts_values_alive_at_once():
     assert m.cost.peak_bytes == 3 * 800
 
 
+def test_a_buffer_reserved_then_written_late_is_alive_from_its_allocation():
+    def f(x):
+        cache = np.zeros_like(x, shape=(10, 100))   # 8,000 bytes reserved
+        cache[0] = x * 2.0                          # one row written (the 800-byte product dies)
+        y, z = x * 3.0, x * 4.0
+        w = y + z                                   # y, z and w alive at once: 2,400 bytes
+        return cache[:1].sum() + w.sum()            # the cache is read last
+    m = measured(f, x=np.ones(100))
+    assert m.cost.peak_bytes == 8000 + 3 * 800
+
+
+def test_a_view_keeps_its_whole_buffer_alive():
+    def f(x):
+        big = x * 2.0               # 800 bytes
+        head = big[:10]             # a view: big stays alive while head is
+        other = x * 3.0             # 800 bytes, alive with big
+        return head + other[:10]    # 80 bytes
+    m = measured(f, x=np.ones(100))
+    assert m.cost.peak_bytes == 800 + 800 + 80
+
+
 # staging ----------------------------------------------------------------------------------
 
 def test_ops_on_static_inputs_only_are_static():
