@@ -33,7 +33,7 @@ except ImportError:  # pragma: no cover - another Python
 from .lookup import keys_of, normalize, slug
 from .paths import cache_dir
 
-_FORMAT = 4  # 4: keys -> ids, stamped with the catalog's listing
+_FORMAT = 5  # 4: keys -> ids, stamped with the catalog's listing; 5: key lengths in the key table
 _SHARDS = 64
 _LISTED = (".yaml", ".yml")
 
@@ -189,7 +189,8 @@ class EntryFinder:
         if self._built is not None:
             return self._stamp == listing(self.catalog)
         stamp = self.cache.get("index-stamp")
-        if not stamp or generation is None or stamp[0] != generation or stamp[1] != listing(self.catalog):
+        if not stamp or generation is None or stamp[0] != generation or not generation.startswith(f"{_FORMAT}-") \
+                or stamp[1] != listing(self.catalog):
             return False
         self.refused.update(stamp[2])
         self._generation = generation

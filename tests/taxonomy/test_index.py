@@ -158,3 +158,20 @@ def test_a_catalog_large_enough_to_build_on_every_core_is_indexed_whole(tmp_path
         (root / f"e-{n}.yaml").write_text(entry(f"e-{n}", f"Entry {n}", f"[alias {n}]"), encoding="utf-8")
     assert EntryFinder(root).find("alias 449")[0]["id"] == "e-449"
     assert EntryFinder(root).find("alias 0")[0]["id"] == "e-0"
+
+
+def test_an_index_cached_in_another_format_is_rebuilt_not_read(tmp_path, monkeypatch):
+    """A cache written by another version of taxo (another _FORMAT) is never taken as current:
+    its key table may have another layout."""
+    import taxonomy.index as index_module
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    root = tmp_path / "catalog"
+    root.mkdir()
+    (root / "e-1.yaml").write_text(entry("e-1", "Entry one", "[alias one]"), encoding="utf-8")
+    EntryFinder(root).find("alias one")                 # builds and caches the index
+    builds = []
+    build = EntryFinder.build_index
+    monkeypatch.setattr(EntryFinder, "build_index", lambda self: builds.append(1) or build(self))
+    assert EntryFinder(root).find("entry onf")[1] == ["e-1"] and builds == []   # same format: read
+    monkeypatch.setattr(index_module, "_FORMAT", index_module._FORMAT + 1)
+    assert EntryFinder(root).find("entry onf")[1] == ["e-1"] and builds == [1]  # another: rebuilt
