@@ -1,4 +1,4 @@
-"""Rows of an array op that no one reads: the dead part of work that is otherwise live.
+"""Rows (or elements) of an array op that no one reads: the dead part of work that is otherwise live.
 
 Liveness is per value: an op whose result reaches an output is live, all of it. But an array
 op often computes rows only some of which are read — a language model's head applied to every
@@ -10,6 +10,12 @@ demanded element falls in are dead work, and the op's dead share is their fracti
 
 Before::  logits = h @ W; return logits[-1]      -> all rows of h @ W but the last are dead
 After::   return h[-1] @ W
+
+Where each element is computed on its own (an elementwise op, a matrix product: element (i, j)
+shares no work with another), the unit is the element, not the row.
+
+Before::  return np.diagonal(a @ b).copy()       -> all but n of the n^2 elements are dead
+After::   return np.einsum("ij,ji->i", a, b)
 
 Only demand through views is followed, and only one op deep: the rows of the op's own inputs
 stay live (an upstream op's rows feed the attention of later positions, which a view chain
@@ -27,9 +33,16 @@ from analyzer.trace import OPS, Trace
 
 def row_wise(op: Op, name: str) -> bool:
     """Whether each row of the op's output (along the last axis) is computed on its own."""
+    return element_wise(op, name) or (op is Op.OTHER and name in ROW_KERNELS)
+
+
+def element_wise(op: Op, name: str) -> bool:
+    """Whether each element of the op's output is computed on its own, at the same cost: an
+    elementwise op, or a matrix product (element (i, j) is row i of one operand times column j
+    of the other, k multiplications and k - 1 additions, shared with no other element)."""
     if op is Op.MATMUL:
         return name in MATMUL_ROWS and name != ATTENTION
-    return op in ELEMENTWISE or (op is Op.OTHER and name in ROW_KERNELS)
+    return op in ELEMENTWISE
 
 
 def dead_rows(trace: Trace, live: Any) -> dict[int, float]:
@@ -53,10 +66,13 @@ def dead_rows(trace: Trace, live: Any) -> dict[int, float]:
         demanded = np.zeros(value.size, dtype=bool)
         if _demand(i, value, value, demanded, readers, values, extras, outputs, trace, depth=0):
             continue
-        read = int(np.count_nonzero(demanded.reshape(-1, value.shape[-1]).any(axis=1)))
-        rows = value.size // value.shape[-1]
-        if read < rows:
-            out[i] = 1.0 - read / rows
+        if element_wise(OPS[trace.ops[i]], extra[4]):
+            read, units = int(np.count_nonzero(demanded)), value.size
+        else:
+            read, units = int(np.count_nonzero(demanded.reshape(-1, value.shape[-1]).any(axis=1))), \
+                value.size // value.shape[-1]
+        if read < units:
+            out[i] = 1.0 - read / units
     return out
 
 

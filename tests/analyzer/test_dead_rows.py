@@ -1,5 +1,6 @@
 """Rows of an array op that only views read, and only some of (analyzer/passes/row_demand.py):
-the rows no view reads are dead work, counted by hand below."""
+the rows no view reads are dead work, counted by hand below; elements, where each element is
+computed on its own (an elementwise op, a matrix product)."""
 from __future__ import annotations
 
 import numpy as np
@@ -44,9 +45,20 @@ def test_demand_passes_through_a_chain_of_views():
     assert live.dead_rows[matmul] == pytest.approx((N - 2) / N)
 
 
-def test_an_elementwise_op_of_which_a_column_is_read_has_every_row_read():
-    trace, live = liveness_of(lambda h, w: np.exp(h)[:, 0], **rng_inputs())
-    assert not live.dead_rows           # one element of every row: no row is dead
+def test_an_elementwise_op_of_which_a_column_is_read_has_its_other_columns_dead():
+    trace, live = liveness_of(lambda h, w: np.exp(h)[:, 0].copy(), **rng_inputs())
+    exp = only_name(trace, live.dead_rows, "exp")
+    assert len(exp) == 1 and live.dead_rows[exp[0]] == pytest.approx((D - 1) / D)     # each element on its own
+
+
+def test_a_product_of_which_only_the_diagonal_is_read_has_the_other_elements_dead():
+    rng = np.random.default_rng(1)
+    trace, live = liveness_of(lambda a, b: np.diagonal(a @ b).copy(),
+                              a=rng.normal(size=(N, D)), b=rng.normal(size=(D, N)))
+    matmul = only_name(trace, live.dead_rows, "matmul")
+    # N of its N^2 elements are read; each element costs D mults and D - 1 adds of its own
+    assert live.dead_rows[matmul[0]] == pytest.approx((N * N - N) / (N * N))
+    assert live.work(trace) == (N * N - N) * (2 * D - 1)
 
 
 def test_a_reader_that_computes_on_the_whole_value_reads_every_row():
