@@ -1,25 +1,39 @@
 """Rows (or elements) of an array op that no one reads: the dead part of work that is otherwise live.
 
 Liveness is per value: an op whose result reaches an output is live, all of it. But an array
-op often computes rows only some of which are read — a language model's head applied to every
-position, of which generation keeps the last row. Views read it (a reshape, a slice, a select:
-no arithmetic, the same memory), and the views decide which of its elements are demanded. For
-an op that computes its output row by row (a matmul's rows, an elementwise op, a row kernel
-such as softmax or layer norm: the kinds value numbering also reads row by row), the rows no
-demanded element falls in are dead work, and the op's dead share is their fraction.
+op often computes elements only some of which are read — a language model's head applied to
+every position, of which generation keeps the last row; a branch of ``np.where`` computed
+everywhere and kept where its condition holds. So demand is followed element by element,
+backwards from the outputs, through the readers that say which elements of their operand
+they need:
+
+- a view (a slice, a select, a reshape, a transpose: no arithmetic, the same memory) needs the
+  elements it shows, as far as its own readers need them;
+- an elementwise op of the operand's shape (``copy`` and casts too) needs the elements its own
+  readers need; ``np.where(c, a, b)`` needs ``a`` where ``c`` holds and ``b`` where it does not;
+- a row kernel of the operand's shape (softmax, layer norm), or a reduction along the last axis
+  that keeps it (a norm's mean of squares), needs the rows its readers need; an operand
+  broadcast into an elementwise op, the elements any needed output element uses;
+- a matrix product needs the rows of its left operand whose output rows are needed, and
+  attention the rows of its queries;
+- any other reader (a reduction, a copy of another shape, a scalar, control flow) needs all of it.
+
+An op whose every element is computed on its own (an elementwise op, a matrix product: element
+(i, j) shares no work with another) has the share of its elements nobody needs dead; a row
+kernel, and attention (one query's row), the share of its rows.
 
 Before::  logits = h @ W; return logits[-1]      -> all rows of h @ W but the last are dead
 After::   return h[-1] @ W
 
-Where each element is computed on its own (an elementwise op, a matrix product: element (i, j)
-shares no work with another), the unit is the element, not the row.
-
 Before::  return np.diagonal(a @ b).copy()       -> all but n of the n^2 elements are dead
 After::   return np.einsum("ij,ji->i", a, b)
 
-Only demand through views is followed, and only one op deep: the rows of the op's own inputs
-stay live (an upstream op's rows feed the attention of later positions, which a view chain
-cannot show).
+Before::  return np.where(x > 0, np.sqrt(np.abs(x)), 0.0)   -> sqrt and abs where x <= 0 are dead
+
+The right operand of a product is needed whole (a query attends to every key): the rows of the
+keys and values of earlier positions stay live, and so does all that computes them. So when a
+decoder re-runs its prefix without a cache, the earlier positions' rows of its last layer past
+its keys and values, and their logits, are dead; everything below is recomputed (caching).
 """
 from __future__ import annotations
 
@@ -27,13 +41,21 @@ from typing import Any
 
 import numpy as np
 
+from analyzer.buffers import element_ids, root
 from analyzer.ops import Op
-from analyzer.passes.redundancy import ATTENTION, ELEMENTWISE, MATMUL_ROWS, ROW_KERNELS
+from analyzer.passes.columns import columns, reads
+from analyzer.passes.redundancy import (ATTENTION, ELEMENTWISE, MATMUL_ROWS, REDUCTION_KERNELS, REDUCTIONS,
+                                        ROW_KERNELS)
 from analyzer.trace import OPS, Trace
+
+LEFT_OPERAND = {"matmul": 0, "dot": 0, "mm": 0, "bmm": 0, "addmm": 1, "baddbmm": 1, "linear": 0,
+                "linear_dynamic": 0, ATTENTION: 0}     # the operand whose row i makes output row i
+_THROUGH = ELEMENTWISE | {Op.COPY}      # elementwise readers, for demand
+
 
 def row_wise(op: Op, name: str) -> bool:
     """Whether each row of the op's output (along the last axis) is computed on its own."""
-    return element_wise(op, name) or (op is Op.OTHER and name in ROW_KERNELS)
+    return element_wise(op, name) or (op is Op.OTHER and name in ROW_KERNELS) or (op is Op.MATMUL and name == ATTENTION)
 
 
 def element_wise(op: Op, name: str) -> bool:
@@ -46,60 +68,106 @@ def element_wise(op: Op, name: str) -> bool:
 
 
 def dead_rows(trace: Trace, live: Any) -> dict[int, float]:
-    """Live row-wise array ops read only through views, each with the share of its rows no view
-    reads (only ops with such rows). ``live``: the liveness sweep's flags, by record id."""
+    """Live ops with elements (or rows) no reader needs, each with the share of its work they
+    are (only ops with such elements). ``live``: the liveness sweep's flags, by record id."""
     if not trace.extras:
         return {}
-    values, extras, outputs = trace.values, trace.extras, set(trace.outputs)
-    readers: dict[int, list[int]] = {}
-    for i in extras:                    # who reads each array value (array ops read arrays)
-        if live[i]:
-            for s in trace.sources(i):
-                if s in extras:
-                    readers.setdefault(s, []).append(i)
+    demand = Demand(trace, live)
     out: dict[int, float] = {}
-    for i, extra in extras.items():
-        value = values[i]
-        if not live[i] or i in outputs or type(value) is not np.ndarray or value.ndim == 0 \
-                or not value.flags.c_contiguous or value.size == 0 or not row_wise(OPS[trace.ops[i]], extra[4]):
-            continue
-        demanded = np.zeros(value.size, dtype=bool)
-        if _demand(i, value, value, demanded, readers, values, extras, outputs, trace, depth=0):
-            continue
-        if element_wise(OPS[trace.ops[i]], extra[4]):
-            read, units = int(np.count_nonzero(demanded)), value.size
+    for i, needed in demand.partial.items():
+        op, name = OPS[trace.ops[i]], trace.extras[i][4]
+        if element_wise(op, name):
+            read, units = int(np.count_nonzero(needed)), needed.size
+        elif row_wise(op, name):
+            value = trace.values[i]
+            read = int(np.count_nonzero(needed.reshape(-1, value.shape[-1]).any(axis=1)))
+            units = value.size // value.shape[-1]
         else:
-            read, units = int(np.count_nonzero(demanded.reshape(-1, value.shape[-1]).any(axis=1))), \
-                value.size // value.shape[-1]
+            continue
         if read < units:
             out[i] = 1.0 - read / units
     return out
 
 
-def _demand(v: int, value: np.ndarray, base: np.ndarray, demanded: np.ndarray, readers: dict, values: list,
-            extras: dict, outputs: set, trace: Trace, depth: int) -> bool:
-    """Mark in ``demanded`` (a flag per element of ``base``) the elements value ``v`` (``value``,
-    a view of ``base`` or ``base`` itself) is demanded on; True when that is every element."""
-    rs = readers.get(v)
-    if v in outputs or depth > 16 or not rs:    # (no array reader: live for control flow, a scalar)
-        return _mark(value, base, demanded)
-    for r in rs:
-        extra, view = extras[r], values[r]
-        if extra[0] or extra[1] or extra[2] or type(view) is not np.ndarray or trace.sources(r)[0] != v \
-                or view.dtype != base.dtype or not _inside(view, base):
-            return _mark(value, base, demanded)     # arithmetic on it, or a copy: all of it is read
-        if _demand(r, view, base, demanded, readers, values, extras, outputs, trace, depth + 1):
-            return True
-    return False
+class Demand:
+    """The elements of each live array value that its readers need, found backwards in one sweep.
+    ``partial``: value id -> flat mask (C order) of the needed elements, for values not needed whole."""
+
+    def __init__(self, trace: Trace, live: Any) -> None:
+        self.trace, self.values, self.extras = trace, trace.values, trace.extras
+        self.outputs = set(trace.outputs)
+        self.readers: dict[int, list[int]] = {}
+        sources, readers = reads(trace, columns(trace))
+        arrays = np.zeros(len(trace.values), dtype=bool)
+        arrays[list(self.extras)] = True
+        keep = arrays[sources] & np.frombuffer(bytes(live), dtype=bool)[readers]
+        for s, r in zip(sources[keep].tolist(), readers[keep].tolist()):
+            self.readers.setdefault(s, []).append(r)
+        self.partial: dict[int, np.ndarray] = {}
+        for v in sorted(self.readers, reverse=True):       # readers come after what they read
+            value = self.values[v]
+            if live[v] and v not in self.outputs and type(value) is np.ndarray and value.size:
+                needed = self._needed(v, value)
+                if needed is not None:
+                    self.partial[v] = needed
+
+    def _needed(self, v: int, value: np.ndarray) -> np.ndarray | None:
+        needed = None
+        for r in dict.fromkeys(self.readers[v]):
+            part = self._through(v, value, r)
+            if part is None:
+                return None
+            needed = part if needed is None else needed | part
+        return None if needed is None or needed.all() else needed
+
+    def _through(self, v: int, value: np.ndarray, r: int) -> np.ndarray | None:
+        """The elements of ``v`` reader ``r`` needs (None: all of them)."""
+        extra, result = self.extras.get(r), self.values[r]
+        if extra is None or type(result) is not np.ndarray:
+            return None
+        after = self.partial.get(r)         # what r's own readers need of it (None: all)
+        op, name = OPS[self.trace.ops[r]], extra[4]
+        srcs = self.trace.sources(r)
+        if not (extra[0] or extra[1] or extra[2]) and srcs[0] == v and srcs.count(v) == 1 \
+                and result.dtype == value.dtype and _inside(result, value):
+            return _shown(value, result, after)
+        if op is Op.MATMUL:
+            if LEFT_OPERAND.get(name) is None or srcs.count(v) != 1 or srcs.index(v) != LEFT_OPERAND[name]:
+                return None
+            return _left_rows(value, result, after)
+        if op is Op.WHERE and len(srcs) == 3 and srcs[0] != v:
+            condition = np.broadcast_to(np.asarray(self.values[srcs[0]], dtype=bool), result.shape).ravel()
+            taken = (condition if srcs[1] == v else False) | (~condition if srcs[2] == v else False)
+            return _unbroadcast(taken if after is None else taken & after, result.shape, value.shape)
+        if op in _THROUGH:
+            return None if after is None else _unbroadcast(after, result.shape, value.shape)
+        if after is None:
+            return None
+        if op is Op.OTHER and name in ROW_KERNELS and result.shape == value.shape:
+            rows = after.reshape(-1, result.shape[-1]).any(axis=1)
+            return np.repeat(rows, result.shape[-1])
+        if (op in REDUCTIONS or name in REDUCTION_KERNELS) and value.ndim and value.shape[-1] > 1 \
+                and result.shape == value.shape[:-1] + (1,):       # along the last axis, keeping it
+            return np.repeat(after, value.shape[-1])
+        return None
 
 
-def _mark(value: np.ndarray, base: np.ndarray, demanded: np.ndarray) -> bool:
-    """Mark every element of ``value``; True (marking nothing) when it spans as many elements as
-    ``base`` (a reshape, the product itself; a broadcast view that repeats elements reads as all)."""
-    if value.size >= base.size:
-        return True
-    demanded[_elements(value, base)] = True
-    return False
+def _shown(value: np.ndarray, view: np.ndarray, after: np.ndarray | None) -> np.ndarray | None:
+    """The elements of ``value`` that the needed elements of ``view`` (inside its memory) are."""
+    if value.flags.c_contiguous:            # by address: torch's tensors reach numpy as separate arrays
+        at = _elements(view, value)
+    else:                                   # by place in the buffer both are views of
+        mine, theirs = element_ids(value), element_ids(view)
+        if mine is None or theirs is None or root(view) is not root(value):
+            return None
+        where = np.full(root(value).size, -1, dtype=np.int64)
+        where[mine.ravel()] = np.arange(value.size)
+        at = where[theirs.ravel()]
+    if at is None or at.min() < 0:
+        return None
+    needed = np.zeros(value.size, dtype=bool)
+    needed[at if after is None else at[after]] = True
+    return needed
 
 
 def _inside(view: np.ndarray, base: np.ndarray) -> bool:
@@ -108,10 +176,34 @@ def _inside(view: np.ndarray, base: np.ndarray) -> bool:
     return view.size > 0 and start <= lo and hi <= start + base.nbytes
 
 
-def _elements(view: np.ndarray, base: np.ndarray) -> np.ndarray:
-    """Flat indices into ``base`` (C-contiguous) of the elements of ``view`` (inside it)."""
+def _elements(view: np.ndarray, base: np.ndarray) -> np.ndarray | None:
+    """Flat indices into ``base`` (C-contiguous) of the elements of ``view`` (inside it), in C order."""
     item = base.itemsize
-    offset = (view.__array_interface__["data"][0] - base.__array_interface__["data"][0]) // item
+    offset, odd = divmod(view.__array_interface__["data"][0] - base.__array_interface__["data"][0], item)
+    if odd or any(s % item for s in view.strides):
+        return None
     index = np.arange(base.size, dtype=np.int64)
     return np.lib.stride_tricks.as_strided(index[offset:], shape=view.shape,
                                            strides=[s // item * 8 for s in view.strides]).ravel()
+
+
+def _unbroadcast(needed: np.ndarray, shape: tuple[int, ...], operand: tuple[int, ...]) -> np.ndarray | None:
+    """Demand on an elementwise op's output (``shape``) as demand on an operand broadcast to it."""
+    if operand == shape:
+        return needed
+    try:
+        if np.broadcast_shapes(operand, shape) != shape:
+            return None
+    except ValueError:
+        return None
+    lead = len(shape) - len(operand)
+    axes = tuple(range(lead)) + tuple(lead + k for k, n in enumerate(operand) if n == 1 and shape[lead + k] != 1)
+    return needed.reshape(shape).any(axis=axes).reshape(-1) if axes else needed
+
+
+def _left_rows(value: np.ndarray, result: np.ndarray, after: np.ndarray | None) -> np.ndarray | None:
+    """The rows of a product's left operand whose output rows are needed."""
+    if after is None or value.ndim < 2 or value.ndim != result.ndim or value.shape[:-1] != result.shape[:-1]:
+        return None
+    rows = after.reshape(result.shape).any(axis=-1)
+    return np.repeat(rows.ravel(), value.shape[-1])

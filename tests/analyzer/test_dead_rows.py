@@ -80,3 +80,44 @@ def test_a_copy_reads_what_it_copies():
     trace, live = liveness_of(lambda h, w: np.array((h @ w)[-1]), **rng_inputs())
     (matmul,) = only_name(trace, live.dead_rows, "matmul")    # the copy reads the last row only
     assert live.dead_rows[matmul] == pytest.approx((N - 1) / N)
+
+
+# demand followed back through the ops that say which elements they need ----------------------
+
+def shares_by_name(trace, live):
+    return {trace.extras[i].name: share for i, share in live.dead_rows.items()}
+
+
+def test_a_branch_of_where_is_needed_only_where_it_is_taken():
+    x = np.array([1.0, -2.0, 3.0, -4.0, -5.0, 6.0, 0.0, 8.0])      # 4 of 8 not positive
+    trace, live = liveness_of(lambda x: np.where(x > 0, np.sqrt(np.abs(x)), 0.0), x=x)
+    assert shares_by_name(trace, live) == {"sqrt": 0.5, "absolute": 0.5}
+    assert live.work(trace) == 2 * 4        # sqrt and abs of the 4 elements where() drops
+
+
+def test_demand_goes_back_through_elementwise_ops_and_the_left_operand_of_a_product():
+    trace, live = liveness_of(lambda h, w: ((h * 2.0) @ w)[-1].copy(), **rng_inputs())
+    shares = shares_by_name(trace, live)
+    assert shares["multiply"] == pytest.approx((N - 1) / N)        # rows of h * 2 the last row does not use
+    assert shares["matmul"] == pytest.approx((N - 1) / N)
+
+
+def test_the_right_operand_of_a_product_is_needed_whole():
+    """One query attends to every key: the keys' rows all stay live."""
+    def last_query(h, w):
+        k = h * 2.0
+        return (h[-1] @ k.T).copy()
+    trace, live = liveness_of(last_query, **rng_inputs())
+    assert "multiply" not in shares_by_name(trace, live)
+
+
+def test_demand_goes_back_through_a_last_axis_reduction_and_a_broadcast_operand():
+    def centred_last_row(h, w):
+        g = h * 3.0                              # N x D
+        m = g.mean(axis=-1, keepdims=True)       # N x 1: each row's mean of its own row of g
+        return (g - np.exp(m))[-1].copy()        # exp(m) broadcast along the row
+    trace, live = liveness_of(centred_last_row, **rng_inputs())
+    shares = shares_by_name(trace, live)
+    assert shares["multiply"] == pytest.approx((N - 1) / N)
+    assert shares["exp"] == pytest.approx((N - 1) / N)
+    assert shares["subtract"] == pytest.approx((N - 1) / N)

@@ -54,9 +54,14 @@ def test_every_torch_probe_has_a_fresh_stored_result(name):
 
 
 def test_kv_cache_saves_the_reprojected_rows_of_earlier_tokens():
+    """Re-running the prefix recomputes every earlier row (caching); of those, the top layer's
+    rows past its keys and values, and the logits of earlier positions, are read by no step at
+    all (dead, and claimed by dead-code elimination first). The bottom layer is all caching."""
     result = measured("torch_kv_cache", (8,))
-    assert result.equivalence == "equal"
-    assert result.attribution.shares["caching"] > 0.9
+    shares = result.attribution.shares
+    assert result.equivalence == "equal" and result.verdict == "caching"
+    assert shares["caching"] > 0.5 and shares["dead-code-elimination"] > 0.2
+    assert shares["caching"] + shares["dead-code-elimination"] > 0.95
 
 
 def test_checkpointing_recomputes_to_save_memory():
