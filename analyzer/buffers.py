@@ -29,9 +29,11 @@ def element_ids(a: np.ndarray) -> np.ndarray | None:
     offset = a.__array_interface__["data"][0] - base.__array_interface__["data"][0]
     if size != base.itemsize or offset % size or any(s % size for s in a.strides):
         return None
-    ids = np.arange(base.size)
-    return np.lib.stride_tricks.as_strided(ids[offset // size:], shape=a.shape,
-                                           strides=tuple(s // size * ids.itemsize for s in a.strides))
+    ids = np.full(a.shape, offset // size, dtype=np.int64)    # as much work as ``a`` has elements,
+    for axis, (n, stride) in enumerate(zip(a.shape, a.strides)):     # however large its buffer
+        step = np.arange(n, dtype=np.int64) * (stride // size)
+        ids += step.reshape((1,) * axis + (n,) + (1,) * (a.ndim - axis - 1))
+    return ids
 
 
 def covered(a: np.ndarray, view: np.ndarray) -> np.ndarray | None:

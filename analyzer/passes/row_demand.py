@@ -154,16 +154,16 @@ class Demand:
 
 def _shown(value: np.ndarray, view: np.ndarray, after: np.ndarray | None) -> np.ndarray | None:
     """The elements of ``value`` that the needed elements of ``view`` (inside its memory) are."""
+    if after is None and view.size >= value.size:
+        return None                         # a reshape, a transpose: all of it (a broadcast view too)
     if value.flags.c_contiguous:            # by address: torch's tensors reach numpy as separate arrays
         at = _elements(view, value)
     else:                                   # by place in the buffer both are views of
         mine, theirs = element_ids(value), element_ids(view)
         if mine is None or theirs is None or root(view) is not root(value):
             return None
-        where = np.full(root(value).size, -1, dtype=np.int64)
-        where[mine.ravel()] = np.arange(value.size)
-        at = where[theirs.ravel()]
-    if at is None or at.min() < 0:
+        return np.isin(mine.ravel(), theirs.ravel() if after is None else theirs.ravel()[after])
+    if at is None:
         return None
     needed = np.zeros(value.size, dtype=bool)
     needed[at if after is None else at[after]] = True
