@@ -47,7 +47,7 @@ def _fingerprint(value: Any) -> Any:
 def _values(trace: Trace) -> Iterable[tuple[int, Any]]:
     arithmetic = bytes(op in ARITHMETIC for op in OPS)     # code -> is arithmetic
     for i, (code, value) in enumerate(zip(trace.ops, trace.values)):
-        if arithmetic[code]:
+        if arithmetic[code] and i not in trace.overwritten:
             yield i, trace.snapshots.get(i, value)
 
 
@@ -56,6 +56,8 @@ def novel_work(baseline: Trace, optimized: Trace) -> int:
     constants count as computed: a copy of an input is not new)."""
     known = set()
     for i, value in enumerate(baseline.values):
+        if i in baseline.overwritten:
+            continue
         key = _fingerprint(baseline.snapshots.get(i, value))
         if key is not None:
             known.add(key)

@@ -144,6 +144,7 @@ class Trace:
         self.static: set[int] = set()               # ids of STATIC (or prepared) inputs
         self.outputs: tuple[int, ...] = ()
         self.snapshots: dict[int, Any] = {}         # values copied before a write
+        self.overwritten: set[int] = set()          # values written over uncopied (read only by element)
         self.buffers: dict[int, list[int]] = {}     # id(array base) -> value ids
         self.indexed = 0                            # records up to here are in ``buffers``
         self.front_ends: set[str] = set()           # the front-ends whose values it holds
@@ -296,9 +297,12 @@ class Trace:
         return column
 
     def value(self, i: int) -> Any:
-        """The value id ``i`` had when it was produced (a snapshot if it was later overwritten)."""
+        """The value id ``i`` had when it was produced (a snapshot if it was later overwritten);
+        None for a value overwritten without a copy (``overwritten``: no record read it whole)."""
         snap = self.snapshots.get(i)
-        return snap if snap is not None else self.values[i]
+        if snap is not None:
+            return snap
+        return None if i in self.overwritten else self.values[i]
 
     def node(self, i: int) -> Node:
         return Node(*self.records[i])

@@ -114,8 +114,7 @@ def _sweep_writes(trace: Trace, live: bytearray, deciding: np.ndarray, viewing: 
                 for s in srcs:
                     live[s] = 1
                 continue
-            earlier = partial.get(srcs[0])
-            partial[srcs[0]] = shown if earlier is None else earlier | shown
+            partial[srcs[0]] = _union(partial.get(srcs[0]), shown)
             for s in srcs[1:]:          # the index
                 live[s] = 1
 
@@ -139,18 +138,69 @@ def _sweep_write(i: int, srcs: tuple[int, ...], value: Any, write: tuple[int, An
         live[old] = 1
         partial.pop(old, None)
     else:
-        earlier = partial.get(old)
-        partial[old] = outside if earlier is None else earlier | outside
+        partial[old] = _union(partial.get(old), outside)
+
+
+class _AllBut:
+    """Demand on every element of a value but ``gone`` (flat positions): what a run of
+    one-element writes (a table filled cell by cell) leaves on the versions before it, kept as
+    one set handed down the run, not a mask per write."""
+    __slots__ = ("gone", "size")
+
+    def __init__(self, gone: set[int], size: int) -> None:
+        self.gone, self.size = gone, size
+
+    def mask(self, shape: tuple[int, ...]) -> np.ndarray:
+        mask = np.ones(self.size, dtype=bool)
+        mask[list(self.gone)] = False
+        return mask.reshape(shape)
+
+
+def _union(earlier: Any, demand: Any) -> Any:
+    if earlier is None:
+        return demand
+    if type(earlier) is _AllBut and type(demand) is _AllBut:
+        return _AllBut(earlier.gone & demand.gone, earlier.size)
+    if type(earlier) is _AllBut:
+        earlier = earlier.mask(np.shape(demand))
+    if type(demand) is _AllBut:
+        demand = demand.mask(np.shape(earlier))
+    return earlier | demand
+
+
+def _element(region: Any, shape: tuple[int, ...]) -> int | None:
+    """The flat position of a one-element region (``a[i, j] = x``), else None."""
+    parts = region if type(region) is tuple else (region,)
+    if len(parts) != len(shape) or not all(isinstance(k, (int, np.integer)) and not isinstance(k, (bool, np.bool_))
+                                           for k in parts):
+        return None
+    if not all(-n <= k < n for k, n in zip(parts, shape)):
+        return None
+    return int(np.ravel_multi_index(tuple(int(k) % n for k, n in zip(parts, shape)), shape)) if shape else 0
 
 
 def _split(demand: Any, region: Any, value: Any) -> tuple[bool, Any]:
-    """(is the written data demanded, demand left on the old version: None, True or a mask)."""
+    """(is the written data demanded, demand left on the old version: None, True, a mask or
+    an ``_AllBut``)."""
     if demand is None:
         return False, None
     if region is ALL_ELEMENTS:
-        return demand is True or bool(demand.any()), None
+        return demand is True or (len(demand.gone) < demand.size if type(demand) is _AllBut
+                                  else bool(demand.any())), None
+    shape = np.shape(value)
+    if demand is True or type(demand) is _AllBut:
+        flat = _element(region, shape)
+        if flat is not None:            # one element: the set grows by one, in place
+            if demand is True:
+                size = int(np.prod(shape))
+                return True, (_AllBut({flat}, size) if size > 1 else None)
+            needed = flat not in demand.gone
+            demand.gone.add(flat)
+            return needed, (demand if len(demand.gone) < demand.size else None)
+        if type(demand) is _AllBut:
+            demand = demand.mask(shape)
     try:
-        inside = np.zeros(np.shape(value), dtype=bool)
+        inside = np.zeros(shape, dtype=bool)
         inside[region] = True
     except (IndexError, TypeError, ValueError):
         return True, True           # a region it cannot place: read everything

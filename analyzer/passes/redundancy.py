@@ -211,6 +211,9 @@ class ValueNumbers:
             return n
         if i < len(self.scalar_numbers) and self.scalar_numbers[i] >= 0:
             return int(self.scalar_numbers[i])
+        if i in self.trace.overwritten:     # its contents are gone: a number of its own
+            n = self.number[i] = self._new()
+            return n
         value = self.trace.value(i)
         if isinstance(value, np.ndarray):
             if value.ndim >= 2 and value.shape[-1] >= 16 or i in self.rows:    # rows: one call each

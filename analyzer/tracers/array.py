@@ -33,7 +33,7 @@ from numpy.lib.mixins import NDArrayOperatorsMixin
 
 from analyzer.buffers import element_ids, root
 from analyzer.ops import Op
-from analyzer.trace import ALL_ELEMENTS, ArrayCost, Trace
+from analyzer.trace import ALL_ELEMENTS, CODE, ArrayCost, Trace
 from analyzer.tracers.array_cost import (KIND, ADDITIVE, ELEMENTWISE, MULTIPLICATIVE, UFUNC_OPS, cost_of,
                                          materialized, new_cost)
 from analyzer.tracers.library_cost import function_cost
@@ -106,12 +106,65 @@ def _index_buffers(t: Trace) -> None:
 
 
 def _before_write(t: Trace, target: np.ndarray) -> None:
-    """Snapshot every recorded value that shares ``target``'s buffer."""
+    """Snapshot every recorded value that shares ``target``'s buffer, except a version made by a
+    write of under an eighth of it that no record read whole (only element by element,
+    ``table[i, j]``, or as the target of the next write): that one is ``Trace.overwritten``,
+    uncopied. Filling an n x n table cell by cell would otherwise copy it n^2 times; this way
+    the copies cost at most eight times the bytes written."""
     _index_buffers(t)
     base = target.base if target.base is not None else target
-    for vid in t.buffers.pop(id(base), ()):
-        if vid not in t.snapshots:
+    vids = [vid for vid in t.buffers.pop(id(base), ()) if vid not in t.snapshots and vid not in t.overwritten]
+    if not vids:
+        return
+    small = [vid for vid in vids if _small_write(t, vid)]
+    whole = _read_whole(t, small) if small else set()
+    for vid in vids:
+        if vid in small and vid not in whole:
+            t.overwritten.add(vid)
+        else:
             t.snapshots[vid] = np.array(t.values[vid], copy=True)
+
+
+def _small_write(t: Trace, vid: int) -> bool:
+    """Whether ``vid`` is a version made by writing under an eighth of its buffer."""
+    write = t.written.get(vid)
+    if write is None or write[1] is ALL_ELEMENTS:
+        return False
+    value = t.values[vid]
+    try:
+        return np.asarray(value[write[1]]).size * 8 < value.size
+    except (IndexError, TypeError, ValueError):
+        return False
+
+
+_ELEMENT_READ, _WRITE, _ALIAS = CODE[Op.GETITEM], CODE[Op.SETITEM], CODE[Op.ALIAS]
+
+
+def _read_whole(t: Trace, vids: list[int]) -> set[int]:
+    """Those of ``vids`` that a record after them reads otherwise than one element at a time or
+    as the target of a write."""
+    first, n = min(vids), len(t.values)
+    src0 = np.frombuffer(t.src0, dtype=np.intc)[first:n]
+    src1 = np.frombuffer(t.src1, dtype=np.intc)[first:n]
+    wanted = np.asarray(vids, dtype=np.intc)
+    readers = (first + np.flatnonzero(np.isin(src0, wanted) | np.isin(src1, wanted))).tolist()
+    for i in reversed(t.wide):          # ids ascend: only the newest few are after ``first``
+        if i < first:
+            break
+        if not set(t.wide[i]).isdisjoint(vids):
+            readers.append(i)
+    whole: set[int] = set()
+    ops, values, sources = t.ops, t.values, t.sources
+    for r in readers:
+        code, srcs = ops[r], sources(r)
+        for position, s in enumerate(srcs):
+            if s not in vids or s in whole:
+                continue
+            if code == _ALIAS or (code == _WRITE and position == 0) or \
+                    (code == _ELEMENT_READ and position == 0 and type(values[r]) is not np.ndarray):
+                continue
+            whole.add(s)
+    return whole
 
 
 def trace_of(values: Any) -> Trace:

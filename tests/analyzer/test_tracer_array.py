@@ -61,3 +61,36 @@ def test_a_write_keeps_the_earlier_value():
     assert out[0].tolist() == [0.0, 0.0, 0.0] and out[1].tolist() == [5.0, 0.0, 0.0]
     first_input = next(i for i in range(len(t)) if t.node(i).op is Op.INPUT)
     assert t.value(first_input).tolist() == [0.0, 0.0, 0.0]
+
+
+def fill_cell_by_cell(x):
+    table = np.zeros_like(x)
+    n = len(x)
+    for i in range(n):
+        for j in range(n):
+            table[i, j] = x[i, j] * 2.0 + (table[i - 1, j] if i else 0.0)
+    return table
+
+
+def test_a_table_filled_cell_by_cell_is_not_copied_at_every_write():
+    """Each write makes a version; one that a small write made and that is read only cell by
+    cell is never needed whole, so it is not copied (filling n x n cells would copy the table
+    n^2 times): it is overwritten. The zeros, made by no write, are copied once."""
+    t = Trace()
+    out = run(fill_cell_by_cell, {"x": np.ones((30, 30))}, t)
+    writes = sum(1 for r in t.records if r[0] is Op.SETITEM)
+    assert writes == 900 and len(t.snapshots) == 1
+    assert len(t.overwritten) == 899       # every version a write made, but the last
+    assert t.value(t.outputs[0]) is out and out[29, 0] == 60.0
+
+
+def test_a_version_read_whole_before_the_next_write_is_kept():
+    def sums_between_writes(x):
+        a = x * 1.0
+        first = a.sum()         # reads the version whole
+        a[0] = 5.0
+        return first, a
+    t = Trace()
+    run(sums_between_writes, {"x": np.arange(3.0)}, t)
+    (kept, value), = t.snapshots.items()
+    assert np.array_equal(value, [0.0, 1.0, 2.0]) and t.value(kept) is value and not t.overwritten
