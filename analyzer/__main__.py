@@ -1,4 +1,4 @@
-"""``python -m analyzer PROBE [--size N] [--sizes A,B,C] [--timeout S] [--json] [--all]``
+"""``python -m analyzer PROBE [--size N] [--sizes A,B,C] [--timeout S] [--json] [--all [--scheduler ADDRESS]]``
 
 Mirrors ``taxo analyze`` until the taxo CLI registers it. PROBE is a probe file or the name
 of a probe in analyzer/probes. ``--all`` runs every probe there, its CLAIM as the category.
@@ -29,10 +29,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--all", action="store_true", help="run every probe in parallel")
     parser.add_argument("--memory", default=None, help="resident memory per probe, e.g. 8GiB")
     parser.add_argument("--fast-memory", default=None, help="bytes of fast memory for the traffic measure, e.g. 32KiB")
+    parser.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                        help="with --all: run the probes on the Dask cluster at ADDRESS (docs/distributed.md)")
     args = parser.parse_args(argv)
     return analyze_command(args.probe, all_probes=args.all, size=args.size, sizes=args.sizes,
                            timeout=args.timeout, as_json=args.json, catalog_probes=local_catalog(),
-                           memory=args.memory, fast_memory=args.fast_memory)
+                           memory=args.memory, fast_memory=args.fast_memory, scheduler=args.scheduler)
 
 
 if __name__ == "__main__":

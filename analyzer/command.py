@@ -12,6 +12,7 @@ from typing import Any
 from dataclasses import replace
 
 from analyzer import AnalysisError
+from analyzer.cluster import MissingExtra
 from analyzer.measurement import Measurement, MeasurementError
 from analyzer.probe import ProbeError, catalog_probe_path, resolve
 from analyzer.runner import Cancelled, Job, analyze_all, run_probe
@@ -80,14 +81,17 @@ def _cancelled(running: list[str], queued: list[str]) -> int:
 def analyze_command(target: str | None, *, all_probes: bool, size: int | None,
                     sizes: str | None, timeout: float, as_json: bool,
                     catalog_probes: dict[str, tuple[str, str]], store: bool = False,
-                    memory: str | None = None, fast_memory: str | None = None) -> int:
+                    memory: str | None = None, fast_memory: str | None = None,
+                    scheduler: str | None = None) -> int:
     """Implements `taxo analyze`. target: a probe file path or a catalog id.
     catalog_probes maps catalog entry id -> (probe name, catalog category).
     Prints the report (or JSON) and returns the exit status (0 ok, 1 any error).
     Errors: ONE clear line naming the probe and the cause, no traceback, exit 1.
     store (with all_probes): save each result for `taxo classify` (analyzer/measurements/).
     memory: resident memory per probe, a size such as 8GiB (default: the probe's MEMORY, else
-    half the RAM shared by the probes that run at once). Ctrl-C: exit 130, nothing written."""
+    half the RAM shared by the probes that run at once). Ctrl-C: exit 130, nothing written.
+    scheduler (with all_probes): run the probes on the Dask cluster at that address
+    (analyzer.cluster); exit 2 when the `cluster` extra is not installed."""
     try:
         chosen = _sizes(size, sizes)
         limit = _memory(memory)
@@ -98,7 +102,12 @@ def analyze_command(target: str | None, *, all_probes: bool, size: int | None,
                 raise AnalysisError("give a probe or --all, not both")
             if store and chosen is not None:
                 raise AnalysisError("--store keeps results at each probe's own SIZES; drop --size/--sizes")
-            return _analyze_all(catalog_probes, chosen, timeout, as_json, store, limit)
+            if scheduler is not None:
+                from analyzer.cluster import require_distributed
+                require_distributed()
+            return _analyze_all(catalog_probes, chosen, timeout, as_json, store, limit, scheduler)
+        if scheduler is not None:
+            raise AnalysisError("--scheduler goes with --all (one probe runs here)")
         if store:
             raise AnalysisError("--store goes with --all (stored results cover the whole catalog)")
         if not target:
@@ -109,6 +118,9 @@ def analyze_command(target: str | None, *, all_probes: bool, size: int | None,
         result = _record(job, run_probe(job, timeout, limit))
         if isinstance(result, str):
             raise AnalysisError(result)
+    except MissingExtra as e:
+        _error(str(e))
+        return 2
     except (AnalysisError, ProbeError) as e:
         return _error(str(e))
     except KeyboardInterrupt:       # run_probe has killed the probe's processes
@@ -133,7 +145,8 @@ def _job(target: str, sizes: tuple[int, ...] | None, catalog: dict[str, tuple[st
 
 
 def _analyze_all(catalog: dict[str, tuple[str, str]], sizes: tuple[int, ...] | None,
-                 timeout: float, as_json: bool, store: bool = False, memory: int | None = None) -> int:
+                 timeout: float, as_json: bool, store: bool = False, memory: int | None = None,
+                 scheduler: str | None = None) -> int:
     from rich.progress import Progress
     from analyzer.report import console, render_all
     jobs, missing = [], {}
@@ -146,8 +159,14 @@ def _analyze_all(catalog: dict[str, tuple[str, str]], sizes: tuple[int, ...] | N
     results: dict[str, Any] = dict(missing)
     try:
         with Progress(console=console(stderr=True), transient=True) as progress:
-            task = progress.add_task(f"analyzing {len(jobs)} probes", total=len(jobs))
-            done = analyze_all(jobs, timeout, memory, on_done=lambda job, r: progress.advance(task))
+            where = f" on {scheduler}" if scheduler else ""
+            task = progress.add_task(f"analyzing {len(jobs)} probes{where}", total=len(jobs))
+            advance = lambda job, r: progress.advance(task)     # noqa: E731
+            if scheduler is None:
+                done = analyze_all(jobs, timeout, memory, on_done=advance)
+            else:
+                from analyzer.cluster import analyze_on_cluster
+                done = analyze_on_cluster(jobs, scheduler, timeout, memory, on_done=advance)
     except Cancelled as stop:
         return _cancelled(stop.running, stop.queued)
     by_name = {job.name: job for job in jobs}

@@ -396,10 +396,15 @@ def analyze(probe: Optional[str] = typer.Argument(None, help="A probe file (path
             fast_memory: Optional[str] = typer.Option(
                 None, "--fast-memory", help="Bytes of fast memory for the traffic measure, e.g. 32KiB "
                 "(default: the probe's FAST_MEMORY, else 512KiB)."),
+            scheduler: Optional[str] = typer.Option(
+                None, "--scheduler", metavar="ADDRESS", help="With --all: run each probe as a task on the Dask "
+                "cluster whose scheduler is at ADDRESS (tcp://host:8786), isolated on its worker as here; "
+                "needs pip install 'taxo[cluster]' (docs/distributed.md)."),
             catalog: Optional[Path] = CatalogOption) -> None:
     """Measure which mechanism explains an optimization's savings, by tracing both versions.
 
     Example: taxo analyze fft --sizes 16,64,256
+    Example: taxo analyze --all --scheduler tcp://10.0.0.5:8786
     """
     if not all_probes and not probe:
         _fail("name a probe file or catalog id, or pass --all")
@@ -420,4 +425,4 @@ def analyze(probe: Optional[str] = typer.Argument(None, help="A probe file (path
               + (f"; did you mean: {', '.join(hint)}?" if hint else "; run `taxo list` or name a probe file"))
     raise typer.Exit(analyze_command(probe, all_probes=all_probes, size=size, sizes=sizes, timeout=timeout,
                                      as_json=as_json, catalog_probes=catalog_probes, store=store,
-                                     memory=memory, fast_memory=fast_memory))
+                                     memory=memory, fast_memory=fast_memory, scheduler=scheduler))
