@@ -41,8 +41,9 @@ class Liveness:
     dead_rows: Mapping[int, float] = field(default_factory=dict)    # live ops -> share of rows no one reads
 
     def work(self, trace: Trace, part: int | None = None) -> float:
-        rows = sum(share * trace.work_of((i,), part) for i, share in self.dead_rows.items())
-        return trace.work_of(self.dead, part) + rows
+        works = trace.works(part)           # (once: not once per row-pruned op)
+        rows = sum(share * works[i] for i, share in self.dead_rows.items())
+        return sum(map(works.__getitem__, self.dead)) + rows
 
     def removable(self) -> dict[int, float]:
         return {**dict.fromkeys(self.dead, 1.0), **self.dead_rows}
