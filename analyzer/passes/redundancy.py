@@ -48,6 +48,7 @@ _IDENTITY = {Op.ADD: (0, 0), Op.SUB: (None, 0), Op.MUL: (1, 1), Op.DIV: (None, 1
              Op.OR: (0, 0), Op.XOR: (0, 0), Op.LSHIFT: (None, 0), Op.RSHIFT: (None, 0)}  # x|0, x^0, x<<0
 _PURE = ARITHMETIC - IMPURE
 _FLOATING = frozenset({float, complex, np.float64, np.complex128})
+_COMPLEX = frozenset({complex, np.complex128})
 # ops whose output element depends on the same element of each (broadcast) operand
 ELEMENTWISE = frozenset({
     Op.ADD, Op.SUB, Op.MUL, Op.DIV, Op.FLOORDIV, Op.MOD, Op.POW, Op.NEG, Op.ABS, Op.CONJ, Op.REAL,
@@ -146,18 +147,26 @@ class ValueNumbers:
         """
         n = len(values)
         self.scalar_numbers = numbers = np.full(n, -1, dtype=np.int64)
-        ids = np.flatnonzero(np.fromiter(map(_FLOATING.__contains__, map(type, values)), bool, n))
+        types = list(map(type, values))
+        ids = np.flatnonzero(np.fromiter(map(_FLOATING.__contains__, types), bool, n))
         if not len(ids):
             return
         vals = np.fromiter(values, object, n)[ids]
-        arr = vals.astype(complex)
-        real, imag = _float_keys_array(arr.real), _float_keys_array(arr.imag)
+        if _COMPLEX.isdisjoint(types):      # real values: as complex numbers, their imaginary keys
+            arr = vals.astype(float)        # would all be 0.0's, and their arithmetic the same
+            real, imag = _float_keys_array(arr), np.full(len(arr), 2048)
+        else:
+            arr = vals.astype(complex)
+            real, imag = _float_keys_array(arr.real), _float_keys_array(arr.imag)
         real_only = not (imag != 2048).any()
         # stable: a key's first value leads its group
         order = np.argsort(real, kind="stable") if real_only else np.lexsort((imag, real))
-        r, im = real[order], imag[order]
+        r = real[order]
         starts = np.ones(len(order), dtype=bool)
-        starts[1:] = (r[1:] != r[:-1]) | (im[1:] != im[:-1])
+        starts[1:] = r[1:] != r[:-1]
+        if not real_only:
+            im = imag[order]
+            starts[1:] |= im[1:] != im[:-1]
         group = np.empty(len(order), dtype=np.int64)
         group[order] = np.cumsum(starts) - 1
         first = order[starts]                           # position in ``ids`` of each key's first value
