@@ -44,7 +44,8 @@ def scalar_traffic(trace: Trace, fast_memory: int, line: int) -> Traffic | None:
     if trace.extras:
         return None
     values = trace.values
-    if any(issubclass(t, np.ndarray) for t in set(map(type, values))):
+    types = list(map(type, values))
+    if any(issubclass(t, np.ndarray) for t in set(types)):
         return None
     c = columns(trace)
     n = len(c.codes)
@@ -52,7 +53,7 @@ def scalar_traffic(trace: Trace, fast_memory: int, line: int) -> Traffic | None:
     walked = member(c.codes, _WALKED)
     if not walked[reader].all():            # read by a record the simulation skips: never dropped
         return None
-    sizes = _sizes(values)
+    sizes = _sizes(values, types)
     word = walked & (sizes >= 0)
     inputs = np.flatnonzero((c.codes == CODE[Op.INPUT]) & (sizes >= 0))
     line_of, owners = _input_lines(trace, inputs, sizes, line)
@@ -88,9 +89,9 @@ def scalar_traffic(trace: Trace, fast_memory: int, line: int) -> Traffic | None:
                    MappingProxyType({k: (v[0], v[1]) for k, v in sorted(moved.items())}))
 
 
-def _sizes(values: list) -> np.ndarray:
-    """Bytes of each value as the simulation sizes a word (-1 for None: no word)."""
-    sizes = np.fromiter(map(_SIZE_BY_TYPE.get, map(type, values), repeat(-2)), np.int64, len(values))
+def _sizes(values: list, types: list[type]) -> np.ndarray:
+    """Bytes of each value (of type ``types[i]``) as the simulation sizes a word (-1 for None: no word)."""
+    sizes = np.fromiter(map(_SIZE_BY_TYPE.get, types, repeat(-2)), np.int64, len(values))
     for k in np.flatnonzero(sizes == -2).tolist():    # numpy scalars (their itemsize), other objects
         sizes[k] = _word_size(values[k])
     return sizes
