@@ -23,6 +23,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Mapping
 
+import numpy as np
+
 from analyzer.measurement import PRICED_MEASURES, UNEXPLAINED, Attribution, Cost, Mechanism, Priced
 from analyzer.machines import DEFAULT_MACHINE, Machine
 from analyzer.passes import Pass, registry
@@ -95,27 +97,32 @@ def removable(m: Measured, measure: str, passes: tuple[Pass, ...] | None = None)
 
     Passes claim work in registry order: an op's work goes first to the first pass that
     finds it removable, up to the share that pass names; later passes get what is left.
+    (In numpy; each pass's total is summed in the order the pass lists its ops, one at a time,
+    so the figures are those of a loop over them.)
     """
     trace = m.trace
-    if measure == "launches":
-        def work(i: int) -> int:        # an array op is one launch
-            return 1 if i in trace.extras and OPS[trace.ops[i]] in ARITHMETIC else 0
-    else:
-        work = trace.works(COST_PARTS[measure]).__getitem__
-
-    left: dict[int, float] = {}
+    work = _launches(trace) if measure == "launches" else trace.work_weights(COST_PARTS[measure])
+    left = np.ones(len(work))           # the share of each op's work not claimed yet
     out = {mechanism: 0.0 for mechanism in MECHANISMS}
     for p in passes or registry():
         if p.removable is None:
             continue
-        total = 0.0
-        for i, share in p.removable(m.found[p.name]).items():
-            take = min(left.get(i, 1.0), share)
-            if take > 0:
-                left[i] = left.get(i, 1.0) - take
-                total += take * work(i)
-        out[p.removes.value] += total
+        shares = p.removable(m.found[p.name])
+        ids = np.fromiter(shares.keys(), np.int64, len(shares))
+        take = np.minimum(left[ids], np.fromiter(shares.values(), np.float64, len(shares)))
+        taken = take > 0
+        left[ids[taken]] -= take[taken]
+        claimed = (take * work[ids])[taken]
+        out[p.removes.value] += float(np.cumsum(claimed)[-1]) if len(claimed) else 0.0
     return out
+
+
+def _launches(trace: Trace) -> np.ndarray:
+    """1.0 for each array op that computes (one launch), 0.0 for the rest."""
+    work = np.zeros(len(trace))
+    launched = [i for i in trace.extras if OPS[trace.ops[i]] in ARITHMETIC]
+    work[launched] = 1.0
+    return work
 
 
 SIGNIFICANCE = 0.01     # a change of arithmetic within 1% of the baseline's is negligible

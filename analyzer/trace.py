@@ -288,13 +288,30 @@ class Trace:
         2 other). A list, for code that looks up the work of many records one by one."""
         import numpy as np
 
-        table = np.zeros(len(OPS), dtype=np.int64)
-        for op, c in SCALAR_COST.items():
-            table[CODE[op]] = c[0] + c[1] + c[2] if part is None else c[part]
-        column = table[np.frombuffer(self.ops, dtype=np.uint8)].tolist()
+        column = self._work_table(part)[np.frombuffer(self.ops, dtype=np.uint8)].tolist()
         for i, extra in self.extras.items():
             column[i] = extra[0] + extra[1] + extra[2] if part is None else extra[part]
         return column
+
+    def work_weights(self, part: int | None = None) -> Any:
+        """``works`` as a float64 numpy array: what a share of each record's work is multiplied by."""
+        import numpy as np
+
+        column = self._work_table(part)[np.frombuffer(self.ops, dtype=np.uint8)].astype(np.float64)
+        if self.extras:
+            column[np.fromiter(self.extras, np.int64, len(self.extras))] = \
+                [e[0] + e[1] + e[2] if part is None else e[part] for e in self.extras.values()]
+        return column
+
+    @staticmethod
+    def _work_table(part: int | None) -> Any:
+        """Work of one scalar op, by op code."""
+        import numpy as np
+
+        table = np.zeros(len(OPS), dtype=np.int64)
+        for op, c in SCALAR_COST.items():
+            table[CODE[op]] = c[0] + c[1] + c[2] if part is None else c[part]
+        return table
 
     def value(self, i: int) -> Any:
         """The value id ``i`` had when it was produced (a snapshot if it was later overwritten);

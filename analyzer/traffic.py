@@ -823,10 +823,16 @@ class _Simulation:
 def traffic(trace: Trace, fast_memory: int = DEFAULT_FAST_MEMORY, line: int = DEFAULT_LINE,
             bulk: bool = True) -> Traffic:
     """Bytes ``trace`` moves between slow memory and a fast memory of ``fast_memory`` bytes.
-    ``bulk=False`` touches every line one by one: slower, the same figures (tests compare them)."""
+    ``bulk=False`` simulates every record and touches every line one by one (no closed form of a
+    scalar trace, ``analyzer.scalar_traffic``): slower, the same figures (tests compare them)."""
     if isinstance(line, bool) or not isinstance(line, int) or line <= 0:
         raise ValueError(f"the line size must be a positive whole number of bytes, not {line!r}")
     if isinstance(fast_memory, bool) or not isinstance(fast_memory, int) or fast_memory < line:
         raise ValueError(f"fast memory must be a whole number of bytes, at least one {line}-byte line; "
                          f"not {fast_memory!r}")
+    if bulk:
+        from analyzer.scalar_traffic import scalar_traffic
+        fits = scalar_traffic(trace, fast_memory, line)
+        if fits is not None:
+            return fits
     return _Simulation(trace, fast_memory, line, bulk).run()

@@ -50,8 +50,9 @@ class Liveness:
     dead_rows: Mapping[int, float] = field(default_factory=dict)    # live ops -> share of rows no one reads
 
     def work(self, trace: Trace, part: int | None = None) -> float:
-        rows = sum(share * trace.work_of((i,), part) for i, share in self.dead_rows.items())
-        return trace.work_of(self.dead, part) + rows
+        works = trace.works(part)           # (once: not once per row-pruned op)
+        rows = sum(share * works[i] for i, share in self.dead_rows.items())
+        return sum(map(works.__getitem__, self.dead)) + rows
 
     def removable(self) -> dict[int, float]:
         return {**dict.fromkeys(self.dead, 1.0), **self.dead_rows}
@@ -65,23 +66,55 @@ def dead_ops(trace: Trace) -> Liveness:
     live = bytearray(n)
     for i in trace.outputs:
         live[i] = 1
+    read = reads(trace, c)
     if trace.written:
         _sweep_writes(trace, live, deciding, member(c.codes, VIEWS), c.codes == CODE[Op.ALLOC])
     else:                       # no writes into arrays: demand flows along the sources alone
-        live = bytearray((np.frombuffer(live, dtype=bool) | deciding).tobytes())
-        wide = trace.wide
-        for i, a, b in zip(range(n - 1, -1, -1), reversed(c.src0.tolist()), reversed(c.src1.tolist())):
-            if live[i]:
-                if a >= 0:
-                    live[a] = 1
-                    if b >= 0:
-                        live[b] = 1
-                elif a == WIDE:
-                    for s in wide[i]:
-                        live[s] = 1
+        seeded = np.frombuffer(live, dtype=bool) | deciding
+        unreached = _unreached(trace, c, seeded, read[0])
+        live = bytearray((seeded if unreached is None else ~unreached).tobytes())
+        if unreached is None:   # chains of dead work too long to peel: one sweep, record by record
+            _sweep(trace, c, live)
     arithmetic = member(c.codes, ARITHMETIC)
     dead = arithmetic & ~np.frombuffer(live, dtype=bool)
-    return Liveness(frozenset(np.flatnonzero(dead).tolist()), _peak(trace, c, arithmetic), dead_rows(trace, live))
+    return Liveness(frozenset(np.flatnonzero(dead).tolist()), _peak(trace, c, arithmetic, read), dead_rows(trace, live))
+
+
+def _sweep(trace: Trace, c: Columns, live: bytearray) -> None:
+    """Mark the sources of every live record live, from the last record back."""
+    wide = trace.wide
+    for i, a, b in zip(range(len(live) - 1, -1, -1), reversed(c.src0.tolist()), reversed(c.src1.tolist())):
+        if live[i]:
+            if a >= 0:
+                live[a] = 1
+                if b >= 0:
+                    live[b] = 1
+            elif a == WIDE:
+                for s in wide[i]:
+                    live[s] = 1
+
+
+def _unreached(trace: Trace, c: Columns, seeded: np.ndarray, read: np.ndarray, rounds: int = 64) -> np.ndarray | None:
+    """Records no demand reaches, in numpy: peeled from the readers' end, a record is unreached
+    when it is not ``seeded`` and every reader of it is unreached (in an SSA graph that is
+    exactly what a backward sweep from the seeds leaves unmarked). One round per link of the
+    longest chain of unreached records; None if that takes more than ``rounds``."""
+    n = len(c.codes)
+    readers = np.bincount(read, minlength=n)       # ``read``: every source read (``reads``)
+    unreached = np.zeros(n, dtype=bool)
+    peel = np.flatnonzero(~seeded & (readers == 0))
+    for _ in range(rounds):
+        if not len(peel):
+            return unreached
+        unreached[peel] = True
+        first, second = c.src0[peel], c.src1[peel]
+        srcs = [first[first >= 0], second[second >= 0]]
+        srcs += [np.array(trace.wide[i], dtype=np.int64) for i in peel[first == WIDE].tolist()]
+        gone = np.concatenate(srcs).astype(np.int64)
+        np.subtract.at(readers, gone, 1)
+        gone = np.unique(gone)
+        peel = gone[(readers[gone] == 0) & ~seeded[gone]]
+    return None
 
 
 def _sweep_writes(trace: Trace, live: bytearray, deciding: np.ndarray, viewing: np.ndarray,
@@ -211,14 +244,14 @@ def _split(demand: Any, region: Any, value: Any) -> tuple[bool, Any]:
     return bool((demand & inside).any()), outside if outside.any() else None
 
 
-def _peak(trace: Trace, c: Columns, arithmetic: np.ndarray) -> int:
+def _peak(trace: Trace, c: Columns, arithmetic: np.ndarray, read: tuple[np.ndarray, np.ndarray]) -> int:
     """Sweep births and deaths of materialized values; the peak of what is alive.
 
     A value is born at its op and dies after its last reader (outputs: at the end). An array's
     buffer lives as long as any value in it: a view of it, or a version written into it."""
     n = len(c.codes)
     last_use = np.arange(n, dtype=np.int64)
-    np.maximum.at(last_use, *reads(trace, c))
+    np.maximum.at(last_use, *read)
     last_use[list(trace.outputs)] = n
     values, owners = trace.values, {}      # id(root buffer) -> the first record holding it
     for i in sorted(trace.extras):

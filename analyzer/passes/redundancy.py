@@ -48,6 +48,7 @@ _IDENTITY = {Op.ADD: (0, 0), Op.SUB: (None, 0), Op.MUL: (1, 1), Op.DIV: (None, 1
              Op.OR: (0, 0), Op.XOR: (0, 0), Op.LSHIFT: (None, 0), Op.RSHIFT: (None, 0)}  # x|0, x^0, x<<0
 _PURE = ARITHMETIC - IMPURE
 _FLOATING = frozenset({float, complex, np.float64, np.complex128})
+_COMPLEX = frozenset({complex, np.complex128})
 # ops whose output element depends on the same element of each (broadcast) operand
 ELEMENTWISE = frozenset({
     Op.ADD, Op.SUB, Op.MUL, Op.DIV, Op.FLOORDIV, Op.MOD, Op.POW, Op.NEG, Op.ABS, Op.CONJ, Op.REAL,
@@ -139,23 +140,33 @@ class ValueNumbers:
 
         Values are grouped by rounded key with a stable sort, so each group starts with the
         value a sweep in trace order would meet first; a value equal to it, or within RTOL of
-        it, takes its number, in numpy. The rest (NaN, values near a later one) are confirmed
-        one by one, in trace order, by ``_place``: exactly the numbering of such a sweep.
+        it, takes its number, in numpy. The one value of a group that is not (a finite one)
+        takes a new number, in numpy; the rest (NaN, several values near one another) are
+        confirmed one by one by ``_place``. New numbers go out in trace order: exactly the
+        numbering of such a sweep.
         """
         n = len(values)
         self.scalar_numbers = numbers = np.full(n, -1, dtype=np.int64)
-        ids = np.flatnonzero(np.fromiter(map(_FLOATING.__contains__, map(type, values)), bool, n))
+        types = list(map(type, values))
+        ids = np.flatnonzero(np.fromiter(map(_FLOATING.__contains__, types), bool, n))
         if not len(ids):
             return
         vals = np.fromiter(values, object, n)[ids]
-        arr = vals.astype(complex)
-        real, imag = _float_keys_array(arr.real), _float_keys_array(arr.imag)
+        if _COMPLEX.isdisjoint(types):      # real values: as complex numbers, their imaginary keys
+            arr = vals.astype(float)        # would all be 0.0's, and their arithmetic the same
+            real, imag = _float_keys_array(arr), np.full(len(arr), 2048)
+        else:
+            arr = vals.astype(complex)
+            real, imag = _float_keys_array(arr.real), _float_keys_array(arr.imag)
         real_only = not (imag != 2048).any()
         # stable: a key's first value leads its group
         order = np.argsort(real, kind="stable") if real_only else np.lexsort((imag, real))
-        r, im = real[order], imag[order]
+        r = real[order]
         starts = np.ones(len(order), dtype=bool)
-        starts[1:] = (r[1:] != r[:-1]) | (im[1:] != im[:-1])
+        starts[1:] = r[1:] != r[:-1]
+        if not real_only:
+            im = imag[order]
+            starts[1:] |= im[1:] != im[:-1]
         group = np.empty(len(order), dtype=np.int64)
         group[order] = np.cumsum(starts) - 1
         first = order[starts]                           # position in ``ids`` of each key's first value
@@ -167,11 +178,42 @@ class ValueNumbers:
         numbers[ids[close]] = group[close] + base
         first_real, first_imag = real[first], imag[first]
         self._floats = (first_real, None if real_only else first_imag, vals[first], base)
-        for k in np.flatnonzero(~close).tolist():       # not close to the first value: confirm in order
-            kr, ki, g = int(real[k]), int(imag[k]), int(group[k])
+        self._number_near_misses(np.flatnonzero(~close), ids, vals, arr, real, imag, group, first, base)
+
+    def _number_near_misses(self, rest: np.ndarray, ids: np.ndarray, vals: np.ndarray, arr: np.ndarray,
+                            real: np.ndarray, imag: np.ndarray, group: np.ndarray, first: np.ndarray,
+                            base: int) -> None:
+        """Number the values at ``rest`` (positions in ``ids``, in trace order): those not close to
+        the first value of their rounded key, as ``_place`` would one after another."""
+        numbers, real_only = self.scalar_numbers, self._floats[1] is None
+        if not len(rest):
+            return
+        g = group[rest]
+        finite = np.isfinite(arr)
+        # alone in its group not to be close, and finite (NaN is close to nothing, and infinities
+        # share a key with 0.0): its bucket holds the first value only, so _place makes it a new number
+        alone = (np.bincount(g)[g] == 1) & finite[rest] & finite[first[g]]
+        start, alone_before = self._next, np.cumsum(alone) - alone
+        made = [0]                          # new numbers the others made, after each of them
+        for j in np.flatnonzero(~alone).tolist():
+            k = int(rest[j])
+            kr, ki, gk = int(real[k]), int(imag[k]), int(group[k])
             key = (kr, ki) if ki != 2048 else kr
-            bucket = self.buckets.get(key) or ((vals[first[g]], base + g),)
+            bucket = self.buckets.get(key) or ((vals[first[gk]], base + gk),)
+            self._next = start + int(alone_before[j]) + made[-1]        # numbers go out in trace order
             numbers[ids[k]] = self.number[int(ids[k])] = self._place(key, bucket, vals[k])
+            made.append(self._next - start - int(alone_before[j]))
+        at = np.flatnonzero(alone)
+        new = start + alone_before[at] + np.array(made)[np.searchsorted(np.flatnonzero(~alone), at)]
+        self._next = start + len(at) + made[-1]
+        k, g = rest[at], g[at]
+        numbers[ids[k]] = new
+        self.number.update(zip(ids[k].tolist(), new.tolist()))
+        keys = (real[k].tolist() if real_only else
+                [(kr, ki) if ki != 2048 else kr for kr, ki in zip(real[k].tolist(), imag[k].tolist())])
+        self.buckets.update(zip(keys, ([(lead_value, n_lead), (value, n)] for lead_value, n_lead, value, n in
+                                       zip(vals[first[g]].tolist(), (g + base).tolist(), vals[k].tolist(),
+                                           new.tolist()))))
 
     def _index_floats(self) -> None:
         """Put the buckets of the floats numbered at once in ``buckets`` (when another value

@@ -11,8 +11,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from analyzer.measurement import Mechanism
 from analyzer.passes import Pass
+from analyzer.passes.columns import columns, member
 from analyzer.ops import ARITHMETIC, IMPURE, Op
 from analyzer.trace import CODE, OPS, WIDE, Trace
 
@@ -28,6 +31,34 @@ class Staging:
 
 
 def static_ops(trace: Trace) -> Staging:
+    found = _static_in_rounds(trace)
+    return Staging(frozenset(found.tolist() if found is not None else _sweep(trace)))
+
+
+def _static_in_rounds(trace: Trace, rounds: int = 16) -> np.ndarray | None:
+    """The ids ``_sweep`` finds, in numpy: constants and STATIC inputs are static, then each round
+    adds every pure op whose sources are all static, until a round adds none (one round per link
+    of the longest chain of static ops); None if that takes more than ``rounds``."""
+    c = columns(trace)
+    known = c.codes == CODE[Op.CONST]
+    known[list(trace.static)] = True
+    pure = member(c.codes, _PURE)
+    ids = np.flatnonzero(pure & (c.src0 >= 0))              # one or two sources
+    first, second = c.src0[ids], c.src1[ids]
+    second = np.where(second < 0, first, second)            # one source: it is both
+    wide = np.flatnonzero(pure & (c.src0 == WIDE))
+    sources = [np.array(trace.wide[i]) for i in wide.tolist()]
+    for _ in range(rounds):
+        static = np.concatenate([ids[known[first] & known[second]],
+                                 wide[np.array([known[s].all() for s in sources], dtype=bool)]])
+        if known[static].all():
+            return np.sort(static)
+        known[static] = True
+    return None
+
+
+def _sweep(trace: Trace) -> list[int]:
+    """Static ops in one forward sweep, record by record."""
     known = bytearray(len(trace.values))
     for i in trace.static:
         known[i] = 1
@@ -46,7 +77,7 @@ def static_ops(trace: Trace) -> Staging:
             if known[srcs[0]] and pure[code] and all(known[s] for s in srcs):
                 known[i] = 1
                 ops.append(i)
-    return Staging(frozenset(ops))
+    return ops
 
 
 def _evidence(result: Staging, trace: Trace) -> dict[str, int]:

@@ -108,3 +108,26 @@ def test_the_sweep_is_a_real_reference():
     t.emit(Op.NEG, (c,), -0.3)
     t.emit(Op.NEG, (d,), -0.3)
     assert sweep(t) == {3: 1.0, 7: 1.0} == redundant_ops(t).fraction
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_near_misses_are_numbered_as_a_sweep_numbers_them(seed):
+    # values that round to an earlier value's key but differ from it by more than RTOL: some
+    # alone in their key (numbered in numpy), some several to a key (confirmed one by one),
+    # interleaved; an op on each is redundant only where its operands are the same values
+    rng = random.Random(seed)
+    t = Trace()
+    x = t.input("x", 0.5)
+    values = []
+    for k in range(600):
+        if values and rng.random() < 0.4:
+            near = rng.choice(values) * (1 + rng.choice((1e-8, -1e-8, 3e-8)))    # same key, not close
+            value = near if rng.random() < 0.7 else rng.choice(values)
+        else:
+            value = rng.random() * 2.0 ** rng.randint(-3, 3)
+        values.append(value)
+        v = t.emit(Op.NEG, (x,), value)
+        t.emit(Op.MUL, (v, x), 1.0)
+    expected = sweep(t)
+    assert len(expected) > 50
+    assert redundant_ops(t).fraction == expected

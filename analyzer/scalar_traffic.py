@@ -1,0 +1,119 @@
+"""The traffic of a scalar trace that fits in fast memory, in closed form (no LRU walk).
+
+``analyzer.traffic`` simulates every record through an LRU fast memory. In a trace with no
+arrays (scalar inputs, computed words, constants), that model leaves little to simulate: a
+computed word is resident from its op to its last reader (free deletion drops it then; an
+output stays to the end), and an input's line, once read, stays (inputs are the caller's
+memory: never dropped, never dirty). So the bytes resident at record ``i`` are the input
+lines read up to ``i`` plus the words live at ``i``. While that never exceeds fast memory,
+nothing is ever evicted, and every figure follows: each input line read is read once, cold,
+charged to the first input on it; each output word is written once at the end, a result;
+nothing else moves.
+
+``scalar_traffic`` returns that ``Traffic``, or None where it would have to guess: arrays or
+array ops in the trace, a value read by a record the simulation does not walk, or resident
+bytes above fast memory at some record (evictions: the simulation decides).
+
+>>> from analyzer.tracers import run
+>>> t = Trace(); _ = run(lambda x: (x[0] * x[1]) + x[2], {"x": [1.0, 2.0, 3.0]}, t)
+>>> r = scalar_traffic(t, fast_memory=1024, line=64)
+>>> r.kinds["cold"], r.kinds["result"], r.total       # x's one line in, the sum out
+(64, 8, 72)
+>>> scalar_traffic(t, fast_memory=64, line=64) is None   # the line and a word exceed 64 bytes
+True
+"""
+from __future__ import annotations
+
+from itertools import repeat
+from types import MappingProxyType
+
+import numpy as np
+
+from analyzer.ops import GUARDS, SCALAR_COST, Op
+from analyzer.passes.columns import columns, member, reads
+from analyzer.trace import CODE, SCALAR_BYTES, Trace
+from analyzer.traffic import KINDS, Traffic, _word_size
+
+_WALKED = frozenset(SCALAR_COST) | GUARDS     # the records the simulation walks (the rest it skips)
+_SIZE_BY_TYPE = {**SCALAR_BYTES, type(None): -1}  # what _word_size says of plain Python values; None: no word
+
+
+def scalar_traffic(trace: Trace, fast_memory: int, line: int) -> Traffic | None:
+    """``analyzer.traffic.traffic(trace, fast_memory, line)`` of a scalar trace that never fills
+    fast memory, without simulating it; None when the trace is not one (see the module docstring)."""
+    if trace.extras:
+        return None
+    values = trace.values
+    types = list(map(type, values))
+    if any(issubclass(t, np.ndarray) for t in set(types)):
+        return None
+    c = columns(trace)
+    n = len(c.codes)
+    src, reader = reads(trace, c)
+    walked = member(c.codes, _WALKED)
+    if not walked[reader].all():            # read by a record the simulation skips: never dropped
+        return None
+    sizes = _sizes(values, types)
+    word = walked & (sizes >= 0)
+    inputs = np.flatnonzero((c.codes == CODE[Op.INPUT]) & (sizes >= 0))
+    line_of, owners = _input_lines(trace, inputs, sizes, line)
+
+    # words: live from their op to their last reader (outputs: to the end)
+    last = np.arange(n, dtype=np.int64)
+    np.maximum.at(last, src, reader)
+    outputs = np.array(sorted(set(trace.outputs)), dtype=np.int64)
+    last[outputs] = n
+    delta = np.zeros(n + 2, dtype=np.int64)
+    ids = np.flatnonzero(word)
+    delta[ids] += sizes[ids]                 # (one word per id)
+    np.add.at(delta, last[ids] + 1, -sizes[ids])
+    # input lines: resident from their first reader on
+    on_line = line_of[src]
+    touched = on_line >= 0
+    first = np.full(len(owners), n, dtype=np.int64)
+    np.minimum.at(first, on_line[touched], reader[touched])
+    read_lines = np.flatnonzero(first < n)
+    delta[:n] += np.bincount(first[read_lines], minlength=n)[:n] * line
+    if n and int(np.cumsum(delta[:n]).max()) > fast_memory:
+        return None
+
+    moved: dict[int, list[int]] = {}
+    for owner in owners[read_lines].tolist():
+        moved.setdefault(owner, [0, 0])[0] += line
+    results = outputs[word[outputs]] if len(outputs) else outputs
+    for owner, size in zip(results.tolist(), sizes[results].tolist()):
+        moved.setdefault(owner, [0, 0])[1] += size
+    reads_, writes = len(read_lines) * line, int(sizes[results].sum())
+    kinds = {**dict.fromkeys(KINDS, 0), "cold": reads_, "result": writes}
+    return Traffic(fast_memory, line, reads_, writes, MappingProxyType(kinds),
+                   MappingProxyType({k: (v[0], v[1]) for k, v in sorted(moved.items())}))
+
+
+def _sizes(values: list, types: list[type]) -> np.ndarray:
+    """Bytes of each value (of type ``types[i]``) as the simulation sizes a word (-1 for None: no word)."""
+    sizes = np.fromiter(map(_SIZE_BY_TYPE.get, types, repeat(-2)), np.int64, len(values))
+    for k in np.flatnonzero(sizes == -2).tolist():    # numpy scalars (their itemsize), other objects
+        sizes[k] = _word_size(values[k])
+    return sizes
+
+
+def _input_lines(trace: Trace, inputs: np.ndarray, sizes: np.ndarray, line: int) -> tuple[np.ndarray, np.ndarray]:
+    """(line number of each record, -1 for all but scalar inputs; the first input on each line).
+
+    The elements of one input (``x``, ``x[0]``, ``x[0][1]``) are contiguous and each input
+    starts a new line, as the simulation places them."""
+    names = trace.input_names
+    line_of = np.full(len(sizes), -1, dtype=np.int64)
+    offset, top = 0, None
+    owners: dict[int, int] = {}
+    for i, size in zip(inputs.tolist(), sizes[inputs].tolist()):
+        name = names.get(i, "").split("[", 1)[0]
+        if name != top:
+            top, offset = name, -(-offset // line) * line
+        key = offset // line
+        line_of[i] = key
+        owners.setdefault(key, i)
+        offset += size
+    numbers = np.full(max(owners, default=-1) + 1, -1, dtype=np.int64)
+    numbers[list(owners)] = list(owners.values())
+    return line_of, numbers
