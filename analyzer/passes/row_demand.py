@@ -16,6 +16,7 @@ they need:
   broadcast into an elementwise op, the elements any needed output element uses;
 - a matrix product needs the rows of its left operand whose output rows are needed, and
   attention the rows of its queries;
+- an allocation shaped like it (``zeros_like``) needs none of it;
 - any other reader (a reduction, a copy of another shape, a scalar, control flow) needs all of it.
 
 An op whose every element is computed on its own (an elementwise op, a matrix product: element
@@ -127,6 +128,8 @@ class Demand:
             return None
         after = self.partial.get(r)         # what r's own readers need of it (None: all)
         op, name = OPS[self.trace.ops[r]], extra[4]
+        if op is Op.ALLOC:                  # zeros_like(v): its shape and dtype, none of its elements
+            return np.zeros(value.size, dtype=bool)
         srcs = self.trace.sources(r)
         if not (extra[0] or extra[1] or extra[2]) and srcs[0] == v and srcs.count(v) == 1 \
                 and result.dtype == value.dtype and _inside(result, value):

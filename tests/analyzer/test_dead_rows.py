@@ -121,3 +121,16 @@ def test_demand_goes_back_through_a_last_axis_reduction_and_a_broadcast_operand(
     assert shares["multiply"] == pytest.approx((N - 1) / N)
     assert shares["exp"] == pytest.approx((N - 1) / N)
     assert shares["subtract"] == pytest.approx((N - 1) / N)
+
+
+def test_scores_a_causal_mask_replaces_are_dead_and_zeros_like_reads_none_of_them():
+    """Every score computed, the upper triangle then masked out: N(N-1)/2 of the N^2 elements of
+    q @ k.T are dead. zeros_like(s) takes only its shape."""
+    rng = np.random.default_rng(2)
+    def masked(q, k):
+        s = q @ k.T
+        upper = np.triu(np.ones((N, N), dtype=bool), 1)
+        return np.where(upper, np.zeros_like(s), s)
+    trace, live = liveness_of(masked, q=rng.normal(size=(N, D)), k=rng.normal(size=(N, D)))
+    assert shares_by_name(trace, live)["matmul"] == pytest.approx(N * (N - 1) / 2 / (N * N))
+    assert live.work(trace) == N * (N - 1) // 2 * (2 * D - 1)
