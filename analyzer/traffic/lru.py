@@ -1,0 +1,340 @@
+"""The fast memory in bulk: the figures of ``LineByLine`` (touching every line in turn), with an
+op that touches k array lines costing O(k) numpy work.
+
+Array lines live in a ``LineLog`` (per-line stamps from a clock, numpy); words and scalar-input
+lines stay in the ordered dict ``self.lru``, the scalar hot path. The global LRU order is the
+merge of the two: whenever array lines are touched after a word was, a *marker* (a key at or past
+``ARRAY_KEYS``, holding the clock) is appended to the dict, so each word is older than every line
+stamped at or after its next marker's clock and younger than every line stamped before it.
+
+Touching distinct lines, at most M bytes in all, evicts only data resident before the touch and
+not yet touched in it (what it inserts or moves is younger than all of that, and it cannot push
+out more than there was). So a resident line at position p of the touch is a hit unless the
+misses before it pushed it out: with ``older`` the bytes resident before the touch and older than
+it, it is a hit iff ``older - (bytes of earlier hits older than it) >= used - M + line * (misses
+before p)``. When the touched lines' stamps rise along the touch (the previous op walked them in
+the same order: the common case) the earlier hits are all older, and the test is
+``older >= used - M + line * p``, one numpy comparison; otherwise it is decided line by line.
+"""
+from __future__ import annotations
+
+from bisect import bisect_left, insort
+from collections import deque
+from typing import Any
+
+import numpy as np
+
+from analyzer.trace import Trace
+from analyzer.traffic.accounting import FRESH, READ
+from analyzer.traffic.layout import ARRAY_KEYS
+from analyzer.traffic.line_log import LineLog
+from analyzer.traffic.simulation import Simulation
+
+_YOUNGEST = 1 << 62     # the time of words no array line was touched after
+_FEW = 16               # touches of this many lines or fewer: one at a time
+
+
+class Bulk(Simulation):
+
+    def __init__(self, trace: Trace, fast_memory: int, line: int) -> None:
+        super().__init__(trace, fast_memory, line)
+        n = self.layout.top // line
+        self.log = LineLog(n)
+        self.owner = np.zeros(n, dtype=np.int64)
+        self.dirty_line = np.zeros(n, dtype=bool)
+        self.owners, self.dirties = memoryview(self.owner), memoryview(self.dirty_line)
+        self.markers: deque[tuple[int, int]] = deque()     # (key, clock) of the dict's markers, in order
+        self.marked = 0
+
+    # ---- words and lines in one order ----
+    def _mark(self) -> None:
+        """Array lines are about to be touched: a marker after the words touched since the last."""
+        lru = self.lru
+        if lru and next(reversed(lru)) < ARRAY_KEYS:
+            key = ARRAY_KEYS + self.marked
+            self.marked += 1
+            lru[key] = self.log.clock
+            self.markers.append((key, self.log.clock))
+            if len(self.markers) > 2 * (len(lru) - len(self.markers)) + 1024:
+                self._drop_markers()
+
+    def _drop_markers(self) -> None:
+        """Markers with no word before them (since the previous marker) order nothing: drop them."""
+        lru, idle, idle_markers = self.lru, True, []
+        for key in lru:
+            if key >= ARRAY_KEYS and idle:
+                idle_markers.append(key)
+            idle = key >= ARRAY_KEYS
+        for key in idle_markers:
+            del lru[key]
+        self.markers = deque((k, lru[k]) for k in lru if k >= ARRAY_KEYS)
+
+    def _evict(self) -> None:
+        lru, dirty, line, log, markers = self.lru, self.dirty, self.line, self.log, self.markers
+        while self.used > self.capacity:
+            if log.resident:
+                tick = log.oldest()[1]
+                front = next(iter(lru), None)
+                if front is None or (front < ARRAY_KEYS and (not markers or tick < markers[0][1])) or \
+                        (front >= ARRAY_KEYS and tick < lru[front]):
+                    n = log.pop_oldest()            # the oldest line is older than any word
+                    self.used -= line
+                    if self.dirties[n]:
+                        self.dirties[n] = False
+                        self._write_back(ARRAY_KEYS + n, self.owners[n], line)
+                    continue
+            elif not lru:
+                return
+            key, v = lru.popitem(last=False)
+            if key >= ARRAY_KEYS:
+                markers.popleft()
+                continue
+            size, owner = (v, key) if key >= 0 else (line, v)
+            self.used -= size
+            if key in dirty:
+                dirty.discard(key)
+                self._write_back(key, owner, size)
+
+    # ---- many lines ----
+    def _touch_walk(self, seq: Any, which: np.ndarray | None, regions: list[tuple[Any, int, int]]) -> None:
+        """Up to M bytes at a time through ``_touch``; a walk longer than twice fast memory
+        streams the rest (``_stream``); lines repeated in one walk one by one."""
+        room = self.capacity // self.line
+        seq = np.arange(seq.start, seq.stop, dtype=np.int64) if isinstance(seq, range) else \
+            np.asarray(seq, dtype=np.int64)
+        # allocations never share a line (each starts its own): regions of distinct owners are disjoint
+        disjoint = len({r[1] for r in regions}) == len(regions)
+        streamed = len(seq) >= 2 * room and disjoint
+        head = seq[:room] if streamed else seq
+        heads = None if which is None else which[:len(head)]
+        if disjoint or len(np.unique(head)) == len(head):
+            for start in range(0, len(head), room):
+                self._touch(head[start:start + room], None if heads is None else heads[start:start + room],
+                            regions)
+        else:
+            _, owner, mode = regions[0]
+            for k, n in enumerate(head.tolist()):
+                if heads is not None:
+                    _, owner, mode = regions[heads[k]]
+                self._line(n, owner, mode)
+        if streamed:
+            self._stream(seq, which, regions, room)
+
+    def _touch(self, keys: np.ndarray, which: np.ndarray | None, regions: list[tuple[Any, int, int]]) -> None:
+        """What ``_line`` does to each of the distinct array lines ``keys`` (at most M bytes), in
+        bulk: hits and evictions first (see the module docstring), then reads and stamps."""
+        line, log, n = self.line, self.log, len(keys)
+        if n <= _FEW:                   # numpy's overhead would outweigh the work
+            _, owner, mode = regions[0]
+            for k, key in enumerate(keys.tolist()):
+                if which is not None:
+                    _, owner, mode = regions[which[k]]
+                self._line(key, owner, mode)
+            return
+        self._mark()
+        stamps = log.stamp[keys]
+        hit = stamps >= 0
+        over = self.used + n * line - self.capacity     # bytes to free were nothing touched resident
+        if over > 0:
+            self._hits_and_evictions(stamps, hit, over)
+        missed = ~hit
+        misses = int(np.count_nonzero(missed))
+        if which is None:
+            _, owner, mode = regions[0]
+            if misses:
+                self._read_new(keys[missed] if misses < n else keys, owner, mode)
+            if mode == READ:
+                self.owner[keys[missed]] = owner        # a line read keeps its owner
+            else:
+                self.owner[keys] = owner
+                self.dirty_line[keys] = True
+        else:
+            for r, (_, owner, mode) in enumerate(regions):
+                lines = keys[missed & (which == r)]
+                if len(lines):
+                    self._read_new(lines, owner, mode)
+            writes = np.array([r[2] != READ for r in regions])[which]
+            owned = missed | writes
+            self.owner[keys[owned]] = np.array([r[1] for r in regions], dtype=np.int64)[which[owned]]
+            self.dirty_line[keys[writes]] = True
+        log.touch(keys, misses)
+        self.used += misses * line
+
+    def _read_new(self, lines: np.ndarray, owner: int, mode: int) -> None:
+        """Lines that were not resident come in: read unless fresh."""
+        if mode != FRESH:
+            self._read_bulk(lines, owner, mode)
+        self.seen_lines[lines] = True
+
+    def _hits_and_evictions(self, stamps: np.ndarray, hit: np.ndarray, over: int) -> None:
+        """Clear ``hit`` where a resident line is pushed out before its touch; evict."""
+        line, base = self.line, self.used - self.capacity
+        index, times, sizes, keys = self._oldest(over)
+        cum = np.concatenate([[0], np.cumsum(sizes)])
+        pos = np.flatnonzero(hit)
+        older = cum[np.searchsorted(times, 2 * stamps[pos])]        # bytes resident before, and older
+        if np.all(stamps[pos][1:] > stamps[pos][:-1]):
+            hit[pos] = older >= base + line * pos
+        else:
+            hit_stamps: list[int] = []          # sorted
+            for p, s, o in zip(pos.tolist(), stamps[pos].tolist(), older.tolist()):
+                if o - line * bisect_left(hit_stamps, s) >= base + line * (p - len(hit_stamps)):
+                    insort(hit_stamps, s)
+                else:
+                    hit[p] = False
+        need = over - line * int(np.count_nonzero(hit))
+        if need <= 0:
+            return
+        is_line = index >= 0
+        if is_line.any():       # a collected line touched as a hit is not evicted: it moves
+            kept = np.zeros(len(index), dtype=bool)
+            kept[is_line] = np.isin(times[is_line] // 2, stamps[hit])
+            sizes = np.where(kept, 0, sizes)
+        else:
+            kept = np.zeros(len(index), dtype=bool)
+        before = np.cumsum(sizes) - sizes
+        out = np.flatnonzero((before < need) & ~kept)
+        leaving = index[out]
+        gone = self.log.log_line[leaving[leaving >= 0]]
+        if len(gone):
+            self.log.forget(gone)
+            self.log.head = int(leaving[leaving >= 0][-1]) + 1
+            self.used -= len(gone) * line
+            back = gone[self.dirty_line[gone]]
+            self.dirty_line[back] = False
+            self._write_back_lines(back, self.owner[back])
+        words = []
+        for k in out[leaving < 0].tolist():
+            key = keys[k]
+            v = self.lru.pop(key)
+            if key >= ARRAY_KEYS:
+                self.markers.popleft()
+                continue
+            self.used -= v if key >= 0 else line
+            if key in self.dirty:
+                self.dirty.discard(key)
+                words.append((key, v))
+        if words:
+            self._write_back_words(words)
+
+    def _oldest(self, over: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[int]]:
+        """The oldest resident data, at least ``over`` bytes of it (or all), oldest first:
+        (log index, or -1 for a dict entry; time: 2 x stamp for a line, 2 x clock - 1 for an entry
+        before the marker of that clock; bytes; the dict key of each entry, else 0)."""
+        line, lru, markers = self.line, self.lru, self.markers
+        index, _, ticks, everything = self.log.oldest_lines(-(-over // line))
+        limit = _YOUNGEST if everything else 2 * int(ticks[-1])
+        keys, times, sizes, total, m = [], [], [], 0, 0
+        for key, v in lru.items():
+            if key >= ARRAY_KEYS:
+                time, size = 2 * v - 1, 0
+                m += 1
+            else:
+                time = 2 * markers[m][1] - 1 if m < len(markers) else _YOUNGEST
+                size = v if key >= 0 else line
+            if time > limit or total >= over:
+                break
+            keys.append(key)
+            times.append(time)
+            sizes.append(size)
+            total += size
+        all_times = np.concatenate([2 * ticks, np.array(times, dtype=np.int64)])
+        order = np.argsort(all_times, kind="stable")
+        index = np.concatenate([index, np.full(len(keys), -1, dtype=np.int64)])[order]
+        sizes_ = np.concatenate([np.full(len(ticks), line, dtype=np.int64), np.array(sizes, dtype=np.int64)])
+        keys_ = [0] * len(ticks) + keys
+        return index, all_times[order], sizes_[order], [keys_[k] for k in order.tolist()]
+
+    def _stream(self, seq: np.ndarray, which: np.ndarray | None, regions: list[tuple[Any, int, int]],
+                room: int) -> None:
+        """The rest of a walk longer than twice fast memory: every line past the first ``room`` is a
+        miss, so in bulk: what is resident leaves, the middle passes through, the last ``room`` stay."""
+        line, log = self.line, self.log
+        resident = log.valid()[1]
+        back = resident[self.dirty_line[resident]]
+        self.dirty_line[back] = False
+        self._write_back_lines(back, self.owner[back])
+        self._write_back_words([(k, v) for k, v in self.lru.items() if k in self.dirty])
+        log.clear()
+        self.lru.clear()
+        self.dirty.clear()
+        self.markers.clear()
+        n = len(seq)
+        for r, (_, owner, mode) in enumerate(regions):
+            write = mode != READ
+            if which is None:
+                middle, tail = seq[room:n - room], seq[n - room:]
+            else:
+                middle = seq[room:n - room][which[room:n - room] == r]
+                tail = seq[n - room:][which[n - room:] == r]
+            passing = np.concatenate([middle, tail])
+            if mode != FRESH:
+                self._read_bulk(passing, owner, mode)
+            self.seen_lines[passing] = True
+            if write and len(middle) and self._live(owner):
+                self._count(None, owner, len(middle) * line, True)
+                self.pending_lines[middle] = True
+            if write:
+                self.dirty_line[tail] = True
+            self.owner[tail] = owner
+        log.touch(seq[n - room:], room)
+        self.used = room * line
+
+    # ---- one line ----
+    def _key(self, key: int, owner: int, mode: int = READ) -> None:
+        if key >= ARRAY_KEYS:
+            self._line(key - ARRAY_KEYS, owner, mode)
+            return
+        lru = self.lru                  # a scalar-input line: a word's path
+        if key in lru:
+            lru.move_to_end(key)
+            if mode:
+                lru[key] = owner
+                self.dirty.add(key)
+            return
+        if mode != FRESH:
+            self._read_miss(key, owner, mode)
+        self.seen.add(key)
+        lru[key] = owner
+        self.used += self.line
+        if mode:
+            self.dirty.add(key)
+        if self.used > self.capacity:
+            self._evict()
+
+    def _line(self, n: int, owner: int, mode: int) -> None:
+        self._mark()
+        if self.log.stamps[n] < 0:
+            if mode != FRESH:
+                self._read_miss(ARRAY_KEYS + n, owner, mode)
+            self.seen_lines[n] = True
+            self.owners[n] = owner
+            self.used += self.line
+        elif mode:
+            self.owners[n] = owner
+        if mode:
+            self.dirties[n] = True
+        self.log.touch_one(n)
+        if self.used > self.capacity:
+            self._evict()
+
+    def _drop_lines(self, st: int, first: int, last: int) -> None:
+        log = self.log
+        if last - first < 16:
+            stamps, owners = log.stamps, self.owners
+            gone = [n for n in range(first, last + 1) if stamps[n] >= 0 and owners[n] == st]
+        elif last - first > 4 * (log.tail - log.head) + 4096:     # a large span, few resident lines
+            lines = log.valid()[1]
+            gone = lines[(lines >= first) & (lines <= last)]
+            gone = gone[self.owner[gone] == st]
+        else:
+            gone = np.flatnonzero((log.stamp[first:last + 1] >= 0) & (self.owner[first:last + 1] == st)) + first
+        if len(gone):
+            gone = np.asarray(gone, dtype=np.int64)
+            log.forget(gone)
+            self.dirty_line[gone] = False
+            self.used -= len(gone) * self.line
+
+    def _dirty_lines(self) -> dict[int, int]:
+        owners, counts = np.unique(self.owner[np.flatnonzero(self.dirty_line)], return_counts=True)
+        return dict(zip(owners.tolist(), (counts * self.line).tolist()))
