@@ -48,6 +48,7 @@ class Accounting:
         lines = layout.top // line
         self.seen_lines = np.zeros(lines, dtype=bool)      # array lines ever in fast memory
         self.pending_lines = np.zeros(lines, dtype=bool)   # array lines written out: a spill if read back
+        self.seen_flags, self.pending_flags = memoryview(self.seen_lines), memoryview(self.pending_lines)
         self.now = 0
         self.reading: set[int] = set()      # storages the current op reads
         self.reads = self.writes = 0
@@ -75,11 +76,11 @@ class Accounting:
         again = "spill" if mode != OVERWRITE else "reuse"
         if key >= ARRAY_KEYS:
             n = key - ARRAY_KEYS
-            if self.pending_lines[n]:
-                self.pending_lines[n] = False
+            if self.pending_flags[n]:
+                self.pending_flags[n] = False
                 self.kinds[again] += self.line
                 return again
-            if not self.seen_lines[n]:
+            if not self.seen_flags[n]:
                 return "cold"
             return "reuse" if owner in self.inputs else again
         written = self.pending.pop(key, None)
@@ -118,7 +119,7 @@ class Accounting:
         if self._live(owner):
             self._count(None, owner, size, True)
             if key >= ARRAY_KEYS:
-                self.pending_lines[key - ARRAY_KEYS] = True
+                self.pending_flags[key - ARRAY_KEYS] = True
             else:
                 self.pending[key] = (owner, size)
 

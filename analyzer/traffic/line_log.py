@@ -4,11 +4,11 @@ Each touch takes the next tick of a clock: ``stamp[n]`` is the tick of line ``n`
 (-1: not resident), and the log lists (line, tick) in touch order. A log entry whose tick is no
 longer its line's stamp is stale (touched again since, or gone), so the resident lines, oldest
 first, are the log's valid entries in order: the oldest is found by skipping stale entries at the
-head, each once, and touching k lines costs O(k) numpy work however many are resident.
+head, each once (``Bulk._evict`` does it inline), and touching k lines costs O(k) numpy work however
+many are resident.
 
 >>> log = LineLog(8)
->>> log.touch(np.array([3, 5, 6]), new=3); log.touch_one(3)
-True
+>>> log.touch(np.array([3, 5, 6]), new=3); log.touch(np.array([3]), new=0)
 >>> log.oldest_lines(8)[1].tolist()         # 3 was touched again: now the youngest
 [5, 6, 3]
 """
@@ -48,26 +48,15 @@ class LineLog:
         keep = np.flatnonzero(self.stamp[lines] == ticks)
         return keep + start, lines[keep], ticks[keep]
 
-    def touch_one(self, n: int) -> bool:
-        """Line ``n`` becomes the youngest; whether it was resident."""
-        t = self.tail
-        if t == len(self.log_line):
-            self._resize(2 * (self.resident + 1) + 1024)
-            t = self.tail
-        was = self.stamps[n] >= 0
-        if not was:
-            self.resident += 1
-        tick = self.clock
-        self.stamps[n] = self.ticks[t] = tick
-        self.lines[t] = n
-        self.tail, self.clock = t + 1, tick + 1
-        return was
+    def grow(self, k: int) -> None:
+        """Room for ``k`` more entries at the tail."""
+        self._resize(2 * (self.resident + k) + 1024)
 
     def touch(self, lines: np.ndarray, new: int) -> None:
         """Distinct ``lines`` become the youngest, in order; ``new`` of them were not resident."""
         k = len(lines)
         if self.tail + k > len(self.log_line):
-            self._resize(2 * (self.resident + k) + 1024)
+            self.grow(k)
         ticks = np.arange(self.clock, self.clock + k, dtype=np.int64)
         self.stamp[lines] = ticks
         self.log_line[self.tail:self.tail + k] = lines
@@ -75,21 +64,6 @@ class LineLog:
         self.tail += k
         self.clock += k
         self.resident += new
-
-    def oldest(self) -> tuple[int, int]:
-        """(line, tick) of the least recently touched resident line (there must be one)."""
-        h, lines, ticks, stamps = self.head, self.lines, self.ticks, self.stamps
-        while stamps[lines[h]] != ticks[h]:
-            h += 1
-        self.head = h
-        return lines[h], ticks[h]
-
-    def pop_oldest(self) -> int:
-        n = self.oldest()[0]
-        self.stamps[n] = -1
-        self.head += 1
-        self.resident -= 1
-        return n
 
     def oldest_lines(self, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
         """(log indices, lines, ticks) of the ``k`` oldest resident lines, and whether that is all."""

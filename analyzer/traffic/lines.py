@@ -45,6 +45,9 @@ class LineByLine(Simulation):
         if self.used > self.capacity:
             self._evict()
 
+    def _line(self, n: int, owner: int, mode: int = 0) -> None:
+        self._key(ARRAY_KEYS + n, owner, mode)
+
     def _touch_walk(self, seq: Any, which: np.ndarray | None, regions: list[tuple[Any, int, int]]) -> None:
         _, owner, mode = regions[0]
         which = None if which is None else which.tolist()

@@ -31,7 +31,7 @@ from analyzer.traffic.line_log import LineLog
 from analyzer.traffic.simulation import Simulation
 
 _YOUNGEST = 1 << 62     # the time of words no array line was touched after
-_FEW = 16               # touches of this many lines or fewer: one at a time
+_FEW = 64               # touches of this many lines or fewer: one at a time
 
 
 class Bulk(Simulation):
@@ -48,7 +48,8 @@ class Bulk(Simulation):
 
     # ---- words and lines in one order ----
     def _mark(self) -> None:
-        """Array lines are about to be touched: a marker after the words touched since the last."""
+        """Array lines are about to be touched: a marker after the words touched since the last
+        (``_line`` makes the first check inline)."""
         lru = self.lru
         if lru and next(reversed(lru)) < ARRAY_KEYS:
             key = ARRAY_KEYS + self.marked
@@ -72,12 +73,17 @@ class Bulk(Simulation):
     def _evict(self) -> None:
         lru, dirty, line, log, markers = self.lru, self.dirty, self.line, self.log, self.markers
         while self.used > self.capacity:
-            if log.resident:
-                tick = log.oldest()[1]
+            if log.resident:            # the oldest line (stale log entries skipped), inlined
+                h, lines, ticks, stamps = log.head, log.lines, log.ticks, log.stamps
+                while stamps[lines[h]] != ticks[h]:
+                    h += 1
+                log.head, tick = h, ticks[h]
                 front = next(iter(lru), None)
                 if front is None or (front < ARRAY_KEYS and (not markers or tick < markers[0][1])) or \
                         (front >= ARRAY_KEYS and tick < lru[front]):
-                    n = log.pop_oldest()            # the oldest line is older than any word
+                    n = lines[h]                    # the oldest line is older than any word: out
+                    stamps[n] = -1
+                    log.head, log.resident = h + 1, log.resident - 1
                     self.used -= line
                     if self.dirties[n]:
                         self.dirties[n] = False
@@ -282,9 +288,6 @@ class Bulk(Simulation):
 
     # ---- one line ----
     def _key(self, key: int, owner: int, mode: int = READ) -> None:
-        if key >= ARRAY_KEYS:
-            self._line(key - ARRAY_KEYS, owner, mode)
-            return
         lru = self.lru                  # a scalar-input line: a word's path
         if key in lru:
             lru.move_to_end(key)
@@ -302,19 +305,31 @@ class Bulk(Simulation):
         if self.used > self.capacity:
             self._evict()
 
-    def _line(self, n: int, owner: int, mode: int) -> None:
-        self._mark()
-        if self.log.stamps[n] < 0:
+    def _line(self, n: int, owner: int, mode: int = READ) -> None:
+        """Touch array line ``n`` (``LineLog.touch_one``, inlined: the path of element reads)."""
+        lru, log = self.lru, self.log
+        if lru and next(reversed(lru)) < ARRAY_KEYS:
+            self._mark()
+        stamps = log.stamps
+        if stamps[n] < 0:
             if mode != FRESH:
                 self._read_miss(ARRAY_KEYS + n, owner, mode)
-            self.seen_lines[n] = True
+            self.seen_flags[n] = True
             self.owners[n] = owner
             self.used += self.line
+            log.resident += 1
         elif mode:
             self.owners[n] = owner
         if mode:
             self.dirties[n] = True
-        self.log.touch_one(n)
+        t = log.tail
+        if t == len(log.lines):
+            log.grow(1)
+            t = log.tail
+        tick = log.clock
+        stamps[n] = log.ticks[t] = tick
+        log.lines[t] = n
+        log.tail, log.clock = t + 1, tick + 1
         if self.used > self.capacity:
             self._evict()
 

@@ -32,10 +32,15 @@ class Simulation(Accounting):
         self.dirty: set[int] = set()                        # dirty keys of lru
         self.used = 0
         self.lines_of: dict[int, Any] = {}
+        self.elements: dict[int, tuple[int, tuple[tuple[int, int], ...]]] = {}  # array -> (address, axes)
 
     # ---- what a fast memory provides ----
     def _key(self, key: int, owner: int, mode: int = READ) -> None:
-        """Touch one line (``mode``: READ, UPDATE, OVERWRITE or FRESH)."""
+        """Touch the scalar-input line ``key`` (``mode``: READ, UPDATE, OVERWRITE or FRESH)."""
+        raise NotImplementedError
+
+    def _line(self, n: int, owner: int, mode: int = READ) -> None:
+        """Touch array line ``n``."""
         raise NotImplementedError
 
     def _evict(self) -> None:
@@ -229,17 +234,23 @@ class Simulation(Accounting):
         index = []
         for s in srcs:
             v = self.values[s]
-            if not isinstance(v, _NUMPY_INTS) or isinstance(v, (bool, np.bool_)):
+            if type(v) is not int and (not isinstance(v, _NUMPY_INTS) or isinstance(v, (bool, np.bool_))):
                 return None
             index.append(int(v))
         return tuple(index) if len(index) <= arr.ndim else None
 
-    def _element_key(self, arr: np.ndarray, index: tuple[int, ...], shift: int) -> int:
-        ptr = arr.__array_interface__["data"][0] + shift
-        for k, (n, stride) in enumerate(zip(arr.shape, arr.strides)):
-            if k < len(index):
-                ptr += (index[k] % n) * stride
-        return ARRAY_KEYS + ptr // self.line
+    def _element_line(self, s: int, index: tuple[int, ...]) -> int:
+        """The line of element ``index`` of array record ``s``."""
+        at = self.elements.get(s)
+        if at is None:
+            arr = self.values[s]
+            at = self.elements[s] = (arr.__array_interface__["data"][0] + self.layout.shift[self.store[s]],
+                                     tuple(zip(arr.shape, arr.strides)))
+        ptr, axes = at
+        for k, i in enumerate(index):
+            n, stride = axes[k]
+            ptr += (i % n) * stride
+        return ptr // self.line
 
     def _getitem(self, i: int, srcs: tuple[int, ...], value: Any) -> None:
         """A materialized read of part of an array: one element, or a gather."""
@@ -248,8 +259,7 @@ class Simulation(Accounting):
         for s in srcs[1:]:
             self._read(s)
         if index is not None and len(index) == arr.ndim and self.kind[i] == WORD:
-            st = self.store[srcs[0]]
-            self._key(self._element_key(arr, index, self.layout.shift[st]), st)
+            self._line(self._element_line(srcs[0], index), self.store[srcs[0]])
         else:
             nbytes = value.nbytes if isinstance(value, np.ndarray) else word_size(value)
             self._count("unplaced", self.store[srcs[0]], nbytes, False)
@@ -271,14 +281,13 @@ class Simulation(Accounting):
             self._read(x)
         index = self._index_of(srcs[1:-1], arr)
         owner = store[target]
-        shift = self.layout.shift[owner]
         if index is not None and len(index) == arr.ndim:
-            self._key(self._element_key(arr, index, shift), owner, OVERWRITE)
+            self._line(self._element_line(target, index), owner, OVERWRITE)
             return
         part = arr[index] if index is not None else None
         if part is not None and (not isinstance(xv, np.ndarray) or xv.size >= part.size):
-            keys = lines(part, self.line, shift) if isinstance(part, np.ndarray) else \
-                [self._element_key(arr, index, shift) - ARRAY_KEYS]
+            keys = lines(part, self.line, self.layout.shift[owner]) if isinstance(part, np.ndarray) else \
+                [self._element_line(target, index)]
             self._walk([(keys, owner, OVERWRITE)])
             return
         nbytes = xv.nbytes if isinstance(xv, np.ndarray) else arr.itemsize

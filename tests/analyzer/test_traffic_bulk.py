@@ -14,7 +14,7 @@ from analyzer.trace import Trace
 from analyzer.tracers import run
 from analyzer.traffic import traffic
 
-N = 16          # (16, 16) float64: 2 KiB, 32 lines of 64 bytes
+N = 24          # (24, 24) float64: 4.5 KiB, 72 lines of 64 bytes (more than a touch done line by line)
 
 
 def random_steps(seed: int, count: int = 40) -> list[tuple]:
@@ -93,4 +93,22 @@ def test_walks_longer_than_twice_fast_memory_and_large_dead_buffers_move_the_sam
     run(lambda a, b: (a + b) * a.sum() + b.T, {"a": rng.normal(size=(128, 128)), "b": rng.normal(size=(128, 128))},
         trace)
     for fast_memory in (512, 2048, 8192):
+        assert figures(trace, fast_memory, line, True) == figures(trace, fast_memory, line, False)
+
+
+def by_columns_with_temporaries(a):
+    s = a[0, 0] * 0.0
+    for j in range(a.shape[1]):
+        for i in range(a.shape[0]):
+            s = s + a[i, j] * 2.0           # a temporary word between element reads
+    return s + a.sum()
+
+
+@pytest.mark.parametrize("fast_memory", [512, 4096, 1 << 20])
+def test_element_loops_move_the_same_bytes_in_bulk_as_line_by_line(fast_memory):
+    # each element read follows a word: with nothing evicted (1 MiB) the markers that order them
+    # pile up and are pruned; with little room, words and lines leave in one order
+    trace = Trace()
+    run(by_columns_with_temporaries, {"a": np.random.default_rng(5).normal(size=(48, 48))}, trace)
+    for line in (8, 64):
         assert figures(trace, fast_memory, line, True) == figures(trace, fast_memory, line, False)
