@@ -14,6 +14,8 @@ many are resident.
 """
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 
@@ -52,13 +54,14 @@ class LineLog:
         """Room for ``k`` more entries at the tail."""
         self._resize(2 * (self.resident + k) + 1024)
 
-    def touch(self, lines: np.ndarray, new: int) -> None:
-        """Distinct ``lines`` become the youngest, in order; ``new`` of them were not resident."""
+    def touch(self, lines: np.ndarray, new: int, at: Any = None) -> None:
+        """Distinct ``lines`` become the youngest, in order; ``new`` of them were not resident;
+        ``at`` indexes them in a per-line array (a slice when they are consecutive)."""
         k = len(lines)
         if self.tail + k > len(self.log_line):
             self.grow(k)
         ticks = np.arange(self.clock, self.clock + k, dtype=np.int64)
-        self.stamp[lines] = ticks
+        self.stamp[lines if at is None else at] = ticks
         self.log_line[self.tail:self.tail + k] = lines
         self.log_tick[self.tail:self.tail + k] = ticks
         self.tail += k

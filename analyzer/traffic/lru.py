@@ -106,6 +106,17 @@ class Bulk(Simulation):
         """Up to M bytes at a time through ``_touch``; a walk longer than twice fast memory
         streams the rest (``_stream``); lines repeated in one walk one by one."""
         room = self.capacity // self.line
+        if len(seq) <= _FEW:            # numpy's overhead would outweigh the work
+            _, owner, mode = regions[0]
+            for k, n in enumerate(seq.tolist() if isinstance(seq, np.ndarray) else seq):
+                if which is not None:
+                    _, owner, mode = regions[which[k]]
+                self._line(n, owner, mode)
+            return
+        if isinstance(seq, range) and len(seq) <= room:     # one slice: the common case
+            self._touch(np.arange(seq.start, seq.stop, dtype=np.int64), slice(seq.start, seq.stop), None,
+                        regions)
+            return
         seq = np.arange(seq.start, seq.stop, dtype=np.int64) if isinstance(seq, range) else \
             np.asarray(seq, dtype=np.int64)
         # allocations never share a line (each starts its own): regions of distinct owners are disjoint
@@ -115,8 +126,8 @@ class Bulk(Simulation):
         heads = None if which is None else which[:len(head)]
         if disjoint or len(np.unique(head)) == len(head):
             for start in range(0, len(head), room):
-                self._touch(head[start:start + room], None if heads is None else heads[start:start + room],
-                            regions)
+                keys = head[start:start + room]
+                self._touch(keys, keys, None if heads is None else heads[start:start + room], regions)
         else:
             _, owner, mode = regions[0]
             for k, n in enumerate(head.tolist()):
@@ -126,44 +137,39 @@ class Bulk(Simulation):
         if streamed:
             self._stream(seq, which, regions, room)
 
-    def _touch(self, keys: np.ndarray, which: np.ndarray | None, regions: list[tuple[Any, int, int]]) -> None:
-        """What ``_line`` does to each of the distinct array lines ``keys`` (at most M bytes), in
-        bulk: hits and evictions first (see the module docstring), then reads and stamps."""
+    def _touch(self, keys: np.ndarray, at: Any, which: np.ndarray | None,
+               regions: list[tuple[Any, int, int]]) -> None:
+        """What ``_line`` does to each of the distinct array lines ``keys`` (at most M bytes; ``at``
+        indexes them: a slice when they are consecutive), in bulk: hits and evictions first (see
+        the module docstring), then reads and stamps."""
         line, log, n = self.line, self.log, len(keys)
-        if n <= _FEW:                   # numpy's overhead would outweigh the work
-            _, owner, mode = regions[0]
-            for k, key in enumerate(keys.tolist()):
-                if which is not None:
-                    _, owner, mode = regions[which[k]]
-                self._line(key, owner, mode)
-            return
         self._mark()
-        stamps = log.stamp[keys]
+        stamps = log.stamp[at]
         hit = stamps >= 0
         over = self.used + n * line - self.capacity     # bytes to free were nothing touched resident
-        if over > 0:
-            self._hits_and_evictions(stamps, hit, over)
-        missed = ~hit
-        misses = int(np.count_nonzero(missed))
+        if over > 0:                    # (stamps: a view when ``at`` is a slice, and evictions change it)
+            self._hits_and_evictions(stamps.copy(), hit, over)
+        misses = n - int(np.count_nonzero(hit))
+        missed = at if misses == n else keys[~hit] if misses else None
         if which is None:
             _, owner, mode = regions[0]
             if misses:
-                self._read_new(keys[missed] if misses < n else keys, owner, mode)
-            if mode == READ:
-                self.owner[keys[missed]] = owner        # a line read keeps its owner
-            else:
-                self.owner[keys] = owner
-                self.dirty_line[keys] = True
+                self._read_new(missed, owner, mode)
+            if mode != READ:
+                self.owner[at] = owner
+                self.dirty_line[at] = True
+            elif misses:
+                self.owner[missed] = owner              # a line read keeps its owner
         else:
             for r, (_, owner, mode) in enumerate(regions):
-                lines = keys[missed & (which == r)]
+                lines = keys[~hit & (which == r)]
                 if len(lines):
                     self._read_new(lines, owner, mode)
             writes = np.array([r[2] != READ for r in regions])[which]
-            owned = missed | writes
+            owned = ~hit | writes
             self.owner[keys[owned]] = np.array([r[1] for r in regions], dtype=np.int64)[which[owned]]
             self.dirty_line[keys[writes]] = True
-        log.touch(keys, misses)
+        log.touch(keys, misses, at)
         self.used += misses * line
 
     def _read_new(self, lines: np.ndarray, owner: int, mode: int) -> None:
