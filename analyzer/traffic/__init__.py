@@ -49,14 +49,19 @@ Every byte moved is one of five kinds, so attribution can split the traffic:
 (8192, 8192, 0)
 >>> traffic(t, fast_memory=4096, line=8).kinds["spill"]      # x * 2.0 spills, then is read back
 16384
+
+The modules: ``layout`` (pass 1: what each record is, its addresses, when it dies), ``simulation``
+(pass 2: what each op touches) with ``accounting`` (each byte's kind and owner, the ``Traffic``
+record), and two fast memories with the same figures: ``lines``, the definition, one line at a
+time, and ``lru`` + ``bulk`` (+ ``line_log``), many lines per numpy call.
 """
 from __future__ import annotations
 
 from analyzer.machines import CPU_CORE
 from analyzer.trace import Trace
 from analyzer.traffic.accounting import KINDS, Traffic
+from analyzer.traffic.bulk import Bulk
 from analyzer.traffic.lines import LineByLine
-from analyzer.traffic.lru import Bulk
 
 __all__ = ["DEFAULT_FAST_MEMORY", "DEFAULT_LINE", "KINDS", "Traffic", "traffic"]
 

@@ -2,7 +2,7 @@
 
 ``Simulation`` walks the trace; a subclass keeps the fast memory: ``LineByLine``
 (``analyzer.traffic.lines``, the definition, one line at a time) or ``Bulk``
-(``analyzer.traffic.lru``, the same figures, many lines per numpy call). Both keep words (computed
+(``analyzer.traffic.bulk``, the same figures, many lines per numpy call). Both keep words (computed
 scalars) in ``self.lru``, an ordered dict, oldest first, so the scalar hot path here is theirs alike.
 """
 from __future__ import annotations

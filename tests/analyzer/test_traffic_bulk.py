@@ -1,4 +1,4 @@
-"""The bulk simulation (analyzer/traffic/lru.py) is the line-by-line one (analyzer/traffic/lines.py):
+"""The bulk simulation (analyzer/traffic/bulk.py) is the line-by-line one (analyzer/traffic/lines.py):
 random numpy programs, traced once, moved through small fast memories both ways, must agree on every
 figure. The programs mix what the bulk path decides differently: words among lines, lines touched
 in an order unlike their age (rows one by one, then the whole), in-place updates, views, element
