@@ -27,7 +27,7 @@ class FastMemory(Simulation):
         super().__init__(trace, fast_memory, line)
         n = self.layout.top // line
         self.log = LineLog(n)
-        self.owner = np.zeros(n, dtype=np.int64)
+        self.owner = np.zeros(n, dtype=np.int32)     # (record ids)
         self.dirty_line = np.zeros(n, dtype=bool)
         self.owners, self.dirties = memoryview(self.owner), memoryview(self.dirty_line)
         self.markers: deque[tuple[int, int]] = deque()     # (key, clock) of the dict's markers, in order
