@@ -142,8 +142,8 @@ class Bulk(FastMemory):
             self.dirty_line[back] = False
             self._write_back_lines(back, self.owner[back])
         words = []
-        for k in out[leaving < 0].tolist():
-            key = keys[k]
+        for j in leaving[leaving < 0].tolist():
+            key = keys[-1 - j]
             v = self.lru.pop(key)
             if key >= ARRAY_KEYS:
                 self.markers.popleft()
@@ -157,8 +157,8 @@ class Bulk(FastMemory):
 
     def _oldest(self, over: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[int]]:
         """The oldest resident data, at least ``over`` bytes of it (or all), oldest first:
-        (log index, or -1 for a dict entry; time: 2 x stamp for a line, 2 x clock - 1 for an entry
-        before the marker of that clock; bytes; the dict key of each entry, else 0)."""
+        (log index of a line, or -1 - j for the dict's j-th entry; time: 2 x stamp for a line,
+        2 x clock - 1 for an entry before the marker of that clock; bytes; the dict's keys)."""
         line, lru, markers = self.line, self.lru, self.markers
         index, _, ticks, everything = self.log.oldest_lines(-(-over // line))
         limit = _YOUNGEST if everything else 2 * int(ticks[-1])
@@ -176,12 +176,13 @@ class Bulk(FastMemory):
             times.append(time)
             sizes.append(size)
             total += size
+        line_sizes = np.full(len(ticks), line, dtype=np.int64)
+        if not keys:
+            return index, 2 * ticks, line_sizes, keys
         all_times = np.concatenate([2 * ticks, np.array(times, dtype=np.int64)])
         order = np.argsort(all_times, kind="stable")
-        index = np.concatenate([index, np.full(len(keys), -1, dtype=np.int64)])[order]
-        sizes_ = np.concatenate([np.full(len(ticks), line, dtype=np.int64), np.array(sizes, dtype=np.int64)])
-        keys_ = [0] * len(ticks) + keys
-        return index, all_times[order], sizes_[order], [keys_[k] for k in order.tolist()]
+        index = np.concatenate([index, -1 - np.arange(len(keys), dtype=np.int64)])[order]
+        return index, all_times[order], np.concatenate([line_sizes, np.array(sizes, dtype=np.int64)])[order], keys
 
     def _stream(self, seq: np.ndarray, which: np.ndarray | None, regions: list[tuple[Any, int, int]],
                 room: int) -> None:

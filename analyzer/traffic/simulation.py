@@ -128,10 +128,17 @@ class Simulation(Accounting):
             for region in regions:
                 self._touch_walk(region[0], None, [region])
         else:
-            times = np.concatenate([(np.arange(n) + 0.5) / n for n in sizes])
-            order = np.argsort(times, kind="stable")
-            seq = np.concatenate([np.asarray(r[0], dtype=np.int64) for r in regions])[order]
-            self._touch_walk(seq, np.repeat(np.arange(len(regions)), sizes)[order], regions)
+            parts = [np.arange(r[0].start, r[0].stop, dtype=np.int64) if isinstance(r[0], range)
+                     else np.asarray(r[0], dtype=np.int64) for r in regions]
+            if len(set(sizes)) == 1:            # in step: one line of each region in turn
+                seq = np.stack(parts, axis=1).ravel()
+                which = np.tile(np.arange(len(regions)), sizes[0])
+            else:                               # the i-th of n lines at time (i + 1/2) / n
+                times = np.concatenate([(np.arange(n) + 0.5) / n for n in sizes])
+                order = np.argsort(times, kind="stable")
+                seq = np.concatenate(parts)[order]
+                which = np.repeat(np.arange(len(regions)), sizes)[order]
+            self._touch_walk(seq, which, regions)
 
     # ---- the pass ----
     def run(self) -> Traffic:
