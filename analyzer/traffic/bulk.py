@@ -168,7 +168,7 @@ class Bulk(FastMemory):
                 time, size = 2 * v - 1, 0
                 m += 1
             else:
-                time = 2 * markers[m][1] - 1 if m < len(markers) else _YOUNGEST
+                time = 2 * markers[m] - 1 if m < len(markers) else _YOUNGEST
                 size = v if key >= 0 else line
             if time > limit or total >= over:
                 break

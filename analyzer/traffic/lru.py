@@ -3,7 +3,7 @@
 Array lines live in a ``LineLog`` (per-line stamps from a clock, numpy), with their owners and
 dirty flags in per-line arrays; words and scalar-input lines stay in the ordered dict ``self.lru``,
 the scalar hot path. The LRU order is the merge of the two: whenever array lines are touched after
-a word was, a *marker* (a key at or past ``ARRAY_KEYS``, holding the clock) is appended to the dict,
+a word was, a *marker* (key ``ARRAY_KEYS`` + the clock, holding the clock) is appended to the dict,
 so each word is older than every line stamped at or after its next marker's clock and younger
 than every line stamped before it.
 """
@@ -30,21 +30,21 @@ class FastMemory(Simulation):
         self.owner = np.zeros(n, dtype=np.int32)     # (record ids)
         self.dirty_line = np.zeros(n, dtype=bool)
         self.owners, self.dirties = memoryview(self.owner), memoryview(self.dirty_line)
-        self.markers: deque[tuple[int, int]] = deque()     # (key, clock) of the dict's markers, in order
-        self.marked = 0
+        self.markers: deque[int] = deque()      # the clocks of the dict's markers, in order
 
     # ---- words and lines in one order ----
     def _mark(self) -> None:
-        """Array lines are about to be touched: a marker after the words touched since the last
-        (``_line`` makes the first check inline)."""
+        """Array lines are about to be touched: a marker after the words touched since the last."""
         lru = self.lru
         if lru and next(reversed(lru)) < ARRAY_KEYS:
-            key = ARRAY_KEYS + self.marked
-            self.marked += 1
-            lru[key] = self.log.clock
-            self.markers.append((key, self.log.clock))
-            if len(self.markers) > 2 * (len(lru) - len(self.markers)) + 1024:
-                self._drop_markers()
+            self._add_marker()
+
+    def _add_marker(self) -> None:
+        lru, clock = self.lru, self.log.clock   # a line is touched before the next marker: keys are distinct
+        lru[ARRAY_KEYS + clock] = clock
+        self.markers.append(clock)
+        if len(self.markers) > 2 * (len(lru) - len(self.markers)) + 1024:
+            self._drop_markers()
 
     def _drop_markers(self) -> None:
         """Markers with no word before them (since the previous marker) order nothing: drop them."""
@@ -55,7 +55,7 @@ class FastMemory(Simulation):
             idle = key >= ARRAY_KEYS
         for key in idle_markers:
             del lru[key]
-        self.markers = deque((k, lru[k]) for k in lru if k >= ARRAY_KEYS)
+        self.markers = deque(lru[k] for k in lru if k >= ARRAY_KEYS)
 
     def _evict(self) -> None:
         lru, dirty, line, log, markers = self.lru, self.dirty, self.line, self.log, self.markers
@@ -66,7 +66,7 @@ class FastMemory(Simulation):
                     h += 1
                 log.head, tick = h, ticks[h]
                 front = next(iter(lru), None)
-                if front is None or (front < ARRAY_KEYS and (not markers or tick < markers[0][1])) or \
+                if front is None or (front < ARRAY_KEYS and (not markers or tick < markers[0])) or \
                         (front >= ARRAY_KEYS and tick < lru[front]):
                     n = lines[h]                    # the oldest line is older than any word: out
                     stamps[n] = -1
@@ -110,8 +110,8 @@ class FastMemory(Simulation):
     def _line(self, n: int, owner: int, mode: int = READ) -> None:
         """Touch array line ``n`` (``LineLog.touch_one``, inlined: the path of element reads)."""
         lru, log = self.lru, self.log
-        if lru and next(reversed(lru)) < ARRAY_KEYS:
-            self._mark()
+        if lru and next(reversed(lru)) < ARRAY_KEYS:     # _mark, inlined
+            self._add_marker()
         stamps = log.stamps
         if stamps[n] < 0:
             if mode != FRESH:

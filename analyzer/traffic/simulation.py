@@ -180,9 +180,11 @@ class Simulation(Accounting):
                         dirty.discard(i)
                 continue
             self._array_op(i, OPS[code], srcs, value, extra)
-            for st in {store[s] for s in srcs} | {store[i]}:
-                if last[st] == i:
-                    self._drop(st)
+            for s in srcs:                      # (dropping twice drops nothing the second time)
+                if last[store[s]] == i:
+                    self._drop(store[s])
+            if last[store[i]] == i:
+                self._drop(store[i])
         self.now = FOREVER
         written = self._dirty_lines()       # results reach slow memory at the end: owner -> bytes
         for key in self.dirty:
@@ -263,9 +265,11 @@ class Simulation(Accounting):
         """A materialized read of part of an array: one element, or a gather."""
         arr = self.values[srcs[0]]
         index = self._index_of(srcs[1:], arr)
+        kind = self.kind
         for s in srcs[1:]:
-            self._read(s)
-        if index is not None and len(index) == arr.ndim and self.kind[i] == WORD:
+            if kind[s]:                 # (not FREE: an index or a constant)
+                self._read(s)
+        if index is not None and len(index) == arr.ndim and kind[i] == WORD:
             self._line(self._element_line(srcs[0], index), self.store[srcs[0]])
         else:
             nbytes = value.nbytes if isinstance(value, np.ndarray) else word_size(value)
