@@ -267,7 +267,7 @@ class Simulation(Accounting):
         index = self._index_of(srcs[1:], arr)
         kind = self.kind
         for s in srcs[1:]:
-            if kind[s]:                 # (not FREE: an index or a constant)
+            if kind[s]:                 # FREE (0): an index or a constant moves nothing
                 self._read(s)
         if index is not None and len(index) == arr.ndim and kind[i] == WORD:
             self._line(self._element_line(srcs[0], index), self.store[srcs[0]])
