@@ -51,7 +51,6 @@ class Accounting:
         self.seen_flags, self.pending_flags = memoryview(self.seen_lines), memoryview(self.pending_lines)
         self.now = 0
         self.reading: set[int] = set()      # storages the current op reads
-        self.reads = self.writes = 0
         self.kinds = dict.fromkeys(KINDS, 0)
         self.moved: dict[int, list[int]] = {}
 
@@ -59,15 +58,10 @@ class Accounting:
         """Bytes moved; a write-back's kind (``None``) is decided later: spill if read back."""
         if kind is not None:
             self.kinds[kind] += nbytes
-        m = self.moved.get(owner)
-        if m is None:
+        m = self.moved.get(owner)       # (reads and writes are their sums: fewer attributes keep
+        if m is None:                   # attribute access fast, see ``Simulation``)
             m = self.moved[owner] = [0, 0]
-        if write:
-            self.writes += nbytes
-            m[1] += nbytes
-        else:
-            self.reads += nbytes
-            m[0] += nbytes
+        m[write] += nbytes
 
     def _read_kind(self, key: int, owner: int, mode: int = READ) -> str:
         """Data coming in from slow memory: for the first time (cold); input data again (reuse);
@@ -163,5 +157,6 @@ class Accounting:
         for st, (start, end) in self.layout.span.items():
             lines = np.count_nonzero(self.pending_lines[start // line:-(-end // line)])
             self.kinds["result" if st in kept else "spill"] += int(lines) * line
-        return Traffic(self.capacity, self.line, self.reads, self.writes, MappingProxyType(dict(self.kinds)),
+        reads, writes = (sum(m[k] for m in self.moved.values()) for k in (0, 1))
+        return Traffic(self.capacity, self.line, reads, writes, MappingProxyType(dict(self.kinds)),
                        MappingProxyType({k: (v[0], v[1]) for k, v in sorted(self.moved.items())}))

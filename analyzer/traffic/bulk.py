@@ -82,10 +82,10 @@ class Bulk(FastMemory):
             if misses:
                 self._read_new(missed, owner, mode)
             if mode != READ:
-                self.owner[at] = owner
-                self.dirty_line[at] = True
+                self.log.owner[at] = owner
+                self.log.dirty[at] = True
             elif misses:
-                self.owner[missed] = owner              # a line read keeps its owner
+                self.log.owner[missed] = owner              # a line read keeps its owner
         else:
             for r, (_, owner, mode) in enumerate(regions):
                 lines = keys[~hit & (which == r)]
@@ -93,8 +93,8 @@ class Bulk(FastMemory):
                     self._read_new(lines, owner, mode)
             writes = np.array([r[2] != READ for r in regions])[which]
             owned = ~hit | writes
-            self.owner[keys[owned]] = np.array([r[1] for r in regions], dtype=np.int64)[which[owned]]
-            self.dirty_line[keys[writes]] = True
+            self.log.owner[keys[owned]] = np.array([r[1] for r in regions], dtype=np.int64)[which[owned]]
+            self.log.dirty[keys[writes]] = True
         log.touch(keys, misses, at)
         self.used += misses * line
 
@@ -138,9 +138,9 @@ class Bulk(FastMemory):
             self.log.forget(gone)
             self.log.head = int(leaving[leaving >= 0][-1]) + 1
             self.used -= len(gone) * line
-            back = gone[self.dirty_line[gone]]
-            self.dirty_line[back] = False
-            self._write_back_lines(back, self.owner[back])
+            back = gone[self.log.dirty[gone]]
+            self.log.dirty[back] = False
+            self._write_back_lines(back, self.log.owner[back])
         words = []
         for j in leaving[leaving < 0].tolist():
             key = keys[-1 - j]
@@ -190,9 +190,9 @@ class Bulk(FastMemory):
         miss, so in bulk: what is resident leaves, the middle passes through, the last ``room`` stay."""
         line, log = self.line, self.log
         resident = log.valid()[1]
-        back = resident[self.dirty_line[resident]]
-        self.dirty_line[back] = False
-        self._write_back_lines(back, self.owner[back])
+        back = resident[self.log.dirty[resident]]
+        self.log.dirty[back] = False
+        self._write_back_lines(back, self.log.owner[back])
         self._write_back_words([(k, v) for k, v in self.lru.items() if k in self.dirty])
         log.clear()
         self.lru.clear()
@@ -214,7 +214,7 @@ class Bulk(FastMemory):
                 self._count(None, owner, len(middle) * line, True)
                 self.pending_lines[middle] = True
             if write:
-                self.dirty_line[tail] = True
-            self.owner[tail] = owner
+                self.log.dirty[tail] = True
+            self.log.owner[tail] = owner
         log.touch(seq[n - room:], room)
         self.used = room * line

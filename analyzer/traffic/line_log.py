@@ -1,4 +1,5 @@
-"""Which array lines are resident, and in what order they were last touched, kept in numpy.
+"""Which array lines are resident, in what order they were last touched, their owners and dirty
+flags, kept in numpy.
 
 Each touch takes the next tick of a clock: ``stamp[n]`` is the tick of line ``n``'s last touch
 (-1: not resident), and the log lists (line, tick) in touch order. A log entry whose tick is no
@@ -22,7 +23,10 @@ import numpy as np
 class LineLog:
     def __init__(self, lines: int) -> None:
         self.stamp = np.full(lines, -1, dtype=np.int64)
-        self.stamps = memoryview(self.stamp)        # one element at a time, without numpy scalars
+        self.owner = np.zeros(lines, dtype=np.int32)    # what a resident line holds: a record id
+        self.dirty = np.zeros(lines, dtype=bool)        # whether it was written since it came in
+        # one element at a time, without numpy scalars
+        self.stamps, self.owners, self.dirties = memoryview(self.stamp), memoryview(self.owner), memoryview(self.dirty)
         self.clock = 0
         self.resident = 0
         self.head = self.tail = 0

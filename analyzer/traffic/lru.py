@@ -21,15 +21,14 @@ from analyzer.traffic.simulation import Simulation
 
 
 class FastMemory(Simulation):
-    """Abstract: ``analyzer.traffic.bulk.Bulk`` touches many lines at once."""
+    """Abstract: ``analyzer.traffic.bulk.Bulk`` touches many lines at once. (Per-line owners and
+    dirty flags live in the log: more than 30 instance attributes would slow every attribute
+    access of the scalar hot path, CPython's shared-key instance dicts being capped at 30.)"""
 
     def __init__(self, trace: Trace, fast_memory: int, line: int) -> None:
         super().__init__(trace, fast_memory, line)
         n = self.layout.top // line
         self.log = LineLog(n)
-        self.owner = np.zeros(n, dtype=np.int32)     # (record ids)
-        self.dirty_line = np.zeros(n, dtype=bool)
-        self.owners, self.dirties = memoryview(self.owner), memoryview(self.dirty_line)
         self.markers: deque[int] = deque()      # the clocks of the dict's markers, in order
 
     # ---- words and lines in one order ----
@@ -72,9 +71,9 @@ class FastMemory(Simulation):
                     stamps[n] = -1
                     log.head, log.resident = h + 1, log.resident - 1
                     self.used -= line
-                    if self.dirties[n]:
-                        self.dirties[n] = False
-                        self._write_back(ARRAY_KEYS + n, self.owners[n], line)
+                    if log.dirties[n]:
+                        log.dirties[n] = False
+                        self._write_back(ARRAY_KEYS + n, log.owners[n], line)
                     continue
             elif not lru:
                 return
@@ -117,13 +116,13 @@ class FastMemory(Simulation):
             if mode != FRESH:
                 self._read_miss(ARRAY_KEYS + n, owner, mode)
             self.seen_flags[n] = True
-            self.owners[n] = owner
+            log.owners[n] = owner
             self.used += self.line
             log.resident += 1
         elif mode:
-            self.owners[n] = owner
+            log.owners[n] = owner
         if mode:
-            self.dirties[n] = True
+            log.dirties[n] = True
         t = log.tail
         if t == len(log.lines):
             log.grow(1)
@@ -138,21 +137,22 @@ class FastMemory(Simulation):
     def _drop_lines(self, st: int, first: int, last: int) -> None:
         log = self.log
         if last - first < 16:
-            stamps, owners = log.stamps, self.owners
+            stamps, owners = log.stamps, log.owners
             gone = [n for n in range(first, last + 1) if stamps[n] >= 0 and owners[n] == st]
         elif last - first > 4 * (log.tail - log.head) + 4096:     # a large span, few resident lines
             lines = log.valid()[1]
             gone = lines[(lines >= first) & (lines <= last)]
-            gone = gone[self.owner[gone] == st]
+            gone = gone[log.owner[gone] == st]
         else:
-            gone = np.flatnonzero((log.stamp[first:last + 1] >= 0) & (self.owner[first:last + 1] == st)) + first
+            gone = np.flatnonzero((log.stamp[first:last + 1] >= 0) & (log.owner[first:last + 1] == st)) + first
         if len(gone):
             gone = np.asarray(gone, dtype=np.int64)
             log.forget(gone)
-            self.dirty_line[gone] = False
+            log.dirty[gone] = False
             self.used -= len(gone) * self.line
 
     def _dirty_lines(self) -> dict[int, int]:
-        owners, counts = np.unique(self.owner[np.flatnonzero(self.dirty_line)], return_counts=True)
+        log = self.log
+        owners, counts = np.unique(log.owner[np.flatnonzero(log.dirty)], return_counts=True)
         return dict(zip(owners.tolist(), (counts * self.line).tolist()))
 
