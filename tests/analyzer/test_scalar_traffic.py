@@ -1,4 +1,4 @@
-"""The closed form of a scalar trace's traffic (analyzer/scalar_traffic.py) is the simulation's
+"""The closed form of a scalar trace's traffic (analyzer/traffic/scalar.py) is the simulation's
 figures exactly, wherever it answers: on catalog probes, probes written in everyday styles and
 random scalar programs, at fast memories from a few words (where it must decline) to megabytes.
 ``traffic(..., bulk=False)`` is the simulation alone."""
@@ -13,7 +13,7 @@ import pytest
 from analyzer.analysis import trace_version
 from analyzer.ops import Op
 from analyzer.probe import catalog_probe_names, catalog_probe_path, load
-from analyzer.scalar_traffic import scalar_traffic
+from analyzer.traffic.scalar import scalar_traffic
 from analyzer.trace import Trace
 from analyzer.tracers import run
 from analyzer.traffic import traffic

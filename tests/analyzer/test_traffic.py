@@ -1,4 +1,4 @@
-"""Data movement (analyzer/traffic.py): small cases computed by hand, then the published bounds
+"""Data movement (analyzer/traffic/): small cases computed by hand, then the published bounds
 reproduced as growth exponents — blocked matrix multiplication (Hong & Kung 1981) and
 FlashAttention (Dao et al. 2022, Theorem 2)."""
 from __future__ import annotations

@@ -32,7 +32,8 @@ import numpy as np
 from analyzer.ops import GUARDS, SCALAR_COST, Op
 from analyzer.passes.columns import columns, member, reads
 from analyzer.trace import CODE, SCALAR_BYTES, Trace
-from analyzer.traffic import KINDS, Traffic, _word_size
+from analyzer.traffic.accounting import KINDS, Traffic
+from analyzer.traffic.layout import word_size as _word_size
 
 _WALKED = frozenset(SCALAR_COST) | GUARDS     # the records the simulation walks (the rest it skips)
 _SIZE_BY_TYPE = {**SCALAR_BYTES, type(None): -1}  # what _word_size says of plain Python values; None: no word

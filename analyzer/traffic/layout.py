@@ -1,0 +1,151 @@
+"""Pass 1 of the traffic simulation: what each record is, where its data lives, when it dies.
+
+Every allocation is placed on lines of its own in the analysis's own address space, in trace
+order, so figures do not depend on where the allocator put it: array lines are numbered
+0, 1, ... there (a line's key is ``ARRAY_KEYS`` + its number). A scalar input's element
+takes its size within its input, and each input starts a new line (negative keys); a computed
+scalar is a word of its own (its key is its record id).
+
+>>> import numpy as np
+>>> from analyzer.trace import Trace
+>>> from analyzer.tracers import run
+>>> t = Trace(); _ = run(lambda x: x + 1.0, {"x": np.zeros(16)}, t)
+>>> layout = index(t, 64)
+>>> layout.top, list(layout.span.values())          # x: two lines, then a line of padding
+(384, [(0, 128), (192, 320)])
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from analyzer.ops import GUARDS, SCALAR_COST, Op
+from analyzer.trace import NONE, OPS, SCALAR_BYTES, Trace
+
+FREE, WORD, SCALAR_INPUT, ARRAY = range(4)
+ARRAY_KEYS = 1 << 52        # line keys of array lines; scalar-input lines are negative, words are ids
+COMPUTING = frozenset(SCALAR_COST) | GUARDS
+
+
+@dataclass
+class Layout:
+    """What pass 2 needs to know of each record (lists indexed by record id)."""
+    kind: list[int]                 # FREE, WORD, SCALAR_INPUT or ARRAY
+    store: list[int]                # storage: a word is its own; an array, its allocation's first record
+    last: list[int]                 # the last record that touches each storage
+    kept: set[int]                  # storages never dropped: results, and the caller's memory
+    inputs: set[int]                # array storages that are inputs or constants
+    scalar_key: dict[int, int]      # scalar input -> the key of its line
+    line_owner: dict[int, int]      # scalar-input line key -> the input that owns it
+    span: dict[int, tuple[int, int]]  # array storage -> (start, end) in the analysis's addresses
+    shift: dict[int, int]           # array storage -> what moves a real address there
+    top: int                        # the end of the analysis's address space
+
+
+def word_size(value: Any) -> int:
+    size = getattr(value, "itemsize", None)
+    return size if size is not None else SCALAR_BYTES.get(type(value), 8)
+
+
+def allocation(a: np.ndarray) -> tuple[int, int]:
+    """(start, end) of the allocation ``a``'s data lives in (numpy's owner, or a torch storage)."""
+    base = a
+    while isinstance(base.base, np.ndarray):
+        base = base.base
+    owner = base.base
+    if owner is None:
+        start = base.__array_interface__["data"][0]
+        return start, start + base.nbytes
+    storage = getattr(owner, "untyped_storage", None)
+    if storage is not None:         # a tensor's numpy view (torch front-end)
+        s = storage()
+        return s.data_ptr(), s.data_ptr() + s.nbytes()
+    lo, hi = np.lib.array_utils.byte_bounds(base) if hasattr(np.lib, "array_utils") else np.byte_bounds(base)
+    return lo, hi
+
+
+def lines(a: np.ndarray, line: int, shift: int) -> range | np.ndarray:
+    """Numbers of the lines ``a`` touches, distinct, in address order (a view touches only its
+    own): a range when they are consecutive; ``shift`` moves its allocation to its place."""
+    if a.size == 0:
+        return range(0)
+    ptr = a.__array_interface__["data"][0] + shift
+    if a.flags.c_contiguous or a.flags.f_contiguous:
+        return range(ptr // line, (ptr + a.nbytes - 1) // line + 1)
+    axes = [(n, s) for n, s in zip(a.shape, a.strides) if n > 1]
+    axes.sort(key=lambda ax: -abs(ax[1]))
+    span = a.itemsize
+    if axes and axes[-1][1] == a.itemsize:          # innermost axis contiguous: runs of elements
+        span = axes[-1][0] * a.itemsize
+        axes = axes[:-1]
+    starts = np.zeros(1, dtype=np.int64)
+    for n, s in axes:
+        starts = (starts[:, None] + np.arange(n, dtype=np.int64) * s).ravel()
+    starts += ptr
+    first, last = starts // line, (starts + span - 1) // line
+    counts = last - first + 1
+    if counts.max() <= 2:
+        return np.unique(np.concatenate([first, last]))
+    offsets = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
+    return np.unique(np.repeat(first, counts) + offsets)
+
+
+def index(trace: Trace, line: int) -> Layout:
+    """One pass over the trace's columns (see the module docstring)."""
+    n = len(trace)
+    kind = [FREE] * n
+    store = list(range(n))
+    last = list(range(n))
+    scalar_key: dict[int, int] = {}
+    line_owner: dict[int, int] = {}
+    by_start: dict[int, int] = {}
+    span: dict[int, tuple[int, int]] = {}
+    shift: dict[int, int] = {}
+    vbase = 0
+    inputs: set[int] = set()
+    names = trace.input_names
+    offset, top = 0, None
+    ndarray, computing = np.ndarray, COMPUTING
+    extent: dict[int, int] = {}     # allocation start -> the furthest end any array there reaches
+    for value in trace.values:
+        if type(value) is ndarray:
+            start, end = allocation(value)
+            extent[start] = max(end, extent.get(start, end))
+    extras, wide = trace.extras, trace.wide
+    for i, (code, a, b, value) in enumerate(zip(trace.ops, trace.src0, trace.src1, trace.values)):
+        op, extra = OPS[code], extras.get(i)
+        srcs = (a, b) if b >= 0 else (a,) if a >= 0 else () if a == NONE else wide[i]
+        if type(value) is ndarray:
+            kind[i] = ARRAY
+            start = allocation(value)[0]
+            end = extent[start]
+            st = by_start.setdefault(start, i)
+            store[i] = st
+            if st == i:             # each allocation starts a line of its own, in trace order
+                shift[i] = vbase - start
+                span[i] = (vbase, vbase + end - start)
+                vbase += -(-(end - start) // line) * line + line
+                if op is Op.INPUT or op is Op.CONST:
+                    inputs.add(i)
+            last[st] = i
+        elif extra is not None:
+            if value is not None and not isinstance(value, (tuple, list)):
+                kind[i] = WORD
+        elif op in computing:
+            if value is not None:
+                kind[i] = WORD
+        elif op is Op.INPUT and value is not None:
+            kind[i] = SCALAR_INPUT
+            name = names.get(i, "").split("[", 1)[0]
+            if name != top:             # each input starts on a new line
+                top, offset = name, -(-offset // line) * line
+            key = -1 - offset // line
+            scalar_key[i] = key
+            line_owner.setdefault(key, i)
+            offset += word_size(value)
+        for s in srcs:
+            last[store[s]] = i
+    kept = {store[o] for o in trace.outputs} | inputs
+    return Layout(kind, store, last, kept, inputs, scalar_key, line_owner, span, shift, vbase)

@@ -1,0 +1,305 @@
+"""Pass 2 of the traffic simulation: what each op of the trace touches, in order.
+
+``Simulation`` walks the trace; a subclass keeps the fast memory: ``LineByLine``
+(``analyzer.traffic.lines``, the definition, one line at a time) or ``Bulk``
+(``analyzer.traffic.bulk``, the same figures, many lines per numpy call). Both keep words (computed
+scalars) in ``self.lru``, an ordered dict, oldest first, so the scalar hot path here is theirs alike.
+"""
+from __future__ import annotations
+
+from collections import OrderedDict
+from typing import Any
+
+import numpy as np
+
+from analyzer.ops import Op
+from analyzer.trace import NONE, OPS, SCALAR_BYTES, Trace
+from analyzer.traffic.accounting import FOREVER, FRESH, OVERWRITE, READ, UPDATE, Accounting, Traffic
+from analyzer.traffic.layout import ARRAY, ARRAY_KEYS, COMPUTING, SCALAR_INPUT, WORD, index, lines, word_size
+
+_NUMPY_INTS = (int, np.integer)
+
+
+class Simulation(Accounting):
+    """One pass over a trace through an LRU fast memory (see ``analyzer.traffic``)."""
+
+    def __init__(self, trace: Trace, fast_memory: int, line: int) -> None:
+        super().__init__(index(trace, line), fast_memory, line)
+        self.trace, self.values = trace, trace.values
+        self.kind, self.store = self.layout.kind, self.layout.store
+        self.scalar_key, self.line_owner = self.layout.scalar_key, self.layout.line_owner
+        self.lru: OrderedDict[int, int] = OrderedDict()    # words: key -> size (and what the memory adds)
+        self.dirty: set[int] = set()                        # dirty keys of lru
+        self.used = 0
+        self.lines_of: dict[int, Any] = {}
+        self.elements: dict[int, tuple[int, tuple[tuple[int, int], ...]]] = {}  # array -> (address, axes)
+
+    # ---- what a fast memory provides ----
+    def _key(self, key: int, owner: int, mode: int = READ) -> None:
+        """Touch the scalar-input line ``key`` (``mode``: READ, UPDATE, OVERWRITE or FRESH)."""
+        raise NotImplementedError
+
+    def _line(self, n: int, owner: int, mode: int = READ) -> None:
+        """Touch array line ``n``."""
+        raise NotImplementedError
+
+    def _evict(self) -> None:
+        """Least recently used data out until ``used`` fits."""
+        raise NotImplementedError
+
+    def _touch_walk(self, seq: Any, which: np.ndarray | None, regions: list[tuple[Any, int, int]]) -> None:
+        """Touch the line numbers ``seq`` in order; ``which`` names each one's region (None: one region)."""
+        raise NotImplementedError
+
+    def _drop_lines(self, st: int, first: int, last: int) -> None:
+        """Lines ``first..last`` of dead storage ``st`` leave without being written back."""
+        raise NotImplementedError
+
+    def _dirty_lines(self) -> dict[int, int]:
+        """Owner -> bytes of array lines still dirty at the end."""
+        raise NotImplementedError
+
+    # ---- words ----
+    def _word(self, s: int) -> None:
+        """Read the computed scalar ``s`` (a spill read if it was evicted)."""
+        lru = self.lru
+        if s in lru:
+            lru.move_to_end(s)
+            return
+        size = word_size(self.values[s])
+        written = self.pending.pop(s, None)
+        if written is not None:
+            self.kinds["spill"] += written[1]
+        self._count("spill", s, size, False)
+        lru[s] = size
+        self.used += size
+        if self.used > self.capacity:
+            self._evict()
+
+    def _new_word(self, i: int, value: Any) -> None:
+        size = word_size(value)
+        self.lru[i] = size
+        self.dirty.add(i)
+        self.used += size
+        if self.used > self.capacity:
+            self._evict()
+
+    def _read(self, s: int) -> None:
+        k = self.kind[s]
+        if k == WORD:
+            self._word(s)
+        elif k == ARRAY:
+            self._region(s)
+        elif k == SCALAR_INPUT:
+            key = self.scalar_key[s]
+            self._key(key, self.line_owner[key])
+
+    def _drop(self, st: int) -> None:
+        """Storage ``st`` is dead: its data leaves fast memory without being written back."""
+        if st in self.kept:
+            return
+        if self.kind[st] != ARRAY:
+            size = self.lru.pop(st, None)
+            if size is not None:
+                self.used -= size
+                self.dirty.discard(st)
+            return
+        start, end = self.layout.span[st]
+        self._drop_lines(st, start // self.line, (end - 1) // self.line)
+
+    # ---- arrays ----
+    def _keys(self, i: int) -> Any:
+        keys = self.lines_of.get(i)
+        if keys is None:
+            keys = self.lines_of[i] = lines(self.values[i], self.line, self.layout.shift[self.store[i]])
+        return keys
+
+    def _region(self, i: int, mode: int = READ) -> None:
+        self._walk([(self._keys(i), self.store[i], mode)])
+
+    def _walk(self, regions: list[tuple[Any, int, int]]) -> None:
+        """Touch ``(line numbers, owner, mode)`` regions in step, as a streaming kernel walks its
+        operands and its result together; a small op (at most half of fast memory) a region at a
+        time: its order inside fast memory hardly matters."""
+        sizes = [len(r[0]) for r in regions]
+        if len(regions) == 1:
+            self._touch_walk(regions[0][0], None, regions)
+        elif sum(sizes) <= self.capacity // self.line // 2:
+            for region in regions:
+                self._touch_walk(region[0], None, [region])
+        else:
+            parts = [np.arange(r[0].start, r[0].stop, dtype=np.int64) if isinstance(r[0], range)
+                     else np.asarray(r[0], dtype=np.int64) for r in regions]
+            if len(set(sizes)) == 1:            # in step: one line of each region in turn
+                seq = np.stack(parts, axis=1).ravel()
+                which = np.tile(np.arange(len(regions)), sizes[0])
+            else:                               # the i-th of n lines at time (i + 1/2) / n
+                times = np.concatenate([(np.arange(n) + 0.5) / n for n in sizes])
+                order = np.argsort(times, kind="stable")
+                seq = np.concatenate(parts)[order]
+                which = np.repeat(np.arange(len(regions)), sizes)[order]
+            self._touch_walk(seq, which, regions)
+
+    # ---- the pass ----
+    def run(self) -> Traffic:
+        kind, last, store = self.kind, self.last, self.store
+        lru, dirty, kept = self.lru, self.dirty, self.kept
+        t = self.trace
+        computing = bytes(op in COMPUTING for op in OPS)   # by op code
+        extras, wide = t.extras, t.wide
+        sizes = SCALAR_BYTES                # what word_size says of Python numbers
+        for i, (code, a, b, value) in enumerate(zip(t.ops, t.src0, t.src1, t.values)):   # the columns
+            self.now = i
+            srcs = (a, b) if b >= 0 else (a,) if a >= 0 else () if a == NONE else wide[i]
+            extra = extras.get(i)
+            if extra is None:
+                if not computing[code]:
+                    continue
+                for s in srcs:                  # the scalar hot path: words, inlined
+                    if kind[s] == WORD:
+                        if s in lru:
+                            lru.move_to_end(s)
+                        else:
+                            self._word(s)
+                    else:
+                        self._read(s)
+                if value is not None:           # _new_word, inlined
+                    size = sizes.get(type(value)) or word_size(value)
+                    lru[i] = size
+                    dirty.add(i)
+                    self.used += size
+                    if self.used > self.capacity:
+                        self._evict()
+                for s in srcs:
+                    if last[store[s]] == i:
+                        self._drop(store[s])
+                if last[i] == i and i not in kept:  # a result no one reads: _drop of a word, inlined
+                    size = lru.pop(i, None)
+                    if size is not None:
+                        self.used -= size
+                        dirty.discard(i)
+                continue
+            self._array_op(i, OPS[code], srcs, value, extra)
+            for s in srcs:                      # (dropping twice drops nothing the second time)
+                if last[store[s]] == i:
+                    self._drop(store[s])
+            if last[store[i]] == i:
+                self._drop(store[i])
+        self.now = FOREVER
+        written = self._dirty_lines()       # results reach slow memory at the end: owner -> bytes
+        for key in self.dirty:
+            if key < ARRAY_KEYS:
+                size, owner = (lru[key], key) if key >= 0 else (self.line, lru[key])
+                written[owner] = written.get(owner, 0) + size
+        self.dirty.clear()
+        return self._finish(written)
+
+    def _array_op(self, i: int, op: Op, srcs: tuple[int, ...], value: Any, extra: Any) -> None:
+        kind, store = self.kind, self.store
+        name = extra[4]
+        if op is Op.GETITEM and (name.startswith("getitem[") or name == "view"):
+            if kind[i] == ARRAY and store[i] == i:      # one output of a multi-output op: written now
+                self._region(i, FRESH)
+            elif kind[i] == WORD:
+                self._new_word(i, value)
+            return
+        if op is Op.SETITEM:
+            self._setitem(i, srcs)
+            return
+        if op is Op.ALLOC and name in ("empty", "empty_like", "empty_strided"):
+            return                                  # allocated, not written
+        if kind[i] == ARRAY and store[i] != i:
+            if not srcs or self.values[srcs[-1]] is not value:
+                return                              # a view of an operand: no data moves
+            target = srcs[-1]                       # written in place (out=): read the others
+            mode = UPDATE if target in srcs[:-1] else OVERWRITE
+            self._kernel([s for s in dict.fromkeys(srcs[:-1]) if s != target], (self._keys(i), store[i], mode))
+            return
+        if op is Op.GETITEM and srcs and kind[srcs[0]] == ARRAY:
+            self._getitem(i, srcs, value)
+            return
+        self._kernel(list(dict.fromkeys(srcs)), (self._keys(i), i, FRESH) if kind[i] == ARRAY else None)
+        if kind[i] == WORD:
+            self._new_word(i, value)
+
+    def _kernel(self, reads: list[int], result: tuple[Any, int, int] | None) -> None:
+        """One op: scalar operands first, then its array operands and result walked in step."""
+        kind, store = self.kind, self.store
+        self.reading = {store[s] for s in reads}
+        regions = []
+        for s in reads:
+            if kind[s] == ARRAY:
+                regions.append((self._keys(s), store[s], READ))
+            else:
+                self._read(s)
+        if result is not None:
+            regions.append(result)
+        if regions:
+            self._walk(regions)
+        self.reading = set()
+
+    def _index_of(self, srcs: tuple[int, ...], arr: np.ndarray) -> tuple[int, ...] | None:
+        """The integer index the key records spell, or None (a slice or array index is not recorded)."""
+        index = []
+        for s in srcs:
+            v = self.values[s]
+            if type(v) is not int and (not isinstance(v, _NUMPY_INTS) or isinstance(v, (bool, np.bool_))):
+                return None
+            index.append(int(v))
+        return tuple(index) if len(index) <= arr.ndim else None
+
+    def _element_line(self, s: int, index: tuple[int, ...]) -> int:
+        """The line of element ``index`` of array record ``s``."""
+        at = self.elements.get(s)
+        if at is None:
+            arr = self.values[s]
+            at = self.elements[s] = (arr.__array_interface__["data"][0] + self.layout.shift[self.store[s]],
+                                     tuple(zip(arr.shape, arr.strides)))
+        ptr, axes = at
+        for k, i in enumerate(index):
+            n, stride = axes[k]
+            ptr += (i % n) * stride
+        return ptr // self.line
+
+    def _getitem(self, i: int, srcs: tuple[int, ...], value: Any) -> None:
+        """A materialized read of part of an array: one element, or a gather."""
+        arr = self.values[srcs[0]]
+        index = self._index_of(srcs[1:], arr)
+        kind = self.kind
+        for s in srcs[1:]:
+            if kind[s]:                 # FREE (0): an index or a constant moves nothing
+                self._read(s)
+        if index is not None and len(index) == arr.ndim and kind[i] == WORD:
+            self._line(self._element_line(srcs[0], index), self.store[srcs[0]])
+        else:
+            nbytes = value.nbytes if isinstance(value, np.ndarray) else word_size(value)
+            self._count("unplaced", self.store[srcs[0]], nbytes, False)
+        if self.kind[i] == ARRAY:
+            self._region(i, FRESH)
+        elif self.kind[i] == WORD:
+            self._new_word(i, value)
+
+    def _setitem(self, i: int, srcs: tuple[int, ...]) -> None:
+        """``a[key] = x``: srcs are (a, *key parts, x); only integer key parts are recorded."""
+        kind, store = self.kind, self.store
+        target = srcs[0]
+        arr = self.values[target]
+        x = srcs[-1] if len(srcs) > 1 else None
+        xv = self.values[x] if x is not None else None
+        if isinstance(xv, np.ndarray) and kind[x] == ARRAY and store[x] == store[target] and x != target:
+            return      # a[s] op= y: numpy wrote the view in place already, then assigns it to itself
+        if x is not None:
+            self._read(x)
+        index = self._index_of(srcs[1:-1], arr)
+        owner = store[target]
+        if index is not None and len(index) == arr.ndim:
+            self._line(self._element_line(target, index), owner, OVERWRITE)
+            return
+        part = arr[index] if index is not None else None
+        if part is not None and (not isinstance(xv, np.ndarray) or xv.size >= part.size):
+            keys = lines(part, self.line, self.layout.shift[owner]) if isinstance(part, np.ndarray) else \
+                [self._element_line(target, index)]
+            self._walk([(keys, owner, OVERWRITE)])
+            return
+        nbytes = xv.nbytes if isinstance(xv, np.ndarray) else arr.itemsize
+        self._count("unplaced", owner, nbytes, True)

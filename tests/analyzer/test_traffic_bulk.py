@@ -1,0 +1,114 @@
+"""The bulk simulation (analyzer/traffic/bulk.py) is the line-by-line one (analyzer/traffic/lines.py):
+random numpy programs, traced once, moved through small fast memories both ways, must agree on every
+figure. The programs mix what the bulk path decides differently: words among lines, lines touched
+in an order unlike their age (rows one by one, then the whole), in-place updates, views, element
+reads and writes, and buffers that die while resident."""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import numpy as np
+import pytest
+
+from analyzer.trace import Trace
+from analyzer.tracers import run
+from analyzer.traffic import traffic
+
+N = 24          # (24, 24) float64: 4.5 KiB, 72 lines of 64 bytes (more than a touch done line by line)
+
+
+def random_steps(seed: int, count: int = 40) -> list[tuple]:
+    """A program as data: which op, on which pool entries, decided by a seeded generator."""
+    rng = np.random.default_rng(seed)
+    kinds = ["add", "scale", "iadd", "out", "view", "rows", "sum", "elem", "word", "setelem", "input"]
+    return [(kinds[rng.integers(len(kinds))], *rng.integers(0, 1 << 16, size=4).tolist()) for _ in range(count)]
+
+
+def program(steps: list[tuple]) -> Callable[..., Any]:
+    def run_steps(a, b, x):
+        pool, words = [a, b], [x[0] * 1.0]
+        for kind, i, j, k, r in steps:
+            p, q = pool[i % len(pool)], pool[j % len(pool)]
+            w = words[k % len(words)]
+            if kind == "add":
+                pool.append(p + q)
+            elif kind == "scale":
+                pool.append(p * w)                              # a word read by an array op
+            elif kind == "iadd":
+                p += q                                          # read and rewritten in place
+            elif kind == "out":
+                np.multiply(p, 0.5, out=pool[k % len(pool)])    # overwritten in place
+            elif kind == "view":
+                pool.append((p.T, p[::-1], p[:, ::-1], p.T.copy())[r % 4])
+            elif kind == "rows":                                # rows in an order unlike their age
+                order = np.random.default_rng(r).permutation(N)[:N // 2]
+                pool.append(np.stack([p[int(row)] + 1.0 for row in order]).sum(axis=0) + np.zeros((N, N)))
+            elif kind == "sum":
+                words.append(p.sum())
+            elif kind == "elem":
+                words.append(p[r % N, k % N])
+            elif kind == "word":
+                words.append(w * words[r % len(words)] + 1.0)   # words among lines in the LRU order
+            elif kind == "setelem":
+                p[r % N, k % N] = w
+            elif kind == "input":
+                words.append(w + x[r % len(x)])                 # scalar-input lines
+        return pool[-1], pool[len(pool) // 2], sum(words[-3:])
+    return run_steps
+
+
+def traced(seed: int) -> Trace:
+    rng = np.random.default_rng(seed)
+    trace = Trace()
+    run(program(random_steps(seed)), {"a": rng.normal(size=(N, N)), "b": rng.normal(size=(N, N)),
+                                      "x": rng.normal(size=24).tolist()}, trace)
+    return trace
+
+
+def figures(trace: Trace, fast_memory: int, line: int, bulk: bool) -> tuple:
+    r = traffic(trace, fast_memory, line, bulk=bulk)
+    return r.reads, r.writes, dict(r.kinds), dict(r.by_value)
+
+
+@pytest.mark.parametrize("seed", range(24))
+def test_random_programs_move_the_same_bytes_in_bulk_as_line_by_line(seed):
+    trace = traced(seed)
+    for fast_memory in (64, 256, 1024, 4096, 16384):
+        for line in (8, 64):
+            if fast_memory >= line:
+                assert figures(trace, fast_memory, line, True) == figures(trace, fast_memory, line, False), \
+                    (fast_memory, line)
+
+
+def test_the_random_programs_evict_words_and_lines_alike():
+    # the comparison means something only if the bulk path meets words, spills and re-reads
+    r = traffic(traced(0), 1024, 64)
+    assert r.kinds["spill"] > 0 and r.kinds["reuse"] > 0
+
+
+@pytest.mark.parametrize("line", [8, 64])
+def test_walks_longer_than_twice_fast_memory_and_large_dead_buffers_move_the_same_bytes(line):
+    trace = Trace()
+    rng = np.random.default_rng(3)
+    run(lambda a, b: (a + b) * a.sum() + b.T, {"a": rng.normal(size=(128, 128)), "b": rng.normal(size=(128, 128))},
+        trace)
+    for fast_memory in (512, 2048, 8192):
+        assert figures(trace, fast_memory, line, True) == figures(trace, fast_memory, line, False)
+
+
+def by_columns_with_temporaries(a):
+    s = a[0, 0] * 0.0
+    for j in range(a.shape[1]):
+        for i in range(a.shape[0]):
+            s = s + a[i, j] * 2.0           # a temporary word between element reads
+    return s + a.sum()
+
+
+@pytest.mark.parametrize("fast_memory", [512, 4096, 1 << 20])
+def test_element_loops_move_the_same_bytes_in_bulk_as_line_by_line(fast_memory):
+    # each element read follows a word: with nothing evicted (1 MiB) the markers that order them
+    # pile up and are pruned; with little room, words and lines leave in one order
+    trace = Trace()
+    run(by_columns_with_temporaries, {"a": np.random.default_rng(5).normal(size=(48, 48))}, trace)
+    for line in (8, 64):
+        assert figures(trace, fast_memory, line, True) == figures(trace, fast_memory, line, False)
