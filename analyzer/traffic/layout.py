@@ -16,13 +16,15 @@ scalar is a word of its own (its key is its record id).
 """
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass
+from itertools import repeat
 from typing import Any
 
 import numpy as np
 
 from analyzer.ops import GUARDS, SCALAR_COST, Op
-from analyzer.trace import NONE, OPS, SCALAR_BYTES, Trace
+from analyzer.trace import CODE, NONE, OPS, SCALAR_BYTES, Trace
 
 FREE, WORD, SCALAR_INPUT, ARRAY = range(4)
 ARRAY_KEYS = 1 << 52        # line keys of array lines; scalar-input lines are negative, words are ids
@@ -94,6 +96,8 @@ def lines(a: np.ndarray, line: int, shift: int) -> range | np.ndarray:
 
 def index(trace: Trace, line: int) -> Layout:
     """One pass over the trace's columns (see the module docstring)."""
+    if not trace.extras and np.ndarray not in set(map(type, trace.values)):
+        return _scalar_index(trace, line)
     n = len(trace)
     kind = [FREE] * n
     store = list(range(n))
@@ -149,3 +153,35 @@ def index(trace: Trace, line: int) -> Layout:
             last[store[s]] = i
     kept = {store[o] for o in trace.outputs} | inputs
     return Layout(kind, store, last, kept, inputs, scalar_key, line_owner, span, shift, vbase)
+
+
+def _scalar_index(trace: Trace, line: int) -> Layout:
+    """``index`` of a trace without arrays, in numpy: every storage is its own record, and a
+    record is last touched by its last reader."""
+    from analyzer.passes.columns import columns, reads
+
+    n = len(trace)
+    codes = np.frombuffer(trace.ops, dtype=np.uint8)
+    present = np.fromiter(map(operator.is_not, trace.values, repeat(None)), dtype=bool, count=n)
+    computing = np.array([op in COMPUTING for op in OPS], dtype=bool)[codes] & present
+    inputs = (codes == CODE[Op.INPUT]) & present & ~computing
+    kind = np.full(n, FREE, dtype=np.int8)
+    kind[computing] = WORD
+    kind[inputs] = SCALAR_INPUT
+    last = np.arange(n, dtype=np.int64)
+    sources, readers = reads(trace, columns(trace))
+    np.maximum.at(last, sources, readers)
+    scalar_key: dict[int, int] = {}
+    line_owner: dict[int, int] = {}
+    names, values = trace.input_names, trace.values
+    offset, top = 0, None
+    for i in np.flatnonzero(inputs).tolist():
+        name = names.get(i, "").split("[", 1)[0]
+        if name != top:                 # each input starts on a new line
+            top, offset = name, -(-offset // line) * line
+        key = -1 - offset // line
+        scalar_key[i] = key
+        line_owner.setdefault(key, i)
+        offset += word_size(values[i])
+    return Layout(kind.tolist(), list(range(n)), last.tolist(), set(trace.outputs), set(), scalar_key,
+                  line_owner, {}, {}, 0)

@@ -144,6 +144,7 @@ class Simulation(Accounting):
     def run(self) -> Traffic:
         kind, last, store = self.kind, self.last, self.store
         lru, dirty, kept = self.lru, self.dirty, self.kept
+        scalar_key, line_owner = self.scalar_key, self.line_owner
         t = self.trace
         computing = bytes(op in COMPUTING for op in OPS)   # by op code
         extras, wide = t.extras, t.wide
@@ -155,12 +156,19 @@ class Simulation(Accounting):
             if extra is None:
                 if not computing[code]:
                     continue
-                for s in srcs:                  # the scalar hot path: words, inlined
-                    if kind[s] == WORD:
+                for s in srcs:                  # the scalar hot path: words and input lines, inlined
+                    k = kind[s]
+                    if k == WORD:
                         if s in lru:
                             lru.move_to_end(s)
                         else:
                             self._word(s)
+                    elif k == SCALAR_INPUT:
+                        key = scalar_key[s]
+                        if key in lru:          # a hit: _key's first lines
+                            lru.move_to_end(key)
+                        else:
+                            self._key(key, line_owner[key])
                     else:
                         self._read(s)
                 if value is not None:           # _new_word, inlined
@@ -171,8 +179,9 @@ class Simulation(Accounting):
                     if self.used > self.capacity:
                         self._evict()
                 for s in srcs:
-                    if last[store[s]] == i:
-                        self._drop(store[s])
+                    st = store[s]
+                    if last[st] == i and st not in kept:
+                        self._drop(st)
                 if last[i] == i and i not in kept:  # a result no one reads: _drop of a word, inlined
                     size = lru.pop(i, None)
                     if size is not None:
