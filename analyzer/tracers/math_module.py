@@ -117,7 +117,7 @@ def patched(namespace: dict[str, Any] | None, trace: Trace | None = None) -> Ite
     """Bind the stand-ins in ``namespace`` (a module's globals); restore the originals after,
     also when the body raises. With ``trace``, the stand-ins also record calls on plain
     numbers into it."""
-    originals: dict[str, Any] = {}
+    replacements: dict[str, Any] = {}
     if namespace is not None:
         stand_ins: dict[types.ModuleType, types.ModuleType] = {}
         for name, obj in list(namespace.items()):
@@ -130,10 +130,20 @@ def patched(namespace: dict[str, Any] | None, trace: Trace | None = None) -> Ite
                 fake = stand_ins[real_module] = (
                     _stand_in(real_module, MATH_OPS if real_module is math else CMATH_OPS, trace)
                     if trace is not None else (MATH if real_module is math else CMATH))
-            originals[name] = obj
-            namespace[name] = fake if attribute is None else getattr(fake, attribute)
+            replacements[name] = fake if attribute is None else getattr(fake, attribute)
+    with rebound(namespace, replacements):
+        yield
+
+
+@contextmanager
+def rebound(namespace: dict[str, Any] | None, replacements: dict[str, Any]) -> Iterator[None]:
+    """Bind ``replacements`` (name -> stand-in) in ``namespace``; the originals come back after,
+    also when the body raises."""
+    originals = {name: namespace[name] for name in replacements} if namespace is not None else {}
+    if namespace is not None:
+        namespace.update(replacements)
     try:
         yield
     finally:
-        for name, obj in originals.items():
-            namespace[name] = obj   # type: ignore[index]
+        if namespace is not None:
+            namespace.update(originals)

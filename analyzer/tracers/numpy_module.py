@@ -37,6 +37,7 @@ from analyzer.ops import Op
 from analyzer.trace import Trace
 from analyzer.tracers.array import TracedArray, _unwrap, _wrap
 from analyzer.tracers.array_cost import cost_of
+from analyzer.tracers.math_module import rebound
 from analyzer.tracers.scalar import Scalar
 
 FACTORIES = ("empty", "zeros", "ones", "full", "eye", "identity")
@@ -113,7 +114,7 @@ _REPLACED = {id(np): None, **{id(getattr(np, name)): name for name in (*FACTORIE
 def patched(namespace: dict[str, Any] | None, trace: Trace) -> Iterator[None]:
     """Bind the stand-in (or its functions) where ``namespace`` holds numpy (or those functions);
     restore the originals after, also when the body raises."""
-    originals: dict[str, Any] = {}
+    replacements: dict[str, Any] = {}
     if namespace is not None:
         fake = None
         for name, obj in list(namespace.items()):
@@ -121,10 +122,6 @@ def patched(namespace: dict[str, Any] | None, trace: Trace) -> Iterator[None]:
             if attribute is False or obj is not (np if attribute is None else getattr(np, attribute)):
                 continue
             fake = fake or stand_in(trace)
-            originals[name] = obj
-            namespace[name] = fake if attribute is None else getattr(fake, attribute)
-    try:
+            replacements[name] = fake if attribute is None else getattr(fake, attribute)
+    with rebound(namespace, replacements):
         yield
-    finally:
-        for name, obj in originals.items():
-            namespace[name] = obj   # type: ignore[index]

@@ -102,15 +102,12 @@ def index(trace: Trace, line: int) -> Layout:
     kind = [FREE] * n
     store = list(range(n))
     last = list(range(n))
-    scalar_key: dict[int, int] = {}
-    line_owner: dict[int, int] = {}
+    scalar_inputs: list[int] = []
     by_start: dict[int, int] = {}
     span: dict[int, tuple[int, int]] = {}
     shift: dict[int, int] = {}
     vbase = 0
     inputs: set[int] = set()
-    names = trace.input_names
-    offset, top = 0, None
     ndarray, computing = np.ndarray, COMPUTING
     extent: dict[int, int] = {}     # allocation start -> the furthest end any array there reaches
     for value in trace.values:
@@ -142,16 +139,11 @@ def index(trace: Trace, line: int) -> Layout:
                 kind[i] = WORD
         elif op is Op.INPUT and value is not None:
             kind[i] = SCALAR_INPUT
-            name = names.get(i, "").split("[", 1)[0]
-            if name != top:             # each input starts on a new line
-                top, offset = name, -(-offset // line) * line
-            key = -1 - offset // line
-            scalar_key[i] = key
-            line_owner.setdefault(key, i)
-            offset += word_size(value)
+            scalar_inputs.append(i)
         for s in srcs:
             last[store[s]] = i
     kept = {store[o] for o in trace.outputs} | inputs
+    scalar_key, line_owner = _input_lines(trace, scalar_inputs, line)
     return Layout(kind, store, last, kept, inputs, scalar_key, line_owner, span, shift, vbase)
 
 
@@ -171,17 +163,24 @@ def _scalar_index(trace: Trace, line: int) -> Layout:
     last = np.arange(n, dtype=np.int64)
     sources, readers = reads(trace, columns(trace))
     np.maximum.at(last, sources, readers)
+    scalar_key, line_owner = _input_lines(trace, np.flatnonzero(inputs).tolist(), line)
+    return Layout(kind.tolist(), list(range(n)), last.tolist(), set(trace.outputs), set(), scalar_key,
+                  line_owner, {}, {}, 0)
+
+
+def _input_lines(trace: Trace, scalar_inputs: list[int], line: int) -> tuple[dict[int, int], dict[int, int]]:
+    """(scalar input -> the key of its line, line key -> the input that owns it): the elements of
+    one input (a list, a list of lists) are contiguous, and each input starts on a new line."""
     scalar_key: dict[int, int] = {}
     line_owner: dict[int, int] = {}
     names, values = trace.input_names, trace.values
     offset, top = 0, None
-    for i in np.flatnonzero(inputs).tolist():
+    for i in scalar_inputs:
         name = names.get(i, "").split("[", 1)[0]
-        if name != top:                 # each input starts on a new line
+        if name != top:
             top, offset = name, -(-offset // line) * line
         key = -1 - offset // line
         scalar_key[i] = key
         line_owner.setdefault(key, i)
         offset += word_size(values[i])
-    return Layout(kind.tolist(), list(range(n)), last.tolist(), set(trace.outputs), set(), scalar_key,
-                  line_owner, {}, {}, 0)
+    return scalar_key, line_owner
