@@ -77,7 +77,8 @@ def dead_ops(trace: Trace) -> Liveness:
             _sweep(trace, c, live)
     arithmetic = member(c.codes, ARITHMETIC)
     dead = arithmetic & ~np.frombuffer(live, dtype=bool)
-    return Liveness(frozenset(np.flatnonzero(dead).tolist()), _peak(trace, c, arithmetic, read), dead_rows(trace, live))
+    return Liveness(frozenset(np.flatnonzero(dead).tolist()), _peak(trace, c, arithmetic, read),
+                    dead_rows(trace, live, read))
 
 
 def _sweep(trace: Trace, c: Columns, live: bytearray) -> None:

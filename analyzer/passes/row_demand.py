@@ -68,12 +68,13 @@ def element_wise(op: Op, name: str) -> bool:
     return op in ELEMENTWISE
 
 
-def dead_rows(trace: Trace, live: Any) -> dict[int, float]:
+def dead_rows(trace: Trace, live: Any, read: tuple[np.ndarray, np.ndarray] | None = None) -> dict[int, float]:
     """Live ops with elements (or rows) no reader needs, each with the share of its work they
-    are (only ops with such elements). ``live``: the liveness sweep's flags, by record id."""
+    are (only ops with such elements). ``live``: the liveness sweep's flags, by record id;
+    ``read``: every (source, reader) pair, when the caller has them (``columns.reads``)."""
     if not trace.extras:
         return {}
-    demand = Demand(trace, live)
+    demand = Demand(trace, live, read)
     out: dict[int, float] = {}
     for i, needed in demand.partial.items():
         op, name = OPS[trace.ops[i]], trace.extras[i][4]
@@ -94,11 +95,11 @@ class Demand:
     """The elements of each live array value that its readers need, found backwards in one sweep.
     ``partial``: value id -> flat mask (C order) of the needed elements, for values not needed whole."""
 
-    def __init__(self, trace: Trace, live: Any) -> None:
+    def __init__(self, trace: Trace, live: Any, read: tuple[np.ndarray, np.ndarray] | None = None) -> None:
         self.trace, self.values, self.extras = trace, trace.values, trace.extras
         self.outputs = set(trace.outputs)
         self.readers: dict[int, list[int]] = {}
-        sources, readers = reads(trace, columns(trace))
+        sources, readers = read if read is not None else reads(trace, columns(trace))   # (liveness has them)
         arrays = np.zeros(len(trace.values), dtype=bool)
         arrays[list(self.extras)] = True
         keep = arrays[sources] & np.frombuffer(bytes(live), dtype=bool)[readers]
