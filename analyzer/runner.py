@@ -25,7 +25,7 @@ import sys
 import tempfile
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Callable
@@ -270,12 +270,26 @@ def analyze_all(jobs: list[Job], timeout: float = DEFAULT_TIMEOUT, memory: int |
     results: dict[str, dict[str, Any] | str] = {}
     pool = ThreadPoolExecutor(max_workers=workers)
     futures = {pool.submit(one, job): job for job in jobs}
+    order = {future: k for k, future in enumerate(futures)}
+    interrupted: list[bool] = []
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+        # Ctrl-C only sets a flag: a KeyboardInterrupt raised inside the executor's or a future's
+        # lock could leave it held, and the cancelling below would then wait for it forever
+        previous = signal.signal(signal.SIGINT, lambda *_: interrupted.append(True))
     try:
-        for future in as_completed(futures):
-            job = futures[future]
-            results[job.name] = future.result()
-            if on_done:
-                on_done(job, results[job.name])
+        pending = set(futures)
+        while pending:
+            if interrupted:
+                raise KeyboardInterrupt
+            done, pending = wait(pending, timeout=POLL_SECONDS, return_when=FIRST_COMPLETED)
+            for future in sorted(done, key=order.__getitem__):
+                job = futures[future]
+                results[job.name] = future.result()
+                if on_done:
+                    on_done(job, results[job.name])
+        if interrupted:
+            raise KeyboardInterrupt
     except KeyboardInterrupt:
         cancel.set()
         queued = [job.name for future, job in futures.items() if future.cancel()]
@@ -283,5 +297,8 @@ def analyze_all(jobs: list[Job], timeout: float = DEFAULT_TIMEOUT, memory: int |
         running = [job.name for future, job in futures.items()
                    if not future.cancelled() and isinstance(future.exception(), _Stopped)]
         raise Cancelled(running, queued) from None
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
     pool.shutdown()
     return {job.name: results[job.name] for job in jobs}
