@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 
@@ -189,8 +190,19 @@ class Taxonomy:
                    outcomes=tuple(Category.from_dict(c) for c in data.get("outcomes", ())))
 
     def category(self, category_id: str) -> Category | None:
-        """A filing or an outcome by id."""
-        return next((c for c in (*self.categories, *self.outcomes) if c.id == category_id), None)
+        """A filing or an outcome by id (None for anything else, a value that is no id included)."""
+        try:
+            return self._by_id.get(category_id)
+        except TypeError:           # unhashable: a list where an id was expected
+            return None
+
+    @cached_property
+    def _by_id(self) -> dict[str, Category]:
+        """Filings and outcomes by id, the first of each id (the site asks once per entry)."""
+        by_id: dict[str, Category] = {}
+        for c in (*self.categories, *self.outcomes):
+            by_id.setdefault(c.id, c)
+        return by_id
 
     @property
     def ids(self) -> tuple[str, ...]:
