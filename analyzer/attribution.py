@@ -101,7 +101,8 @@ def removable(m: Measured, measure: str, passes: tuple[Pass, ...] | None = None)
     so the figures are those of a loop over them.)
     """
     trace = m.trace
-    work = _launches(trace) if measure == "launches" else trace.work_weights(COST_PARTS[measure])
+    work = (_launches(trace) if measure == "launches" else _boundary_units(trace) if measure == "boundaries"
+            else trace.work_weights(COST_PARTS[measure]))
     left = np.ones(len(work))           # the share of each op's work not claimed yet
     out = {mechanism: 0.0 for mechanism in MECHANISMS}
     for p in passes or registry():
@@ -115,6 +116,26 @@ def removable(m: Measured, measure: str, passes: tuple[Pass, ...] | None = None)
         claimed = (take * work[ids])[taken]
         out[p.removes.value] += float(np.cumsum(claimed)[-1]) if len(claimed) else 0.0
     return out
+
+
+def _boundaries_removable(m: Measured, passes: tuple[Pass, ...]) -> dict[str, float]:
+    """Boundaries each mechanism could remove from one version: the launch and the intermediate of
+    an array op another pass removes go with it (a repeated ``v.sum()`` dropped is caching, not
+    fusion); every other boundary is what inlining removes."""
+    out = removable(m, "boundaries", passes)
+    out[INLINING] = float(m.boundaries.total) - sum(v for k, v in out.items() if k != INLINING)
+    return out
+
+
+def _boundary_units(trace: Trace) -> np.ndarray:
+    """Of each record, the boundaries it crosses (``passes.boundaries``): 1 for an array op
+    launched, 1 more for the intermediate it materializes (not an output), 0 for the rest."""
+    work = _launches(trace)
+    outputs = set(trace.outputs)
+    for i, extra in trace.extras.items():
+        if work[i] and extra.bytes and i not in outputs:
+            work[i] = 2.0
+    return work
 
 
 def _launches(trace: Trace) -> np.ndarray:
@@ -209,11 +230,13 @@ def attribute(b: Measured, o: Measured, prepared: bool = False) -> Attribution:
     if measure == "traffic":
         s = float(saved["traffic"])
         rb, ro = _traffic_removable(b), _traffic_removable(o)
-    elif measure in ("boundaries", "bytes"):
-        before, after = ((b.boundaries.total, o.boundaries.total) if measure == "boundaries"
-                         else (b.cost.bytes, o.cost.bytes))
-        s = float(before - after)
-        rb, ro = {**zero, INLINING: float(before)}, {**zero, INLINING: float(after)}
+    elif measure == "boundaries":
+        s = float(b.boundaries.total - o.boundaries.total)
+        order = claim_order(prepared)
+        rb, ro = _boundaries_removable(b, order), _boundaries_removable(o, order)
+    elif measure == "bytes":
+        s = float(b.cost.bytes - o.cost.bytes)
+        rb, ro = {**zero, INLINING: float(b.cost.bytes)}, {**zero, INLINING: float(o.cost.bytes)}
     else:
         s = float(saved[measure])
         order = claim_order(prepared)

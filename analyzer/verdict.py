@@ -54,7 +54,7 @@ def explain(v: Verdict, eq: Equivalence, a: Attribution, b: Measured, o: Measure
     ``novel_flops`` (analyzer.residue.novel_work) says what an unexplained residue is made of;
     the caller computes it once for the record and the paragraph."""
     unit = a.measure or "flops"
-    total_b = b.cost.flops if unit == "flops" else b.cost.mults
+    total_b = {"mults": b.cost.mults, "boundaries": b.boundaries.total, "bytes": b.cost.bytes}.get(unit, b.cost.flops)
     scalar_only = b.cost.launches == 0 and o.cost.launches == 0
     if v.category == AI_SPECIFIC:
         err = "different shapes" if eq.max_rel_error is None else f"{eq.max_rel_error:.3g} (relative)"
