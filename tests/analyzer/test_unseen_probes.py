@@ -5,8 +5,8 @@ Each probe in tests/analyzer/unseen/ is an optimization a programmer would write
 that neither analyzer/probes/ nor tests/analyzer/probe_styles/ has: a manual memo on an
 instance, generator pipelines, ``any()`` over a list, recursion turned into a loop, dataclass
 methods, ``bisect``, ``sum`` of slices against ``itertools.accumulate``, ``np.roll`` against
-slices, a Python loop over rows against broadcasting, matrix-chain order, a normalization hoisted
-out of a loop or moved into ``prepare``. The counts below follow from the probe's source and the
+slices, a Python loop over rows against broadcasting, matrix-chain order, ``einsum``'s
+``optimize``, a normalization hoisted out of a loop or moved into ``prepare``. The counts below follow from the probe's source and the
 cost conventions of docs/analyzer.md (a scalar ``/``, ``**``, comparison or ``max`` step is one
 "other" flop; a numpy ``(m,k) @ (k,n)`` is m*k*n mults and m*(k-1)*n adds; a reduction of n
 elements into s is n - s adds, and a mean then s divisions; ``0 + x`` costs an add but is never
@@ -196,6 +196,20 @@ def test_matrix_chain_order_is_an_algebraic_restructuring():
     assert m.equivalence == "equal"             # reassociation: float64 noise
     # B @ v is a value the baseline never computes; the final product equals the baseline's output
     assert m.novel_flops == n * n + n * (n - 1)
+    assert m.attribution.shares["unexplained"] == 1.0
+    assert m.verdict == "unexplained"
+
+
+
+def test_einsum_optimize_is_a_reordering_beyond_the_four():
+    n = 16
+    _, m = run("einsum_optimize", n)
+    # one loop nest over i, j, k: n^3 terms, 2 mults each, summed into n outputs (n^3 - n adds);
+    # optimize=True: B @ v then A @ (B v), two of n^2 mults and n (n - 1) adds
+    assert counts(m.baseline)[:3] == (2 * n ** 3, n ** 3 - n, 0)
+    assert counts(m.optimized)[:3] == (2 * n ** 2, 2 * n * (n - 1), 0)
+    assert m.equivalence == "equal"
+    # one call each, so no intermediate value to point at: the residue is the whole saving
     assert m.attribution.shares["unexplained"] == 1.0
     assert m.verdict == "unexplained"
 
