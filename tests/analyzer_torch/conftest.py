@@ -11,5 +11,5 @@ if str(REPO) not in sys.path:       # plain `pytest` from anywhere finds the ana
     sys.path.insert(0, str(REPO))
 
 # probe files, loaded by the analyzer in the tests that use them, never imported by pytest
-# (--doctest-modules would; they need torchvision)
-collect_ignore = ["torchvision_probes"]
+# (--doctest-modules would; they need torchvision or transformers)
+collect_ignore = ["torchvision_probes", "unseen"]
