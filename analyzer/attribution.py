@@ -13,7 +13,8 @@ into ``prepare`` is partial evaluation.
 
 The measure is flops when flops were saved; otherwise multiplications when those were
 saved (Winograd trades multiplications for additions); otherwise, when the arithmetic is
-unchanged, boundaries (calls, launches, intermediates: inlining), then bytes materialized
+unchanged, boundaries (calls, launches, intermediates: inlining, except those of ops another
+mechanism removes, ``_boundaries_removable``), then bytes materialized
 (the same calls, fused through buffers: inlining); otherwise flops again,
 which makes S negative for a trade-off such as recomputation (shares then say which
 mechanism the optimized version runs *in reverse*).
@@ -28,6 +29,7 @@ import numpy as np
 from analyzer.measurement import PRICED_MEASURES, UNEXPLAINED, Attribution, Cost, Mechanism, Priced
 from analyzer.machines import DEFAULT_MACHINE, Machine
 from analyzer.passes import Pass, registry
+from analyzer.passes.columns import columns, reads
 from analyzer.ops import ARITHMETIC
 from analyzer.trace import OPS, Trace
 
@@ -101,11 +103,19 @@ def removable(m: Measured, measure: str, passes: tuple[Pass, ...] | None = None)
     so the figures are those of a loop over them.)
     """
     trace = m.trace
-    work = (_launches(trace) if measure == "launches" else _boundary_units(trace) if measure == "boundaries"
-            else trace.work_weights(COST_PARTS[measure]))
-    left = np.ones(len(work))           # the share of each op's work not claimed yet
+    work = _launches(trace) if measure == "launches" else trace.work_weights(COST_PARTS[measure])
     out = {mechanism: 0.0 for mechanism in MECHANISMS}
-    for p in passes or registry():
+    for mechanism, ids, take in _claims(m, passes or registry()):
+        claimed = take * work[ids]
+        out[mechanism] += float(np.cumsum(claimed)[-1]) if len(claimed) else 0.0
+    return out
+
+
+def _claims(m: Measured, passes: tuple[Pass, ...]):
+    """(mechanism, record ids, share of each claimed) for each pass in ``passes``' order: a record's
+    share goes first to the first pass that finds it removable, later passes get what is left."""
+    left = np.ones(len(m.trace))        # the share of each op's work not claimed yet
+    for p in passes:
         if p.removable is None:
             continue
         shares = p.removable(m.found[p.name])
@@ -113,18 +123,43 @@ def removable(m: Measured, measure: str, passes: tuple[Pass, ...] | None = None)
         take = np.minimum(left[ids], np.fromiter(shares.values(), np.float64, len(shares)))
         taken = take > 0
         left[ids[taken]] -= take[taken]
-        claimed = (take * work[ids])[taken]
-        out[p.removes.value] += float(np.cumsum(claimed)[-1]) if len(claimed) else 0.0
-    return out
+        yield p.removes.value, ids[taken], take[taken]
 
 
 def _boundaries_removable(m: Measured, passes: tuple[Pass, ...]) -> dict[str, float]:
-    """Boundaries each mechanism could remove from one version: the launch and the intermediate of
-    an array op another pass removes go with it (a repeated ``v.sum()`` dropped is caching, not
-    fusion); every other boundary is what inlining removes."""
-    out = removable(m, "boundaries", passes)
+    """Boundaries each mechanism could remove from one version. An array op another pass removes
+    takes its launch and intermediate with it (a repeated ``v.sum()`` dropped is caching, not
+    fusion), and so does what only it reads: the ``ones`` that a repeated ``triu`` masks is gone
+    with it, the whole common subexpression. Every other boundary is what inlining removes."""
+    trace = m.trace
+    share = {mechanism: np.zeros(len(trace)) for mechanism in MECHANISMS}
+    for mechanism, ids, take in _claims(m, passes):
+        share[mechanism][ids] += take
+    _feeders_go_along(trace, share)
+    units = _boundary_units(trace)
+    out = {mechanism: float(units @ s) for mechanism, s in share.items()}
     out[INLINING] = float(m.boundaries.total) - sum(v for k, v in out.items() if k != INLINING)
     return out
+
+
+def _feeders_go_along(trace: Trace, share: dict[str, np.ndarray]) -> None:
+    """Give to a mechanism, whole, each unclaimed record that is no output and whose every reader
+    that mechanism removes whole, until no more are found (in ``share``, in place)."""
+    sources, readers = reads(trace, columns(trace))
+    n = len(trace)
+    read_by = np.bincount(sources, minlength=n)
+    unclaimed = sum(share.values()) == 0
+    unclaimed[list(trace.outputs)] = False
+    for mechanism, s in share.items():
+        whole = s >= 1.0
+        while True:
+            by_whole = np.bincount(sources[whole[readers]], minlength=n)
+            found = unclaimed & (read_by > 0) & (by_whole == read_by)
+            if not found.any():
+                break
+            whole |= found
+            unclaimed &= ~found
+            s[found] = 1.0
 
 
 def _boundary_units(trace: Trace) -> np.ndarray:
