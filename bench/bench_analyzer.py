@@ -101,16 +101,17 @@ def bench_array_memory(ops: int = 2_000, side: int = 512) -> None:
     t0 = time.perf_counter()
     trace = Trace()
     run(array_chain, {"x": x, "w": w, "n": ops}, trace)
-    traced, tracing = tracemalloc.get_traced_memory()[1], time.perf_counter() - t0
+    (held, traced), tracing = tracemalloc.get_traced_memory(), time.perf_counter() - t0
     t0 = time.perf_counter()
     passes(trace)
     peak, took = tracemalloc.get_traced_memory()[1], time.perf_counter() - t0
     tracemalloc.stop()
-    n = len(trace.extras)
-    print(f"array trace memory: {n:,} numpy calls on {side}x{side} float64 ({x.nbytes / 2**20:.0f} MiB each): "
-          f"peak {traced / 2**20:,.0f} MiB tracing ({tracing:.1f} s), {peak / 2**20:,.0f} MiB with the passes "
-          f"({took:.1f} s) = {(peak - untraced) / n / 1024:,.1f} KiB per call above the untraced chain's "
-          f"{untraced / 2**20:.0f} MiB ({peak / untraced:.1f}x)   goal: kilobytes per call")
+    n, mib = len(trace.extras), 2**20
+    print(f"array trace memory: {n:,} numpy calls on {side}x{side} float64 ({x.nbytes / mib:.0f} MiB each), "
+          f"the untraced chain's peak {untraced / mib:.0f} MiB: tracing peak {traced / mib:,.0f} MiB "
+          f"({traced / untraced:.1f}x; {tracing:.1f} s), the trace holds {(held - untraced) / n / 1024:,.1f} KiB "
+          f"per call after it; with the passes peak {peak / mib:,.0f} MiB ({peak / untraced:.1f}x, "
+          f"{(peak - untraced) / n / 1024:,.1f} KiB per call; {took:.1f} s)   goal: kilobytes per call")
 
 
 def bench_passes() -> None:
