@@ -5,9 +5,12 @@ held (``analyzer.tracers.array_release`` decides which, and when). It answers wh
 ask of an array's layout with the ndarray's own attribute names (``shape``, ``dtype``,
 ``strides``, ``size``, ``nbytes``, ``flags.c_contiguous`` ...), and instead of the contents it
 keeps the keys the passes compute from them, exactly as ``content_hash`` computes them: the
-hash of each row, the hash of the whole rounded value, and a hash of its exact bytes (value
-numbering's equality check, in place of the tolerance it needs the contents for). A 512 x 512
-float64 value (2 MiB) keeps about 4 KiB.
+hash of each row, the hash of the whole rounded value, and a hash of its exact bytes. Value
+numbering confirms two values of one rounded key with a tolerance (1e-9 relative), which needs
+both contents; with a summary it takes equal bytes, or else equal rounded contents, as rows
+are compared: BLAS noise in the last bits must not make a recomputation new, and values that
+differ between 1e-9 and float32 precision (relative) are rare. A 512 x 512 float64 value
+(2 MiB) keeps about 4 KiB.
 
 It owned its memory, and nothing viewed it when it was summarized, so its allocation is its
 own: ``root`` of it is itself, and its ``address`` (where the data was) may since be a later
@@ -79,9 +82,12 @@ def flat_key(value: Any) -> int:
 
 
 def same_contents(a: Any, b: Any) -> bool:
-    """Whether two array values, one of them a summary at least, have the same shape, dtype and bytes."""
-    return a.shape == b.shape and a.dtype == b.dtype and \
-        (a.exact if type(a) is ArraySummary else _exact(a)) == (b.exact if type(b) is ArraySummary else _exact(b))
+    """Whether two array values, one of them a summary at least, have the same shape and dtype, and
+    the same bytes or else the same contents rounded to float32 precision (``content_hash.rounded``)."""
+    if a.shape != b.shape or a.dtype != b.dtype:
+        return False
+    exact = (a.exact if type(a) is ArraySummary else _exact(a)) == (b.exact if type(b) is ArraySummary else _exact(b))
+    return exact or flat_key(a) == flat_key(b)
 
 
 def _exact(a: np.ndarray) -> int:
