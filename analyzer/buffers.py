@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from analyzer.array_summary import address
+
 
 def root(a: np.ndarray) -> np.ndarray:
-    """The array that owns ``a``'s memory."""
+    """The array that owns ``a``'s memory (a summary owned its own)."""
     while isinstance(a.base, np.ndarray):
         a = a.base
     return a
@@ -26,7 +28,7 @@ def element_ids(a: np.ndarray) -> np.ndarray | None:
     view's layout is not whole elements of the root, e.g. a view as another dtype)."""
     base = root(a)
     size = a.itemsize
-    offset = a.__array_interface__["data"][0] - base.__array_interface__["data"][0]
+    offset = address(a) - address(base)
     if size != base.itemsize or offset % size or any(s % size for s in a.strides):
         return None
     ids = np.full(a.shape, offset // size, dtype=np.int64)    # as much work as ``a`` has elements,

@@ -23,6 +23,7 @@ from typing import Any, Iterable
 
 import numpy as np
 
+from analyzer.array_summary import flat_key, is_array
 from analyzer.ops import ARITHMETIC
 from analyzer.passes.redundancy import _rounded
 from analyzer.trace import OPS, Trace
@@ -30,10 +31,10 @@ from analyzer.trace import OPS, Trace
 
 def _fingerprint(value: Any) -> Any:
     """A hashable key equal for values that agree up to float32 rounding (None: not a number)."""
-    if isinstance(value, np.ndarray):
+    if is_array(value):
         if value.dtype.kind not in "fciub":
             return None
-        return (value.shape, _rounded(value).tobytes())
+        return value.shape, flat_key(value)
     if isinstance(value, (bool, np.bool_)):
         return ("b", bool(value))
     if isinstance(value, (int, np.integer)):

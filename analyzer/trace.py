@@ -333,9 +333,11 @@ class Trace:
         traced library call also escapes, but the call records it: those are not counted."""
         import numpy as np
 
+        from analyzer.array_summary import is_array
+
         escapes = np.flatnonzero(np.frombuffer(self.ops, dtype=np.uint8) == CODE[Op.ESCAPE]).tolist()
         values = self.values
-        return sum(1 for i in escapes if any(type(values[s]) is np.ndarray for s in self.sources(i)))
+        return sum(1 for i in escapes if any(is_array(values[s]) for s in self.sources(i)))
 
     def cost(self) -> Cost:
         """Totals of every record (the liveness pass adds ``peak_bytes``)."""

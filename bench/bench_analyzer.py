@@ -121,6 +121,38 @@ def bench_array(calls: int = 100_000) -> None:
           f"via the + operator {(operator - plain) * 1e6:.2f} us added   goal <= 2 us")
 
 
+def array_chain(x: np.ndarray, w: np.ndarray, n: int) -> np.ndarray:
+    """3 numpy calls per step on arrays the size of ``x``; the probe holds two of them live."""
+    for _ in range(n // 3):
+        x = np.tanh(x * 0.5 + w)
+    return x
+
+
+def bench_array_memory(ops: int = 2_000, side: int = 512) -> None:
+    """Issue 17: peak memory (tracemalloc) of tracing a chain of numpy calls on side x side float64
+    arrays and running the passes on it, against the peak of the untraced chain."""
+    import tracemalloc
+    x, w = np.random.default_rng(0).standard_normal((2, side, side))
+    tracemalloc.start()
+    array_chain(x, w, ops)
+    untraced = tracemalloc.get_traced_memory()[1]
+    tracemalloc.reset_peak()
+    t0 = time.perf_counter()
+    trace = Trace()
+    run(array_chain, {"x": x, "w": w, "n": ops}, trace)
+    (held, traced), tracing = tracemalloc.get_traced_memory(), time.perf_counter() - t0
+    t0 = time.perf_counter()
+    passes(trace)
+    peak, took = tracemalloc.get_traced_memory()[1], time.perf_counter() - t0
+    tracemalloc.stop()
+    n, mib = len(trace.extras), 2**20
+    print(f"array trace memory: {n:,} numpy calls on {side}x{side} float64 ({x.nbytes / mib:.0f} MiB each), "
+          f"the untraced chain's peak {untraced / mib:.0f} MiB: tracing peak {traced / mib:,.0f} MiB "
+          f"({traced / untraced:.1f}x; {tracing:.1f} s), the trace holds {(held - untraced) / n / 1024:,.1f} KiB "
+          f"per call after it; with the passes peak {peak / mib:,.0f} MiB ({peak / untraced:.1f}x, "
+          f"{(peak - untraced) / n / 1024:,.1f} KiB per call; {took:.1f} s)   goal: kilobytes per call")
+
+
 def bench_passes() -> None:
     times, tracing = {}, {}
     for ops in (250_000, 500_000, 1_000_000):
@@ -222,6 +254,7 @@ if __name__ == "__main__":
     bench_scalar()
     bench_memory()
     bench_array()
+    bench_array_memory()
     bench_passes()
     bench_traffic()
     bench_traffic_catalog()

@@ -62,7 +62,11 @@ def row_hashes(value: Any) -> np.ndarray:
     a = np.asarray(value)
     if a.dtype.kind not in "biufc":
         return _object_rows(a)
-    keys = rounded(a)
+    return hash_rows(rounded(a))
+
+
+def hash_rows(keys: np.ndarray) -> np.ndarray:
+    """``row_hashes`` of a value already ``rounded``."""
     if keys.ndim == 0:
         return np.array(hash(keys.tobytes()), dtype=np.int64)
     width = keys.shape[-1] * keys.dtype.itemsize
@@ -90,9 +94,9 @@ def _safe_hash(obj: Any) -> int:
         return hash(repr(obj))
 
 
-def whole_hash(value: Any, rows: np.ndarray) -> int:
+def whole_hash(shape: tuple[int, ...], rows: np.ndarray) -> int:
     """A content hash of a whole value, from its row hashes and its shape."""
-    return hash((np.shape(value), rows.tobytes()))
+    return hash((shape, rows.tobytes()))
 
 
 class NearRows:

@@ -31,6 +31,7 @@ from typing import Any, Mapping
 
 import numpy as np
 
+from analyzer.array_summary import is_array
 from analyzer.buffers import covered, root
 from analyzer.measurement import Mechanism
 from analyzer.passes import Pass
@@ -257,7 +258,7 @@ def _peak(trace: Trace, c: Columns, arithmetic: np.ndarray, read: tuple[np.ndarr
     values, owners = trace.values, {}      # id(root buffer) -> the first record holding it
     for i in sorted(trace.extras):
         value = values[i]
-        if type(value) is np.ndarray:
+        if is_array(value):     # (a summary is its own root)
             owner = owners.setdefault(id(root(value)), i)
             if last_use[i] > last_use[owner]:
                 last_use[owner] = last_use[i]

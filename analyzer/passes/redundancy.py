@@ -36,10 +36,11 @@ from typing import Any
 
 import numpy as np
 
+from analyzer.array_summary import ArraySummary, flat_key, is_array, row_keys, same_contents
 from analyzer.measurement import Mechanism
 from analyzer.passes import Pass
 from analyzer.passes.columns import Columns, columns
-from analyzer.passes.content_hash import NearRows, rounded, row_hashes, whole_hash
+from analyzer.passes.content_hash import NearRows, rounded, whole_hash
 from analyzer.ops import ARITHMETIC, COMMUTATIVE, COMPARISONS, IMPURE, Op
 from analyzer.trace import CODE, NONE, OPS, WIDE, Trace
 
@@ -91,6 +92,8 @@ class Redundancy:
 
 
 def _close(a: Any, b: Any) -> bool:
+    if type(a) is ArraySummary or type(b) is ArraySummary:     # its contents are gone: equal bytes
+        return same_contents(a, b)
     if isinstance(a, np.ndarray):
         return a.shape == b.shape and bool(np.allclose(a, b, rtol=RTOL, atol=0.0, equal_nan=True))
     return a == b or abs(a - b) <= RTOL * max(abs(a), abs(b))
@@ -257,11 +260,11 @@ class ValueNumbers:
             n = self.number[i] = self._new()
             return n
         value = self.trace.value(i)
-        if isinstance(value, np.ndarray):
+        if is_array(value):
             if value.ndim >= 2 and value.shape[-1] >= 16 or i in self.rows:    # rows: one call each
-                content = whole_hash(value, self.row_keys(i))
+                content = whole_hash(value.shape, self.row_keys(i))
             else:
-                content = hash(rounded(value).tobytes())
+                content = flat_key(value)
             key: Any = (value.shape, value.dtype.kind, content)
         elif isinstance(value, np.generic):
             key = complex(np.complex64(value)) if value.dtype.kind in "fc" else value.item()
@@ -276,7 +279,7 @@ class ValueNumbers:
         """One content hash per row (last axis) of an array value: shape ``value.shape[:-1]``."""
         keys = self.rows.get(i)
         if keys is None:
-            keys = self.rows[i] = row_hashes(self.trace.value(i))
+            keys = self.rows[i] = row_keys(self.trace.value(i))
         return keys
 
     def row_ids(self, i: int) -> np.ndarray:
@@ -335,7 +338,7 @@ def _operand(vn: ValueNumbers, s: int, lead: tuple[int, ...], width: int) -> Any
     """An operand's part in an elementwise row key: its rows broadcast to the output's rows
     when it has rows of the output's width (or 1), else its whole value number."""
     v = vn.trace.value(s)
-    if isinstance(v, np.ndarray) and v.ndim >= 1 and v.shape[-1] in (width, 1) and v.ndim <= len(lead) + 1:
+    if is_array(v) and v.ndim >= 1 and v.shape[-1] in (width, 1) and v.ndim <= len(lead) + 1:
         rows = vn.row_ids(s)
         try:
             return np.broadcast_to(rows, lead)
@@ -348,7 +351,7 @@ def _reduction_rows(vn: ValueNumbers, tag: int, srcs: tuple, result: np.ndarray)
     """A reduction over the last axis that keeps it (``x.mean(-1, keepdim=True)``, an RMS norm's
     mean square): output row i is input row i reduced, so it is keyed by that row."""
     v = vn.trace.value(srcs[0]) if srcs else None
-    if not isinstance(v, np.ndarray) or v.ndim != result.ndim or v.shape[:-1] != result.shape[:-1] \
+    if not is_array(v) or v.ndim != result.ndim or v.shape[:-1] != result.shape[:-1] \
             or result.shape[-1] != 1 or v.shape[-1] < 2:
         return None
     lead = result.shape[:-1]
@@ -380,7 +383,7 @@ def _matmul_rows(vn: ValueNumbers, tag: int, srcs: tuple, result: np.ndarray) ->
     if len(srcs) < 2:
         return None
     a, b = vn.trace.value(srcs[0]), vn.trace.value(srcs[1])
-    if not (isinstance(a, np.ndarray) and isinstance(b, np.ndarray)) or a.ndim == 0 or b.ndim == 0:
+    if not (is_array(a) and is_array(b)) or a.ndim == 0 or b.ndim == 0:
         return None
     if b.ndim == 1:                                 # matrix @ vector: an output element per row
         if a.ndim < 2 or result.shape != a.shape[:-1]:
@@ -413,8 +416,10 @@ def _attention_rows(vn: ValueNumbers, tag: int, srcs: tuple, result: np.ndarray)
     if len(srcs) < 3:
         return None
     q, k, v = (vn.trace.value(s) for s in srcs[:3])
-    if not all(isinstance(x, np.ndarray) and x.ndim >= 2 for x in (q, k, v)) or k.shape[:-1] != v.shape[:-1]:
+    if not all(is_array(x) and x.ndim >= 2 for x in (q, k, v)) or k.shape[:-1] != v.shape[:-1]:
         return None
+    if len(srcs) > 3 and type(vn.trace.value(srcs[3])) is ArraySummary:
+        return None         # a mask is read element by element (the tracers keep boolean and float32 ones)
     lead = result.shape[:-1]                        # (..., L)
     try:
         with np.errstate(over="ignore"):
@@ -445,7 +450,7 @@ def _attention_rows(vn: ValueNumbers, tag: int, srcs: tuple, result: np.ndarray)
 def _row_keys(vn: ValueNumbers, op: Op, rec: tuple) -> np.ndarray | None:
     """Per-row keys of one op's output (None: the op is not read row by row)."""
     srcs, result, name = rec[1], rec[2], rec[4][4]
-    if not isinstance(result, np.ndarray) or result.ndim == 0 or result.size == 0:
+    if not is_array(result) or result.ndim == 0 or result.size == 0:
         return None
     tag = hash((op.value, name))
     if op is Op.MATMUL:
@@ -455,8 +460,7 @@ def _row_keys(vn: ValueNumbers, op: Op, rec: tuple) -> np.ndarray | None:
     if op in REDUCTIONS or (op is Op.OTHER and name in REDUCTION_KERNELS):
         return _reduction_rows(vn, tag, srcs, result)
     if op in ELEMENTWISE or (op is Op.OTHER and name in ROW_KERNELS):
-        if result.ndim == 1 and not any(isinstance(vn.trace.value(s), np.ndarray) and np.ndim(vn.trace.value(s)) > 1
-                                         for s in srcs):
+        if result.ndim == 1 and not any(is_array(vn.trace.value(s)) and vn.trace.value(s).ndim > 1 for s in srcs):
             return None                             # one row: the op's own key decides
         return _elementwise_rows(vn, op, tag, srcs, result)
     return None

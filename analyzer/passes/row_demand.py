@@ -42,6 +42,7 @@ from typing import Any
 
 import numpy as np
 
+from analyzer.array_summary import is_array
 from analyzer.buffers import element_ids, root
 from analyzer.ops import Op
 from analyzer.passes.columns import columns, reads
@@ -108,7 +109,7 @@ class Demand:
         self.partial: dict[int, np.ndarray] = {}
         for v in sorted(self.readers, reverse=True):       # readers come after what they read
             value = self.values[v]
-            if live[v] and v not in self.outputs and type(value) is np.ndarray and value.size:
+            if live[v] and v not in self.outputs and is_array(value) and value.size:
                 needed = self._needed(v, value)
                 if needed is not None:
                     self.partial[v] = needed
@@ -125,7 +126,7 @@ class Demand:
     def _through(self, v: int, value: np.ndarray, r: int) -> np.ndarray | None:
         """The elements of ``v`` reader ``r`` needs (None: all of them)."""
         extra, result = self.extras.get(r), self.values[r]
-        if extra is None or type(result) is not np.ndarray:
+        if extra is None or not is_array(result):
             return None
         after = self.partial.get(r)         # what r's own readers need of it (None: all)
         op, name = OPS[self.trace.ops[r]], extra[4]
@@ -175,6 +176,8 @@ def _shown(value: np.ndarray, view: np.ndarray, after: np.ndarray | None) -> np.
 
 
 def _inside(view: np.ndarray, base: np.ndarray) -> bool:
+    if type(view) is not np.ndarray or type(base) is not np.ndarray:
+        return False        # a summary's memory was its own: nothing else is inside it, nor it in anything
     lo, hi = np.lib.array_utils.byte_bounds(view) if hasattr(np.lib, "array_utils") else np.byte_bounds(view)
     start = base.__array_interface__["data"][0]
     return view.size > 0 and start <= lo and hi <= start + base.nbytes

@@ -32,7 +32,8 @@ class FrontEnd:
     takes: Callable[[Any], bool]                          # is this input value one of mine?
     wrap: Callable[[Any, Trace, str, bool], Any]          # (value, trace, name, static) -> traced value
     session: Callable[[Trace], ContextManager[None]] | None = None   # entered while a version runs
-    finish: Callable[[Trace], None] | None = None                    # after it ran (even on error)
+    finish: Callable[[Trace], None] | None = None                    # after it ran (even on error),
+    # on a trace it took an input of, or that holds its state (``Trace.sessions[name]``)
 
 
 def _is_number(value: Any) -> bool:
@@ -58,6 +59,11 @@ def _wrap_array(value: Any, trace: Trace, name: str, static: bool) -> Any:
     return TracedArray(value, trace.input(name, value, static), trace)
 
 
+def _finish_arrays(trace: Trace) -> None:
+    from analyzer.tracers.array_release import finish
+    finish(trace)
+
+
 def _is_torch(value: Any) -> bool:
     torch = sys.modules.get("torch")
     return torch is not None and isinstance(value, (torch.Tensor, torch.nn.Module))
@@ -72,7 +78,7 @@ def _torch(attribute: str) -> Callable[..., Any]:
 
 FRONT_ENDS: tuple[FrontEnd, ...] = (
     FrontEnd("scalar", _is_number, lambda v, t, n, s: Scalar(v, t.input(n, v, s), t)),
-    FrontEnd("numpy", _is_array, _wrap_array),
+    FrontEnd("numpy", _is_array, _wrap_array, finish=_finish_arrays),
     FrontEnd("torch", _is_torch, _torch("wrap"), session=_torch("tracing"), finish=_torch("finish")),
 )
 
@@ -190,7 +196,7 @@ def run(fn: Callable, inputs: dict[str, Any], trace: Trace, module: types.Module
         trace.outputs = tuple(ids)
     finally:
         for f in FRONT_ENDS:
-            if f.finish is not None and f.name in trace.front_ends:
+            if f.finish is not None and (f.name in trace.front_ends or f.name in trace.sessions):
                 f.finish(trace)
     return raw
 

@@ -31,9 +31,11 @@ from typing import Any
 import numpy as np
 from numpy.lib.mixins import NDArrayOperatorsMixin
 
+from analyzer.array_summary import is_array
 from analyzer.buffers import element_ids, root
 from analyzer.ops import Op
 from analyzer.trace import ALL_ELEMENTS, CODE, ArrayCost, Trace
+from analyzer.tracers.array_release import note
 from analyzer.tracers.array_cost import (KIND, ADDITIVE, ELEMENTWISE, MULTIPLICATIVE, UFUNC_OPS, cost_of,
                                          materialized, new_cost)
 from analyzer.tracers.library_cost import function_cost
@@ -73,6 +75,7 @@ _SCALARS = (np.generic, *NUMBERS)
 def _wrap(t: Trace, op: Op, srcs: tuple, result: Any, cost: ArrayCost) -> Any:
     i = t.emit(op, srcs, result, cost)
     if type(result) is np.ndarray:
+        note(t, i, result)
         return TracedArray(result, i, t)
     if isinstance(result, _SCALARS):
         return Scalar(result, i, t)
@@ -113,7 +116,8 @@ def _before_write(t: Trace, target: np.ndarray) -> None:
     the copies cost at most eight times the bytes written."""
     _index_buffers(t)
     base = target.base if target.base is not None else target
-    vids = [vid for vid in t.buffers.pop(id(base), ()) if vid not in t.snapshots and vid not in t.overwritten]
+    vids = [vid for vid in t.buffers.pop(id(base), ())       # (a released value's id may be base's now)
+            if vid not in t.snapshots and vid not in t.overwritten and type(t.values[vid]) is np.ndarray]
     if not vids:
         return
     small = [vid for vid in vids if _small_write(t, vid)]
@@ -161,7 +165,7 @@ def _read_whole(t: Trace, vids: list[int]) -> set[int]:
             if s not in vids or s in whole:
                 continue
             if code == _ALIAS or (code == _WRITE and position == 0) or \
-                    (code == _ELEMENT_READ and position == 0 and type(values[r]) is not np.ndarray):
+                    (code == _ELEMENT_READ and position == 0 and not is_array(values[r])):
                 continue
             whole.add(s)
     return whole
@@ -213,7 +217,9 @@ def traced_ufunc(ufunc: np.ufunc, method: str, inputs: tuple, kwargs: dict) -> A
         cost = new_cost(ArrayCost, ((0, n, 0, result.nbytes, name) if kind == ADDITIVE else
                                      (n, 0, 0, result.nbytes, name) if kind == MULTIPLICATIVE else
                                      (0, 0, n, result.nbytes, name)))
-        return TracedArray(result, t.emit(op, tuple(srcs), result, cost), t)
+        i = t.emit(op, tuple(srcs), result, cost)
+        note(t, i, result)
+        return TracedArray(result, i, t)
     cost = cost_of(op, name, raw, result, method == "reduce")
     if targets:     # written in place: nothing new materialized, the target gets a new id
         wrapped = _wrap(t, op, tuple(srcs), result, cost._replace(bytes=0))

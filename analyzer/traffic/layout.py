@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from analyzer.array_summary import ArraySummary, address, is_array
 from analyzer.ops import GUARDS, SCALAR_COST, Op
 from analyzer.trace import CODE, NONE, OPS, SCALAR_BYTES, Trace
 
@@ -53,6 +54,8 @@ def word_size(value: Any) -> int:
 
 def allocation(a: np.ndarray) -> tuple[int, int]:
     """(start, end) of the allocation ``a``'s data lives in (numpy's owner, or a torch storage)."""
+    if type(a) is ArraySummary:     # its own, and no longer there: see ``_allocation_key``
+        return a.address, a.address + a.nbytes
     base = a
     while isinstance(base.base, np.ndarray):
         base = base.base
@@ -73,7 +76,7 @@ def lines(a: np.ndarray, line: int, shift: int) -> range | np.ndarray:
     own): a range when they are consecutive; ``shift`` moves its allocation to its place."""
     if a.size == 0:
         return range(0)
-    ptr = a.__array_interface__["data"][0] + shift
+    ptr = address(a) + shift
     if a.flags.c_contiguous or a.flags.f_contiguous:
         return range(ptr // line, (ptr + a.nbytes - 1) // line + 1)
     axes = [(n, s) for n, s in zip(a.shape, a.strides) if n > 1]
@@ -103,26 +106,28 @@ def index(trace: Trace, line: int) -> Layout:
     store = list(range(n))
     last = list(range(n))
     scalar_inputs: list[int] = []
-    by_start: dict[int, int] = {}
+    by_start: dict[Any, int] = {}     # allocation -> its first record
     span: dict[int, tuple[int, int]] = {}
     shift: dict[int, int] = {}
     vbase = 0
     inputs: set[int] = set()
-    ndarray, computing = np.ndarray, COMPUTING
-    extent: dict[int, int] = {}     # allocation start -> the furthest end any array there reaches
+    computing = COMPUTING
+    extent: dict[Any, int] = {}     # allocation -> the furthest end any array there reaches
     for value in trace.values:
-        if type(value) is ndarray:
+        if is_array(value):
             start, end = allocation(value)
-            extent[start] = max(end, extent.get(start, end))
+            key = _allocation_key(value, start)
+            extent[key] = max(end, extent.get(key, end))
     extras, wide = trace.extras, trace.wide
     for i, (code, a, b, value) in enumerate(zip(trace.ops, trace.src0, trace.src1, trace.values)):
         op, extra = OPS[code], extras.get(i)
         srcs = (a, b) if b >= 0 else (a,) if a >= 0 else () if a == NONE else wide[i]
-        if type(value) is ndarray:
+        if is_array(value):
             kind[i] = ARRAY
             start = allocation(value)[0]
-            end = extent[start]
-            st = by_start.setdefault(start, i)
+            key = _allocation_key(value, start)
+            end = extent[key]
+            st = by_start.setdefault(key, i)
             store[i] = st
             if st == i:             # each allocation starts a line of its own, in trace order
                 shift[i] = vbase - start
@@ -145,6 +150,12 @@ def index(trace: Trace, line: int) -> Layout:
     kept = {store[o] for o in trace.outputs} | inputs
     scalar_key, line_owner = _input_lines(trace, scalar_inputs, line)
     return Layout(kind, store, last, kept, inputs, scalar_key, line_owner, span, shift, vbase)
+
+
+def _allocation_key(value: Any, start: int) -> Any:
+    """What tells allocations apart: their start while they live (every array the trace holds
+    holds its allocation), a summary itself for a released one (its address may be reused)."""
+    return start if type(value) is not ArraySummary else ("released", id(value))
 
 
 def _scalar_index(trace: Trace, line: int) -> Layout:

@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from analyzer.array_summary import address, is_array
 from analyzer.ops import Op
 from analyzer.trace import NONE, OPS, SCALAR_BYTES, Trace
 from analyzer.traffic.accounting import FOREVER, FRESH, OVERWRITE, READ, UPDATE, Accounting, Traffic
@@ -262,7 +263,7 @@ class Simulation(Accounting):
         at = self.elements.get(s)
         if at is None:
             arr = self.values[s]
-            at = self.elements[s] = (arr.__array_interface__["data"][0] + self.layout.shift[self.store[s]],
+            at = self.elements[s] = (address(arr) + self.layout.shift[self.store[s]],
                                      tuple(zip(arr.shape, arr.strides)))
         ptr, axes = at
         for k, i in enumerate(index):
@@ -281,7 +282,7 @@ class Simulation(Accounting):
         if index is not None and len(index) == arr.ndim and kind[i] == WORD:
             self._line(self._element_line(srcs[0], index), self.store[srcs[0]])
         else:
-            nbytes = value.nbytes if isinstance(value, np.ndarray) else word_size(value)
+            nbytes = value.nbytes if is_array(value) else word_size(value)
             self._count("unplaced", self.store[srcs[0]], nbytes, False)
         if self.kind[i] == ARRAY:
             self._region(i, FRESH)
@@ -295,7 +296,7 @@ class Simulation(Accounting):
         arr = self.values[target]
         x = srcs[-1] if len(srcs) > 1 else None
         xv = self.values[x] if x is not None else None
-        if isinstance(xv, np.ndarray) and kind[x] == ARRAY and store[x] == store[target] and x != target:
+        if is_array(xv) and kind[x] == ARRAY and store[x] == store[target] and x != target:
             return      # a[s] op= y: numpy wrote the view in place already, then assigns it to itself
         if x is not None:
             self._read(x)
@@ -305,10 +306,10 @@ class Simulation(Accounting):
             self._line(self._element_line(target, index), owner, OVERWRITE)
             return
         part = arr[index] if index is not None else None
-        if part is not None and (not isinstance(xv, np.ndarray) or xv.size >= part.size):
+        if part is not None and (not is_array(xv) or xv.size >= part.size):
             keys = lines(part, self.line, self.layout.shift[owner]) if isinstance(part, np.ndarray) else \
                 [self._element_line(target, index)]
             self._walk([(keys, owner, OVERWRITE)])
             return
-        nbytes = xv.nbytes if isinstance(xv, np.ndarray) else arr.itemsize
+        nbytes = xv.nbytes if is_array(xv) else arr.itemsize
         self._count("unplaced", owner, nbytes, True)
