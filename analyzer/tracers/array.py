@@ -91,6 +91,19 @@ def _wrap(t: Trace, op: Op, srcs: tuple, result: Any, cost: ArrayCost) -> Any:
     return result
 
 
+UNINITIALIZED = frozenset({"empty", "empty_like"})
+
+
+def defined(name: str, result: Any) -> Any:
+    """``result`` of numpy function ``name``, with uninitialized memory (``np.empty``) given one
+    content: NaN, or 0 where NaN is no value. Whatever the allocator's memory held would otherwise
+    decide whether two versions of a buffer filled row by row number as one value: a probe that
+    measured the same twice in one process could count differently (an earlier run's rows)."""
+    if name in UNINITIALIZED and type(result) is np.ndarray:
+        result.fill(np.nan if result.dtype.kind in "fc" else 0)
+    return result
+
+
 def register(t: Trace, i: int, a: np.ndarray) -> None:
     """Remember that value ``i`` lives in ``a``'s buffer (so a later write snapshots it)."""
     base = a.base if a.base is not None else a
@@ -264,7 +277,7 @@ def traced_function(func: Any, args: tuple, kwargs: dict) -> Any:
         srcs.append(target.i)
         _before_write(t, target.a)
         raw_kwargs["out"] = target.a
-    result = func(*raw_args, **raw_kwargs)
+    result = defined(name, func(*raw_args, **raw_kwargs))
     costed = function_cost(func, raw_args, raw_kwargs, result)
     if costed is None:      # outside the cost model: say so, and charge a placeholder
         t.uncosted[name] += 1

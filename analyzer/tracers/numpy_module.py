@@ -35,7 +35,7 @@ import numpy as np
 
 from analyzer.ops import Op
 from analyzer.trace import Trace
-from analyzer.tracers.array import TracedArray, _unwrap, _wrap
+from analyzer.tracers.array import TracedArray, _unwrap, _wrap, defined
 from analyzer.tracers.array_cost import cost_of
 from analyzer.tracers.math_module import rebound
 from analyzer.tracers.scalar import Scalar
@@ -58,7 +58,7 @@ def _factory(real: Callable[..., Any], trace: Trace) -> Callable[..., Any]:
         srcs: list[int] = []
         raw_args = [_unwrap(a, srcs, trace) if _holds_traced(a) else a for a in args]
         raw_kwargs = {k: _unwrap(v, srcs, trace) if _holds_traced(v) else v for k, v in kwargs.items()}
-        result = real(*raw_args, **raw_kwargs)
+        result = defined(name, real(*raw_args, **raw_kwargs))
         return _wrap(trace, Op.ALLOC, tuple(srcs), result, cost_of(Op.ALLOC, name, [], result))
     return _named(factory, real)
 

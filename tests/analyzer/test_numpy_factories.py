@@ -171,3 +171,30 @@ def test_the_shape_of_a_buffer_whose_first_contents_no_one_reads_is_live(write_p
         optimized = baseline
     """)
     assert m.liveness.work(m.trace) == 0
+
+
+UNWRITTEN_ROWS = """
+    import numpy as np
+    def inputs(size):
+        return {"x": np.arange(size * 3, dtype=float).reshape(size, 3), "n": size}
+    def baseline(x, n):
+        cache = np.empty((n, 3))
+        like = np.empty_like(x)
+        cache[0] = x[0]
+        like[0] = x[0]
+        return cache[:1].sum() + like[:1].sum()
+    optimized = baseline
+"""
+
+
+def test_memory_a_probe_leaves_unwritten_holds_nan_not_what_the_allocator_had(write_probe):
+    # np.empty of a freed buffer's size often returns that buffer: filled with the rows a
+    # later write would put there, two versions of the cache would number as one value
+    freed = np.arange(4 * 3, dtype=float).reshape(4, 3) * 2.0
+    del freed
+    _, trace, _ = traced(write_probe, UNWRITTEN_ROWS, size=4)
+    allocs = [i for i in range(len(trace)) if trace.node(i).op is Op.ALLOC]
+    assert [trace.node(i).extra.name for i in allocs] == ["empty", "empty_like"]
+    for i in allocs:
+        first = trace.value(i)
+        assert first.shape == (4, 3) and np.isnan(first[1:]).all()
