@@ -11,9 +11,9 @@ length with attention_mask 0 on the pads, the pads' outputs dropped, against unp
 operation on a pad changes no kept output, yet the pads' keys and values are *read* by every real
 query -- scored, then given a softmax weight of exactly 0 -- so in the dataflow sense liveness uses
 they reach the output. The analyzer reads 88% unexplained, 11% dead (the last layer's pad rows
-past its keys and values), and its residue line calls 99% of the optimized version's flops "values
-the baseline never computes" although each is a row of a baseline value (the residue compares
-whole values, not rows). Semantically it is dead-code elimination (or sparsity: "skip what the mask
+past its keys and values); its residue line says 4% of the optimized version's flops compute
+values the baseline never computes (it said 99% while the residue compared whole values: each
+unpadded value is rows of a padded one). Semantically it is dead-code elimination (or sparsity: "skip what the mask
 zeroes"); whether work multiplied by a zero weight is dead is the open question (docs/analyzer.md,
 Known limits: "Multiplying by a static zero is not folded").
 """
