@@ -337,8 +337,10 @@ class Trace:
         values = self.values
         return sum(1 for i in escapes if any(type(values[s]) is np.ndarray for s in self.sources(i)))
 
-    def cost(self) -> Cost:
-        """Totals of every record (the liveness pass adds ``peak_bytes``)."""
+    def cost(self, value_bytes: Any = None) -> Cost:
+        """Totals of every record (the liveness pass adds ``peak_bytes``). ``value_bytes``: the
+        ``SCALAR_BYTES`` of each value's type (8 for other types) as a numpy array, when the
+        caller has it (``analyzer.passes.columns.scalar_bytes``)."""
         import numpy as np
 
         ops = mults = adds = other = nbytes = launches = 0
@@ -363,8 +365,10 @@ class Trace:
         costed_codes = np.zeros(len(OPS), dtype=bool)
         costed_codes[[CODE[op] for op in SCALAR_COST]] = True
         costed = scalar & costed_codes[codes]
-        sizes = map(SCALAR_BYTES.get, map(type, self.values), repeat(8))
-        nbytes += int(np.fromiter(sizes, np.int64, len(codes))[costed].sum()) if costed.any() else 0
+        if costed.any():
+            if value_bytes is None:
+                value_bytes = np.fromiter(map(SCALAR_BYTES.get, map(type, self.values), repeat(8)), np.int64, len(codes))
+            nbytes += int(value_bytes[costed].sum())
         input_bytes = sum(getattr(self.values[i], "nbytes", None) or SCALAR_BYTES.get(type(self.values[i]), 8)
                           for i in np.flatnonzero(scalar & (codes == CODE[Op.INPUT])).tolist())
         return Cost(ops=ops, mults=mults, adds=adds, other=other, flops=mults + adds + other, bytes=nbytes,

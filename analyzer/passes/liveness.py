@@ -26,7 +26,6 @@ long as any view of it or version written into it is).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from itertools import repeat
 from typing import Any, Mapping
 
 import numpy as np
@@ -34,10 +33,10 @@ import numpy as np
 from analyzer.buffers import covered, root
 from analyzer.measurement import Mechanism
 from analyzer.passes import Pass
-from analyzer.passes.columns import Columns, columns, member, reads
+from analyzer.passes.columns import Columns, columns, member, reads, scalar_bytes
 from analyzer.passes.row_demand import dead_rows
 from analyzer.ops import ARITHMETIC, COMPARISONS, GUARDS, Op
-from analyzer.trace import ALL_ELEMENTS, CODE, SCALAR_BYTES, WIDE, Trace
+from analyzer.trace import ALL_ELEMENTS, CODE, WIDE, Trace
 
 
 VIEWS = frozenset({Op.GETITEM, Op.RESHAPE, Op.TRANSPOSE})     # ops whose result may be a view
@@ -265,7 +264,7 @@ def _peak(trace: Trace, c: Columns, arithmetic: np.ndarray, read: tuple[np.ndarr
             for part in value:
                 if type(part) is np.ndarray:
                     owners.setdefault(id(root(part)), i)
-    nbytes = np.fromiter(map(SCALAR_BYTES.get, map(type, trace.values), repeat(8)), np.int64, n)
+    nbytes = scalar_bytes(trace)         # (a new array)
     for i, extra in trace.extras.items():
         nbytes[i] = extra[3]
     nbytes[~arithmetic] = 0

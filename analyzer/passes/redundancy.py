@@ -38,7 +38,8 @@ import numpy as np
 
 from analyzer.measurement import Mechanism
 from analyzer.passes import Pass
-from analyzer.passes.columns import Columns, columns
+from analyzer.passes.columns import TYPES, Columns, columns, value_types
+from analyzer.passes.near_misses import matches
 from analyzer.passes.content_hash import NearRows, rounded, row_hashes, whole_hash
 from analyzer.ops import ARITHMETIC, COMMUTATIVE, COMPARISONS, IMPURE, Op
 from analyzer.trace import CODE, NONE, OPS, WIDE, Trace
@@ -49,6 +50,8 @@ _IDENTITY = {Op.ADD: (0, 0), Op.SUB: (None, 0), Op.MUL: (1, 1), Op.DIV: (None, 1
 _PURE = ARITHMETIC - IMPURE
 _FLOATING = frozenset({float, complex, np.float64, np.complex128})
 _COMPLEX = frozenset({complex, np.complex128})
+_FLOATING_CODE = np.array([t in _FLOATING for t in TYPES] + [False])      # by ``value_types`` code
+_COMPLEX_CODE = np.array([t in _COMPLEX for t in TYPES] + [False])
 # ops whose output element depends on the same element of each (broadcast) operand
 ELEMENTWISE = frozenset({
     Op.ADD, Op.SUB, Op.MUL, Op.DIV, Op.FLOORDIV, Op.MOD, Op.POW, Op.NEG, Op.ABS, Op.CONJ, Op.REAL,
@@ -104,6 +107,20 @@ def _float_keys_array(values: np.ndarray) -> np.ndarray:
         return np.rint(mantissa * 2**24).astype(np.int64) * 4096 + (exponent + 2048)
 
 
+def _stable_order(keys: np.ndarray) -> np.ndarray:
+    """``np.argsort(keys, kind="stable")`` of int64 keys: each key and its position packed in one
+    int64 and sorted by value, which is faster, when they fit in 63 bits."""
+    n = len(keys)
+    if not n:
+        return np.argsort(keys, kind="stable")
+    low, high = int(keys.min()), int(keys.max())
+    shift = max(n - 1, 1).bit_length()
+    if (high - low).bit_length() + shift > 63:
+        return np.argsort(keys, kind="stable")
+    packed = np.sort(((keys - low) << shift) | np.arange(n, dtype=np.int64))
+    return packed & ((1 << shift) - 1)
+
+
 def _float_keys(values: np.ndarray) -> list[int]:
     return _float_keys_array(values).tolist()
 
@@ -147,12 +164,12 @@ class ValueNumbers:
         """
         n = len(values)
         self.scalar_numbers = numbers = np.full(n, -1, dtype=np.int64)
-        types = list(map(type, values))
-        ids = np.flatnonzero(np.fromiter(map(_FLOATING.__contains__, types), bool, n))
+        types = value_types(self.trace)
+        ids = np.flatnonzero(_FLOATING_CODE[types])
         if not len(ids):
             return
         vals = np.fromiter(values, object, n)[ids]
-        if _COMPLEX.isdisjoint(types):      # real values: as complex numbers, their imaginary keys
+        if not _COMPLEX_CODE[types[ids]].any():     # real values: as complex numbers, their imaginary keys
             arr = vals.astype(float)        # would all be 0.0's, and their arithmetic the same
             real, imag = _float_keys_array(arr), np.full(len(arr), 2048)
         else:
@@ -160,7 +177,7 @@ class ValueNumbers:
             real, imag = _float_keys_array(arr.real), _float_keys_array(arr.imag)
         real_only = not (imag != 2048).any()
         # stable: a key's first value leads its group
-        order = np.argsort(real, kind="stable") if real_only else np.lexsort((imag, real))
+        order = _stable_order(real) if real_only else np.lexsort((imag, real))
         r = real[order]
         starts = np.ones(len(order), dtype=bool)
         starts[1:] = r[1:] != r[:-1]
@@ -184,36 +201,43 @@ class ValueNumbers:
                             real: np.ndarray, imag: np.ndarray, group: np.ndarray, first: np.ndarray,
                             base: int) -> None:
         """Number the values at ``rest`` (positions in ``ids``, in trace order): those not close to
-        the first value of their rounded key, as ``_place`` would one after another."""
-        numbers, real_only = self.scalar_numbers, self._floats[1] is None
+        the first value of their rounded key, as ``_place`` would one after another
+        (``near_misses.matches``), with their buckets."""
         if not len(rest):
             return
+        match = matches(rest, arr, vals, group, first, RTOL, self.MAX_BUCKET)
         g = group[rest]
-        finite = np.isfinite(arr)
-        # alone in its group not to be close, and finite (NaN is close to nothing, and infinities
-        # share a key with 0.0): its bucket holds the first value only, so _place makes it a new number
-        alone = (np.bincount(g)[g] == 1) & finite[rest] & finite[first[g]]
-        start, alone_before = self._next, np.cumsum(alone) - alone
-        made = [0]                          # new numbers the others made, after each of them
-        for j in np.flatnonzero(~alone).tolist():
-            k = int(rest[j])
-            kr, ki, gk = int(real[k]), int(imag[k]), int(group[k])
-            key = (kr, ki) if ki != 2048 else kr
-            bucket = self.buckets.get(key) or ((vals[first[gk]], base + gk),)
-            self._next = start + int(alone_before[j]) + made[-1]        # numbers go out in trace order
-            numbers[ids[k]] = self.number[int(ids[k])] = self._place(key, bucket, vals[k])
-            made.append(self._next - start - int(alone_before[j]))
-        at = np.flatnonzero(alone)
-        new = start + alone_before[at] + np.array(made)[np.searchsorted(np.flatnonzero(~alone), at)]
-        self._next = start + len(at) + made[-1]
-        k, g = rest[at], g[at]
-        numbers[ids[k]] = new
-        self.number.update(zip(ids[k].tolist(), new.tolist()))
-        keys = (real[k].tolist() if real_only else
-                [(kr, ki) if ki != 2048 else kr for kr, ki in zip(real[k].tolist(), imag[k].tolist())])
-        self.buckets.update(zip(keys, ([(lead_value, n_lead), (value, n)] for lead_value, n_lead, value, n in
-                                       zip(vals[first[g]].tolist(), (g + base).tolist(), vals[k].tolist(),
-                                           new.tolist()))))
+        new = match < 0
+        made = np.flatnonzero(new)
+        taken = np.empty(len(rest), dtype=np.int64)
+        taken[made] = self._next + np.arange(len(made))     # new numbers go out in trace order
+        self._next += len(made)
+        lead = ~new & (match == first[g])
+        taken[lead] = base + g[lead]
+        other = ~new & ~lead                # the number an earlier near miss took
+        taken[other] = taken[np.searchsorted(rest, match[other])]
+        self.scalar_numbers[ids[rest]] = taken
+        self.number.update(zip(ids[rest].tolist(), taken.tolist()))
+        if not len(made):
+            return
+        # buckets: each group's first value, then its first near misses with new numbers
+        g_made = g[made]
+        order = np.argsort(g_made, kind="stable")
+        ordered = g_made[order]
+        starts = np.r_[True, ordered[1:] != ordered[:-1]]
+        rank = np.arange(len(ordered)) - np.maximum.accumulate(np.where(starts, np.arange(len(ordered)), 0))
+        kept = made[order[rank < self.MAX_BUCKET - 1]]
+        heads = np.flatnonzero(starts)
+        groups = ordered[heads]
+        lead_values, lead_numbers = vals[first[groups]].tolist(), (groups + base).tolist()
+        buckets = [[(v, n)] for v, n in zip(lead_values, lead_numbers)]
+        slot = np.repeat(np.arange(len(groups)), np.diff(np.r_[heads, len(ordered)]))[rank < self.MAX_BUCKET - 1]
+        for b, v, n in zip(slot.tolist(), vals[rest[kept]].tolist(), taken[kept].tolist()):
+            buckets[b].append((v, n))
+        kr = real[first[groups]].tolist()
+        keys = kr if self._floats[1] is None else \
+            [(r, i) if i != 2048 else r for r, i in zip(kr, imag[first[groups]].tolist())]
+        self.buckets.update(zip(keys, buckets))
 
     def _index_floats(self) -> None:
         """Put the buckets of the floats numbered at once in ``buckets`` (when another value
