@@ -280,8 +280,20 @@ class Trace:
         return c[0], c[1], c[2], SCALAR_BYTES.get(type(self.values[i]), 8)
 
     def work_of(self, ids: Iterable[int], part: int | None = None) -> int:
-        """Flops of the records ``ids``, or one cost component of them (0 mults, 1 adds, 2 other)."""
-        return sum(map(self.works(part).__getitem__, ids))
+        """Flops of the records ``ids``, or one cost component of them (0 mults, 1 adds, 2 other):
+        the scalar ops' summed in numpy, the array ops' (``ArrayCost``) one by one."""
+        import numpy as np
+
+        ids = ids if isinstance(ids, (set, frozenset, list, tuple)) else list(ids)
+        at = np.fromiter(ids, np.int64, len(ids))
+        array_ops = np.isin(at, np.fromiter(self.extras, np.int64, len(self.extras))) if self.extras else None
+        scalar = at if array_ops is None else at[~array_ops]
+        total = int(self._work_table(part)[np.frombuffer(self.ops, dtype=np.uint8)[scalar]].sum())
+        if array_ops is not None:
+            extras = self.extras
+            total += sum(extras[i][0] + extras[i][1] + extras[i][2] if part is None else extras[i][part]
+                         for i in at[array_ops].tolist())
+        return total
 
     def works(self, part: int | None = None) -> list[int]:
         """Of every record, what ``work_of`` counts: flops, or one component (0 mults, 1 adds,

@@ -112,3 +112,13 @@ _SCALAR_BYTES = np.array([SCALAR_BYTES.get(t, 8) for t in TYPES] + [8], dtype=np
 def scalar_bytes(trace: Trace) -> np.ndarray:
     """int64 of each record: ``SCALAR_BYTES`` of its value's type, 8 for any other type."""
     return _SCALAR_BYTES[value_types(trace)]
+
+
+def weighted_work(shares: dict[int, float], trace: Trace, part: int | None = None) -> float:
+    """The sum of ``share * work`` over ``shares`` (record id -> share of its work), added one at
+    a time in the dict's order, as ``sum`` over it adds (0 when empty)."""
+    if not shares:
+        return 0
+    ids = np.fromiter(shares, np.int64, len(shares))
+    weighted = np.fromiter(shares.values(), np.float64, len(shares)) * trace.work_weights(part)[ids]
+    return float(np.cumsum(weighted)[-1])

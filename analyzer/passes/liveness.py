@@ -33,7 +33,7 @@ import numpy as np
 from analyzer.buffers import covered, root
 from analyzer.measurement import Mechanism
 from analyzer.passes import Pass
-from analyzer.passes.columns import Columns, columns, member, reads, scalar_bytes
+from analyzer.passes.columns import Columns, columns, member, reads, scalar_bytes, weighted_work
 from analyzer.passes.row_demand import dead_rows
 from analyzer.ops import ARITHMETIC, COMPARISONS, GUARDS, Op
 from analyzer.trace import ALL_ELEMENTS, CODE, WIDE, Trace
@@ -49,9 +49,7 @@ class Liveness:
     dead_rows: Mapping[int, float] = field(default_factory=dict)    # live ops -> share of rows no one reads
 
     def work(self, trace: Trace, part: int | None = None) -> float:
-        works = trace.works(part)           # (once: not once per row-pruned op)
-        rows = sum(share * works[i] for i, share in self.dead_rows.items())
-        return sum(map(works.__getitem__, self.dead)) + rows
+        return trace.work_of(self.dead, part) + weighted_work(self.dead_rows, trace, part)
 
     def removable(self) -> dict[int, float]:
         return {**dict.fromkeys(self.dead, 1.0), **self.dead_rows}

@@ -38,7 +38,7 @@ import numpy as np
 
 from analyzer.measurement import Mechanism
 from analyzer.passes import Pass
-from analyzer.passes.columns import TYPES, Columns, columns, value_types
+from analyzer.passes.columns import TYPES, Columns, columns, weighted_work, value_types
 from analyzer.passes.near_misses import matches
 from analyzer.passes.content_hash import NearRows, rounded, row_hashes, whole_hash
 from analyzer.ops import ARITHMETIC, COMMUTATIVE, COMPARISONS, IMPURE, Op
@@ -89,8 +89,7 @@ class Redundancy:
 
     def work(self, trace: Trace, part: int | None = None) -> float:
         """Redundant work: flops, or one cost component (0 mults, 1 adds, 2 other)."""
-        works = trace.works(part)
-        return sum(f * works[i] for i, f in self.fraction.items())
+        return weighted_work(self.fraction, trace, part)
 
 
 def _close(a: Any, b: Any) -> bool:
