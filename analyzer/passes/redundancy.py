@@ -32,6 +32,7 @@ as its ufunc is read row by row).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import compress
 from typing import Any
 
 import numpy as np
@@ -167,12 +168,12 @@ class ValueNumbers:
         ids = np.flatnonzero(_FLOATING_CODE[types])
         if not len(ids):
             return
-        vals = np.fromiter(values, object, n)[ids]
+        floating = compress(values, _FLOATING_CODE[types].tobytes())
         if not _COMPLEX_CODE[types[ids]].any():     # real values: as complex numbers, their imaginary keys
-            arr = vals.astype(float)        # would all be 0.0's, and their arithmetic the same
+            arr = np.fromiter(floating, float, len(ids))    # would all be 0.0's, and their arithmetic the same
             real, imag = _float_keys_array(arr), np.full(len(arr), 2048)
         else:
-            arr = vals.astype(complex)
+            arr = np.fromiter(floating, complex, len(ids))
             real, imag = _float_keys_array(arr.real), _float_keys_array(arr.imag)
         real_only = not (imag != 2048).any()
         # stable: a key's first value leads its group
@@ -193,17 +194,19 @@ class ValueNumbers:
         self._next += len(first)
         numbers[ids[close]] = group[close] + base
         first_real, first_imag = real[first], imag[first]
-        self._floats = (first_real, None if real_only else first_imag, vals[first], base)
-        self._number_near_misses(np.flatnonzero(~close), ids, vals, arr, real, imag, group, first, base)
+        self._floats = (first_real, None if real_only else first_imag, ids[first], base)
+        self._number_near_misses(np.flatnonzero(~close), ids, arr, real, imag, group, first, base)
 
-    def _number_near_misses(self, rest: np.ndarray, ids: np.ndarray, vals: np.ndarray, arr: np.ndarray,
-                            real: np.ndarray, imag: np.ndarray, group: np.ndarray, first: np.ndarray,
-                            base: int) -> None:
+    def _number_near_misses(self, rest: np.ndarray, ids: np.ndarray, arr: np.ndarray, real: np.ndarray,
+                            imag: np.ndarray, group: np.ndarray, first: np.ndarray, base: int) -> None:
         """Number the values at ``rest`` (positions in ``ids``, in trace order): those not close to
         the first value of their rounded key, as ``_place`` would one after another
         (``near_misses.matches``), with their buckets."""
         if not len(rest):
             return
+        vals = np.empty(len(ids), dtype=object)     # the value objects, where they are compared
+        needed = np.concatenate([rest, first[group[rest]]])
+        vals[needed] = np.fromiter(map(self.trace.values.__getitem__, ids[needed].tolist()), object, len(needed))
         match = matches(rest, arr, vals, group, first, RTOL, self.MAX_BUCKET)
         g = group[rest]
         new = match < 0
@@ -241,10 +244,11 @@ class ValueNumbers:
     def _index_floats(self) -> None:
         """Put the buckets of the floats numbered at once in ``buckets`` (when another value
         needs them: its key may be one of theirs)."""
-        first_real, first_imag, first_values, base = self._floats
+        first_real, first_imag, first_ids, base = self._floats
         keys = (first_real.tolist() if first_imag is None else
                 [(kr, ki) if ki != 2048 else kr for kr, ki in zip(first_real.tolist(), first_imag.tolist())])
-        table = dict(zip(keys, zip(zip(first_values.tolist(), range(base, base + len(keys))))))
+        first_values = map(self.trace.values.__getitem__, first_ids.tolist())
+        table = dict(zip(keys, zip(zip(first_values, range(base, base + len(keys))))))
         table.update(self.buckets)
         self.buckets, self._floats = table, None
 
