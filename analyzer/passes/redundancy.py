@@ -527,23 +527,36 @@ def _scalar_repeats(vn: ValueNumbers, trace: Trace, c: Columns) -> tuple[np.ndar
                 | ((left == 0) & const_zero[first]) | ((left == 1) & const_one[first]))
     keep = ~identity
     ids, code, two, first, last = ids[keep], code[keep], two[keep], first[keep], last[keep]
-    numbers = vn.scalar_numbers.copy()
-    operands = np.stack([first, np.where(two, last, -1)], axis=1).ravel()
-    operands = operands[operands >= 0]
-    unnumbered, at = np.unique(operands[numbers[operands] < 0], return_index=True)
-    for s in unnumbered[np.argsort(at, kind="stable")].tolist():   # ints, bools...: in first-use order
-        numbers[s] = vn.of(s)
+    numbers = vn.scalar_numbers
+    if (numbers[first] < 0).any() or (two & (numbers[last] < 0)).any():
+        numbers = numbers.copy()
+        operands = np.stack([first, np.where(two, last, -1)], axis=1).ravel()
+        operands = operands[operands >= 0]
+        unnumbered, at = np.unique(operands[numbers[operands] < 0], return_index=True)
+        for s in unnumbered[np.argsort(at, kind="stable")].tolist():   # ints, bools...: in first-use order
+            numbers[s] = vn.of(s)
     a = numbers[first]
     b = np.where(two, numbers[last], -1)
     swap = two & _COMMUTATIVE_CODE[code] & (b < a)
     a, b = np.where(swap, b, a), np.where(swap, a, b)
+    # only an op whose first number is some other op's first too, and whose second is some other
+    # op's second, can repeat one: the rest (most, where values are used once) need no sort
+    maybe = np.flatnonzero(_used_again(a) & ((b < 0) | _used_again(b)))
+    code, a, b = code[maybe], a[maybe], b[maybe]
     if vn._next >= 1 << 28:     # more values than the packed key has bits for: compare rows
         _, firsts = np.unique(np.stack([code, a, b], axis=1), axis=0, return_index=True)
-        repeated = np.ones(len(ids), dtype=bool)
+        repeated = np.ones(len(maybe), dtype=bool)
         repeated[firsts] = False
     else:
         repeated = _repeats((code.astype(np.uint64) << 57) | (a.astype(np.uint64) << 29) | (b + 1).astype(np.uint64))
-    return ids[repeated], wide
+    return ids[maybe[repeated]], wide
+
+
+def _used_again(numbers: np.ndarray) -> np.ndarray:
+    """True where a number (-1: none) occurs more than once in ``numbers``."""
+    counts = np.bincount(numbers + 1)
+    counts[0] = 0
+    return counts[numbers + 1] > 1
 
 
 def _repeats(keys: np.ndarray) -> np.ndarray:
