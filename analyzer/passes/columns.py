@@ -3,7 +3,7 @@
 The trace stores its records column-wise (``analyzer.trace``); a pass that asks the same
 question of every record (is it a guard? which values does it read? of which type is its
 value?) asks it of an array. Inside ``shared(trace)`` (the analysis runs every pass in it),
-``columns``, ``reads`` and ``value_types`` are made once and handed to every pass that asks,
+``columns``, ``reads``, ``last_readers`` and ``value_types`` are made once and handed to every pass that asks,
 read-only; outside, each call makes its own.
 
 >>> from analyzer.trace import Trace
@@ -98,6 +98,15 @@ def _reads(trace: Trace, c: Columns) -> tuple[np.ndarray, np.ndarray]:
     if wide:
         parts.append((np.array([s for s, _ in wide], dtype=np.int64), np.array([i for _, i in wide], dtype=np.int64)))
     return np.concatenate([p[0] for p in parts], dtype=np.int64), np.concatenate([p[1] for p in parts])
+
+
+def last_readers(trace: Trace) -> np.ndarray:
+    """int64 of each record: the last record that reads its value, itself when none does."""
+    def make() -> np.ndarray:
+        last = np.arange(len(trace.values), dtype=np.int64)
+        np.maximum.at(last, *reads(trace, columns(trace)))
+        return last
+    return _once(trace, "last_readers", make)
 
 
 def value_types(trace: Trace) -> np.ndarray:

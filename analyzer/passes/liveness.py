@@ -33,7 +33,7 @@ import numpy as np
 from analyzer.buffers import covered, root
 from analyzer.measurement import Mechanism
 from analyzer.passes import Pass
-from analyzer.passes.columns import Columns, columns, member, reads, scalar_bytes, weighted_work
+from analyzer.passes.columns import Columns, columns, last_readers, member, reads, scalar_bytes, weighted_work
 from analyzer.passes.row_demand import dead_rows
 from analyzer.ops import ARITHMETIC, COMPARISONS, GUARDS, Op
 from analyzer.trace import ALL_ELEMENTS, CODE, WIDE, Trace
@@ -74,7 +74,7 @@ def dead_ops(trace: Trace) -> Liveness:
             _sweep(trace, c, live)
     arithmetic = member(c.codes, ARITHMETIC)
     dead = arithmetic & ~np.frombuffer(live, dtype=bool)
-    return Liveness(frozenset(np.flatnonzero(dead).tolist()), _peak(trace, c, arithmetic, read),
+    return Liveness(frozenset(np.flatnonzero(dead).tolist()), _peak(trace, c, arithmetic),
                     dead_rows(trace, live, read))
 
 
@@ -242,14 +242,13 @@ def _split(demand: Any, region: Any, value: Any) -> tuple[bool, Any]:
     return bool((demand & inside).any()), outside if outside.any() else None
 
 
-def _peak(trace: Trace, c: Columns, arithmetic: np.ndarray, read: tuple[np.ndarray, np.ndarray]) -> int:
+def _peak(trace: Trace, c: Columns, arithmetic: np.ndarray) -> int:
     """Sweep births and deaths of materialized values; the peak of what is alive.
 
     A value is born at its op and dies after its last reader (outputs: at the end). An array's
     buffer lives as long as any value in it: a view of it, or a version written into it."""
     n = len(c.codes)
-    last_use = np.arange(n, dtype=np.int64)
-    np.maximum.at(last_use, *read)
+    last_use = last_readers(trace).copy()
     last_use[list(trace.outputs)] = n
     values, owners = trace.values, {}      # id(root buffer) -> the first record holding it
     for i in sorted(trace.extras):
@@ -267,7 +266,7 @@ def _peak(trace: Trace, c: Columns, arithmetic: np.ndarray, read: tuple[np.ndarr
         nbytes[i] = extra[3]
     nbytes[~arithmetic] = 0
     delta = np.zeros(n + 2, dtype=np.int64)
-    np.add.at(delta, np.arange(n), nbytes)
+    delta[:n] += nbytes
     np.add.at(delta, last_use + 1, -nbytes)
     return max(0, int(np.cumsum(delta).max()))
 

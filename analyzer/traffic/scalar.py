@@ -29,7 +29,7 @@ from types import MappingProxyType
 import numpy as np
 
 from analyzer.ops import GUARDS, SCALAR_COST, Op
-from analyzer.passes.columns import OTHER, TYPES, columns, member, reads, value_types
+from analyzer.passes.columns import OTHER, TYPES, columns, last_readers, member, reads, value_types
 from analyzer.trace import CODE, SCALAR_BYTES, Trace
 from analyzer.traffic.accounting import KINDS, Traffic
 from analyzer.traffic.layout import word_size as _word_size
@@ -61,8 +61,7 @@ def scalar_traffic(trace: Trace, fast_memory: int, line: int) -> Traffic | None:
     line_of, owners = _input_lines(trace, inputs, sizes, line)
 
     # words: live from their op to their last reader (outputs: to the end)
-    last = np.arange(n, dtype=np.int64)
-    np.maximum.at(last, src, reader)
+    last = last_readers(trace).copy()
     outputs = np.array(sorted(set(trace.outputs)), dtype=np.int64)
     last[outputs] = n
     delta = np.zeros(n + 2, dtype=np.int64)

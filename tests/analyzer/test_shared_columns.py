@@ -8,7 +8,7 @@ import pytest
 from analyzer.analysis import passes
 from analyzer.ops import Op
 from analyzer.passes import registry
-from analyzer.passes.columns import OTHER, TYPES, columns, reads, scalar_bytes, shared, value_types
+from analyzer.passes.columns import OTHER, TYPES, columns, last_readers, reads, scalar_bytes, shared, value_types
 from analyzer.trace import ArrayCost, Trace
 from analyzer.traffic import traffic
 
@@ -31,6 +31,7 @@ def test_inside_shared_each_is_made_once_and_read_only():
     with shared(t):
         c = columns(t)
         assert columns(t) is c and reads(t, c) is reads(t, c) and value_types(t) is value_types(t)
+        assert last_readers(t) is last_readers(t)
         with pytest.raises(ValueError):
             c.codes[0] = 0
     assert columns(t) is not columns(t) and columns(t).codes.flags.writeable
@@ -43,6 +44,15 @@ def test_value_types_name_each_value_exactly():
     assert [TYPES[k] if k != OTHER else "other" for k in value_types(t)] == \
         [float, int, float, float, float, np.float64, complex, complex, bool, type(None), "other"]
     assert scalar_bytes(t).tolist() == [8, 8, 8, 8, 8, 8, 16, 16, 1, 8, 8]
+
+
+def test_last_readers_are_each_values_last_reader_or_itself():
+    t = _trace()
+    expected = list(range(len(t)))
+    for i in range(len(t)):
+        for s in t.sources(i):
+            expected[s] = max(expected[s], i)
+    assert last_readers(t).tolist() == expected
 
 
 def test_passes_find_inside_shared_what_each_finds_alone():
