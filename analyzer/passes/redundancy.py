@@ -146,6 +146,7 @@ class ValueNumbers:
         self.near = NearRows()
         self._next = 0
         self._floats: tuple | None = None     # the floats' buckets, until _index_floats makes them
+        self._near: tuple | None = None       # and those of groups with near misses
         self._number_scalars(trace.values)
 
     def _new(self) -> int:
@@ -219,27 +220,20 @@ class ValueNumbers:
         other = ~new & ~lead                # the number an earlier near miss took
         taken[other] = taken[np.searchsorted(rest, match[other])]
         self.scalar_numbers[ids[rest]] = taken
-        self.number.update(zip(ids[rest].tolist(), taken.tolist()))
         if not len(made):
             return
-        # buckets: each group's first value, then its first near misses with new numbers
+        # buckets: each group's first value, then its first near misses with new numbers (as
+        # lists when another value needs them: _index_floats)
         g_made = g[made]
         order = np.argsort(g_made, kind="stable")
         ordered = g_made[order]
         starts = np.r_[True, ordered[1:] != ordered[:-1]]
         rank = np.arange(len(ordered)) - np.maximum.accumulate(np.where(starts, np.arange(len(ordered)), 0))
-        kept = made[order[rank < self.MAX_BUCKET - 1]]
+        kept = rank < self.MAX_BUCKET - 1
         heads = np.flatnonzero(starts)
-        groups = ordered[heads]
-        lead_values, lead_numbers = vals[first[groups]].tolist(), (groups + base).tolist()
-        buckets = [[(v, n)] for v, n in zip(lead_values, lead_numbers)]
-        slot = np.repeat(np.arange(len(groups)), np.diff(np.r_[heads, len(ordered)]))[rank < self.MAX_BUCKET - 1]
-        for b, v, n in zip(slot.tolist(), vals[rest[kept]].tolist(), taken[kept].tolist()):
-            buckets[b].append((v, n))
-        kr = real[first[groups]].tolist()
-        keys = kr if self._floats[1] is None else \
-            [(r, i) if i != 2048 else r for r, i in zip(kr, imag[first[groups]].tolist())]
-        self.buckets.update(zip(keys, buckets))
+        slot = np.repeat(np.arange(len(heads)), np.diff(np.r_[heads, len(ordered)]))[kept]
+        near = made[order[kept]]
+        self._near = (ordered[heads], slot, ids[rest[near]], taken[near])
 
     def _index_floats(self) -> None:
         """Put the buckets of the floats numbered at once in ``buckets`` (when another value
@@ -247,10 +241,16 @@ class ValueNumbers:
         first_real, first_imag, first_ids, base = self._floats
         keys = (first_real.tolist() if first_imag is None else
                 [(kr, ki) if ki != 2048 else kr for kr, ki in zip(first_real.tolist(), first_imag.tolist())])
-        first_values = map(self.trace.values.__getitem__, first_ids.tolist())
-        table = dict(zip(keys, zip(zip(first_values, range(base, base + len(keys))))))
+        values = self.trace.values
+        table = dict(zip(keys, zip(zip(map(values.__getitem__, first_ids.tolist()), range(base, base + len(keys))))))
+        if self._near is not None:      # groups with near misses: their first value, then theirs
+            groups, slot, near_ids, near_numbers = self._near
+            buckets = [[(values[i], base + g)] for i, g in zip(first_ids[groups].tolist(), groups.tolist())]
+            for b, i, n in zip(slot.tolist(), near_ids.tolist(), near_numbers.tolist()):
+                buckets[b].append((values[i], n))
+            table.update(zip(map(keys.__getitem__, groups.tolist()), buckets))
         table.update(self.buckets)
-        self.buckets, self._floats = table, None
+        self.buckets, self._floats, self._near = table, None, None
 
     def _place(self, key: Any, bucket: Any, value: Any) -> int:
         """The number of the first value of ``bucket`` within RTOL of ``value``, or a new one."""
@@ -525,8 +525,9 @@ def _scalar_repeats(vn: ValueNumbers, trace: Trace, c: Columns) -> tuple[np.ndar
         const_one[k] = value == 1 and type(value) is not bool
     identity = (((right == 0) & const_zero[last]) | ((right == 1) & const_one[last])
                 | ((left == 0) & const_zero[first]) | ((left == 1) & const_one[first]))
-    keep = ~identity
-    ids, code, two, first, last = ids[keep], code[keep], two[keep], first[keep], last[keep]
+    if identity.any():
+        keep = ~identity
+        ids, code, two, first, last = ids[keep], code[keep], two[keep], first[keep], last[keep]
     numbers = vn.scalar_numbers
     if (numbers[first] < 0).any() or (two & (numbers[last] < 0)).any():
         numbers = numbers.copy()
