@@ -12,7 +12,7 @@ read-only; outside, each call makes its own.
 >>> c = columns(t); member(c.codes, ADDITIONS).tolist(), c.scalar.tolist()
 ([False, True], [True, True])
 >>> reads(t, c)
-(array([0, 0]), array([1, 1]))
+(array([0, 0], dtype=int32), array([1, 1], dtype=int32))
 >>> [TYPES[k] for k in value_types(t)]
 [<class 'float'>, <class 'float'>]
 """
@@ -87,23 +87,25 @@ def member(codes: np.ndarray, ops: Iterable[Op]) -> np.ndarray:
 
 
 def reads(trace: Trace, c: Columns) -> tuple[np.ndarray, np.ndarray]:
-    """(every source read, the record that reads it), in no particular order."""
+    """(every source read, the record that reads it), int32 (as the trace stores them; ufunc.at
+    is slow where the values' type differs from the array's), in no particular order."""
     return _once(trace, "reads", lambda: _reads(trace, c))
 
 
 def _reads(trace: Trace, c: Columns) -> tuple[np.ndarray, np.ndarray]:
-    first, second = c.src0 >= 0, c.src1 >= 0        # (int64: ufunc.at is fast on its own index type)
-    parts = [(c.src0[first], np.flatnonzero(first)), (c.src1[second], np.flatnonzero(second))]
+    ids = np.arange(len(c.codes), dtype=np.int32)
+    first, second = c.src0 >= 0, c.src1 >= 0
+    parts = [(c.src0[first], ids[first]), (c.src1[second], ids[second])]
     wide = [(s, i) for i in np.flatnonzero(c.src0 == WIDE).tolist() for s in trace.wide[i]]
     if wide:
-        parts.append((np.array([s for s, _ in wide], dtype=np.int64), np.array([i for _, i in wide], dtype=np.int64)))
-    return np.concatenate([p[0] for p in parts], dtype=np.int64), np.concatenate([p[1] for p in parts])
+        parts.append((np.array([s for s, _ in wide], dtype=np.int32), np.array([i for _, i in wide], dtype=np.int32)))
+    return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
 
 
 def last_readers(trace: Trace) -> np.ndarray:
-    """int64 of each record: the last record that reads its value, itself when none does."""
+    """int32 of each record: the last record that reads its value, itself when none does."""
     def make() -> np.ndarray:
-        last = np.arange(len(trace.values), dtype=np.int64)
+        last = np.arange(len(trace.values), dtype=np.int32)
         np.maximum.at(last, *reads(trace, columns(trace)))
         return last
     return _once(trace, "last_readers", make)

@@ -117,8 +117,28 @@ def _stable_order(keys: np.ndarray) -> np.ndarray:
     shift = max(n - 1, 1).bit_length()
     if (high - low).bit_length() + shift > 63:
         return np.argsort(keys, kind="stable")
-    packed = np.sort(((keys - low) << shift) | np.arange(n, dtype=np.int64))
-    return packed & ((1 << shift) - 1)
+    packed = keys - low
+    packed <<= shift
+    packed |= np.arange(n, dtype=np.int64)
+    packed.sort()
+    packed &= (1 << shift) - 1
+    return packed
+
+
+def _close_to(arr: np.ndarray, lead: np.ndarray) -> np.ndarray:
+    """``_close(lead[k], arr[k])`` for every k, in numpy (``lead`` is overwritten: a real one
+    serves as the buffer of the tolerances)."""
+    with np.errstate(invalid="ignore", over="ignore"):
+        if lead.dtype.kind == "c":
+            return (arr == lead) | (np.abs(arr - lead) <= RTOL * np.maximum(np.abs(arr), np.abs(lead)))
+        close = arr == lead
+        diff = np.subtract(arr, lead)
+        np.abs(diff, out=diff)
+        np.abs(lead, out=lead)
+        np.maximum(np.abs(arr), lead, out=lead)
+        lead *= RTOL
+        close |= diff <= lead
+        return close
 
 
 def _float_keys(values: np.ndarray) -> list[int]:
@@ -171,35 +191,40 @@ class ValueNumbers:
             return
         floating = compress(values, _FLOATING_CODE[types].tobytes())
         if not _COMPLEX_CODE[types[ids]].any():     # real values: as complex numbers, their imaginary keys
-            arr = np.fromiter(floating, float, len(ids))    # would all be 0.0's, and their arithmetic the same
-            real, imag = _float_keys_array(arr), np.full(len(arr), 2048)
+            arr = np.fromiter(floating, float, len(ids))    # would all be 0.0's (2048), and their arithmetic the same
+            real, imag = _float_keys_array(arr), None
         else:
             arr = np.fromiter(floating, complex, len(ids))
             real, imag = _float_keys_array(arr.real), _float_keys_array(arr.imag)
-        real_only = not (imag != 2048).any()
+            imag = imag if (imag != 2048).any() else None
+        real_only = imag is None
         # stable: a key's first value leads its group
         order = _stable_order(real) if real_only else np.lexsort((imag, real))
         r = real[order]
-        starts = np.ones(len(order), dtype=bool)
-        starts[1:] = r[1:] != r[:-1]
+        starts = np.empty(len(order), dtype=bool)
+        starts[0] = True
+        np.not_equal(r[1:], r[:-1], out=starts[1:])
+        del r
         if not real_only:
             im = imag[order]
             starts[1:] |= im[1:] != im[:-1]
+            del im
         group = np.empty(len(order), dtype=np.int64)
-        group[order] = np.cumsum(starts) - 1
+        ranks = np.cumsum(starts)
+        ranks -= 1
+        group[order] = ranks
+        del ranks
         first = order[starts]                           # position in ``ids`` of each key's first value
-        lead = arr[first][group]
-        with np.errstate(invalid="ignore", over="ignore"):     # _close, elementwise
-            close = (arr == lead) | (np.abs(arr - lead) <= RTOL * np.maximum(np.abs(arr), np.abs(lead)))
+        del order
+        close = _close_to(arr, arr[first][group])
         base = self._next
         self._next += len(first)
         numbers[ids[close]] = group[close] + base
-        first_real, first_imag = real[first], imag[first]
-        self._floats = (first_real, None if real_only else first_imag, ids[first], base)
-        self._number_near_misses(np.flatnonzero(~close), ids, arr, real, imag, group, first, base)
+        self._floats = (real[first], None if real_only else imag[first], ids[first], base)
+        self._number_near_misses(np.flatnonzero(~close), ids, arr, group, first, base)
 
-    def _number_near_misses(self, rest: np.ndarray, ids: np.ndarray, arr: np.ndarray, real: np.ndarray,
-                            imag: np.ndarray, group: np.ndarray, first: np.ndarray, base: int) -> None:
+    def _number_near_misses(self, rest: np.ndarray, ids: np.ndarray, arr: np.ndarray, group: np.ndarray,
+                            first: np.ndarray, base: int) -> None:
         """Number the values at ``rest`` (positions in ``ids``, in trace order): those not close to
         the first value of their rounded key, as ``_place`` would one after another
         (``near_misses.matches``), with their buckets."""
@@ -493,8 +518,9 @@ _CODES = np.arange(len(OPS))
 _PURE_CODE = np.isin(_CODES, [CODE[op] for op in _PURE])
 _COMMUTATIVE_CODE = np.isin(_CODES, [CODE[op] for op in COMMUTATIVE])
 _NO_IDENTITY = 2            # a _LEFT/_RIGHT entry: the op has no identity constant on that side
-_LEFT = np.array([_NO_IDENTITY if _IDENTITY.get(op, (None,))[0] is None else _IDENTITY[op][0] for op in OPS])
-_RIGHT = np.array([_IDENTITY[op][1] if op in _IDENTITY else _NO_IDENTITY for op in OPS])
+_LEFT = np.array([_NO_IDENTITY if _IDENTITY.get(op, (None,))[0] is None else _IDENTITY[op][0] for op in OPS],
+                 dtype=np.int8)
+_RIGHT = np.array([_IDENTITY[op][1] if op in _IDENTITY else _NO_IDENTITY for op in OPS], dtype=np.int8)
 
 
 def _scalar_repeats(vn: ValueNumbers, trace: Trace, c: Columns) -> tuple[np.ndarray, list[int]]:
@@ -511,15 +537,17 @@ def _scalar_repeats(vn: ValueNumbers, trace: Trace, c: Columns) -> tuple[np.ndar
     ids = np.flatnonzero(candidate & (c.src0 >= 0))
     if not len(ids):
         return ids, wide
-    code, first, second = codes[ids], c.src0[ids].astype(np.int64), c.src1[ids].astype(np.int64)
+    code, first, second = codes[ids], c.src0[ids], c.src1[ids]      # (record ids: int32)
     two = second >= 0
     last = np.where(two, second, first)
+    del second
     # x + 0, x * 1, 0 + x ... with a CONSTANT 0 or 1 (not a bool, not a computed zero) cost work
     # but are never redundant; the constants are checked in Python, as _is_identity does
     right, left = _RIGHT[code], _LEFT[code]
+    const = codes == CODE[_CONST]
     const_zero, const_one = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
-    operands = np.concatenate([last[right != _NO_IDENTITY], first[left != _NO_IDENTITY]])
-    for k in set(operands[codes[operands] == CODE[_CONST]].tolist()):
+    operands = np.concatenate([last[(right != _NO_IDENTITY) & const[last]], first[(left != _NO_IDENTITY) & const[first]]])
+    for k in set(operands.tolist()):
         value = values[k]
         const_zero[k] = value == 0 and type(value) is not bool
         const_one[k] = value == 1 and type(value) is not bool
@@ -539,7 +567,7 @@ def _scalar_repeats(vn: ValueNumbers, trace: Trace, c: Columns) -> tuple[np.ndar
     a = numbers[first]
     b = np.where(two, numbers[last], -1)
     swap = two & _COMMUTATIVE_CODE[code] & (b < a)
-    a, b = np.where(swap, b, a), np.where(swap, a, b)
+    a[swap], b[swap] = b[swap], a[swap]         # (a and b are fresh arrays)
     # only an op whose first number is some other op's first too, and whose second is some other
     # op's second, can repeat one: the rest (most, where values are used once) need no sort
     maybe = np.flatnonzero(_used_again(a) & ((b < 0) | _used_again(b)))

@@ -69,10 +69,9 @@ def scalar_traffic(trace: Trace, fast_memory: int, line: int) -> Traffic | None:
     delta[ids] += sizes[ids]                 # (one word per id)
     np.add.at(delta, last[ids] + 1, -sizes[ids])
     # input lines: resident from their first reader on
-    on_line = line_of[src]
-    touched = on_line >= 0
+    touched = (line_of >= 0)[src]
     first = np.full(len(owners), n, dtype=np.int64)
-    np.minimum.at(first, on_line[touched], reader[touched])
+    np.minimum.at(first, line_of[src[touched]], reader[touched].astype(np.int64))
     read_lines = np.flatnonzero(first < n)
     delta[:n] += np.bincount(first[read_lines], minlength=n)[:n] * line
     if n and int(np.cumsum(delta[:n]).max()) > fast_memory:
