@@ -102,9 +102,15 @@ def _close(a: Any, b: Any) -> bool:
 def _float_keys_array(values: np.ndarray) -> np.ndarray:
     """Elementwise: a 24-bit mantissa and the exponent packed in one int64 (float32
     precision without float32's overflow)."""
-    with np.errstate(all="ignore"):
+    with np.errstate(all="ignore"):         # (in place: a few arrays of the values' length, not ten)
         mantissa, exponent = np.frexp(values)
-        return np.rint(mantissa * 2**24).astype(np.int64) * 4096 + (exponent + 2048)
+        mantissa *= 2**24
+        keys = np.rint(mantissa, out=mantissa).astype(np.int64)
+        del mantissa
+        keys *= 4096
+        exponent += 2048
+        keys += exponent
+        return keys
 
 
 def _stable_order(keys: np.ndarray) -> np.ndarray:
@@ -583,9 +589,10 @@ def _scalar_repeats(vn: ValueNumbers, trace: Trace, c: Columns) -> tuple[np.ndar
 
 def _used_again(numbers: np.ndarray) -> np.ndarray:
     """True where a number (-1: none) occurs more than once in ``numbers``."""
-    counts = np.bincount(numbers + 1)
-    counts[0] = 0
-    return counts[numbers + 1] > 1
+    shifted = numbers + 1
+    again = np.bincount(shifted) > 1
+    again[0] = False
+    return again[shifted]
 
 
 def _repeats(keys: np.ndarray) -> np.ndarray:
