@@ -140,10 +140,10 @@ def _close_to(arr: np.ndarray, lead: np.ndarray) -> np.ndarray:
         close = arr == lead
         diff = np.subtract(arr, lead)
         np.abs(diff, out=diff)
-        np.abs(lead, out=lead)
-        np.maximum(np.abs(arr), lead, out=lead)
-        lead *= RTOL
-        close |= diff <= lead
+        for scale in (lead, arr):       # d <= RTOL * max(a, b) is d <= RTOL * a or d <= RTOL * b
+            np.abs(scale, out=lead)     # (NaN in a or b makes d NaN: false both ways)
+            lead *= RTOL
+            close |= diff <= lead
         return close
 
 
@@ -222,11 +222,13 @@ class ValueNumbers:
         del ranks
         first = order[starts]                           # position in ``ids`` of each key's first value
         del order
+        first_real, first_imag = real[first], None if real_only else imag[first]
+        del real, imag
         close = _close_to(arr, arr[first][group])
         base = self._next
         self._next += len(first)
         numbers[ids[close]] = group[close] + base
-        self._floats = (real[first], None if real_only else imag[first], ids[first], base)
+        self._floats = (first_real, first_imag, ids[first], base)
         self._number_near_misses(np.flatnonzero(~close), ids, arr, group, first, base)
 
     def _number_near_misses(self, rest: np.ndarray, ids: np.ndarray, arr: np.ndarray, group: np.ndarray,
