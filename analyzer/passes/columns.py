@@ -19,7 +19,6 @@ read-only; outside, each call makes its own.
 from __future__ import annotations
 
 from contextlib import contextmanager
-from itertools import repeat
 from typing import Any, Callable, Iterable, Iterator, NamedTuple
 
 import numpy as np
@@ -30,7 +29,14 @@ from analyzer.trace import CODE, OPS, SCALAR_BYTES, WIDE, Trace
 # the types of value the passes tell apart (``value_types``); any other type is OTHER
 TYPES = (float, int, bool, complex, type(None), np.float64, np.complex128, np.ndarray)
 OTHER = len(TYPES)
-_TYPE_CODE = {t: k for k, t in enumerate(TYPES)}
+
+
+class _TypeCodes(dict):
+    def __missing__(self, t: type) -> int:
+        return OTHER
+
+
+_TYPE_CODE = _TypeCodes({t: k for k, t in enumerate(TYPES)})
 
 
 class Columns(NamedTuple):
@@ -113,8 +119,8 @@ def last_readers(trace: Trace) -> np.ndarray:
 
 def value_types(trace: Trace) -> np.ndarray:
     """uint8 of each record: the type of its value, ``TYPES[code]`` (exactly: not a subclass), or OTHER."""
-    return _once(trace, "value_types", lambda: np.fromiter(
-        map(_TYPE_CODE.get, map(type, trace.values), repeat(OTHER)), np.uint8, len(trace.values)))
+    return _once(trace, "value_types", lambda: np.frombuffer(
+        bytearray(map(_TYPE_CODE.__getitem__, map(type, trace.values))), np.uint8))
 
 
 _SCALAR_BYTES = np.array([SCALAR_BYTES.get(t, 8) for t in TYPES] + [8], dtype=np.int64)
