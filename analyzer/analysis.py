@@ -16,6 +16,7 @@ from analyzer.attribution import Measured, attribute, priced
 from analyzer.growth import exponents
 from analyzer.measurement import UNEXPLAINED, Cost, Evidence, Measurement, Priced, SizeRun
 from analyzer.passes import registry
+from analyzer.passes.columns import scalar_bytes, shared
 from analyzer.passes.equivalence import Equivalence, comparable, compare
 from analyzer.probe import Probe, ProbeError, load
 from analyzer.trace import Trace
@@ -35,9 +36,11 @@ def passes(trace: Trace, fast_memory: int | None = None) -> Measured:
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        found = {p.name: p.run(trace) for p in registry()}
-        moved = found["traffic"] = traffic(trace, fast_memory or DEFAULT_FAST_MEMORY)
-        cost = replace(trace.cost(), peak_bytes=found["liveness"].peak_bytes, traffic=moved.total)
+        with shared(trace):     # columns, reads and value types: made once for every pass
+            found = {p.name: p.run(trace) for p in registry()}
+            moved = found["traffic"] = traffic(trace, fast_memory or DEFAULT_FAST_MEMORY)
+            cost = replace(trace.cost(scalar_bytes(trace)), peak_bytes=found["liveness"].peak_bytes,
+                           traffic=moved.total)
         return Measured(trace, cost, found)
     finally:
         if was_enabled:
@@ -140,10 +143,11 @@ class SizeResult:
 
 
 def measure_size(probe: Probe, size: int, fast_memory: int | None = None) -> SizeResult:
-    b_out, b_trace, _ = trace_version(probe, "baseline", size)
-    o_out, o_trace, prepared_cost = trace_version(probe, "optimized", size)
     fast_memory = fast_memory or probe.fast_memory
-    b, o = passes(b_trace, fast_memory), passes(o_trace, fast_memory)
+    b_out, b_trace, _ = trace_version(probe, "baseline", size)
+    b = passes(b_trace, fast_memory)        # (before the next trace: their peaks do not add up)
+    o_out, o_trace, prepared_cost = trace_version(probe, "optimized", size)
+    o = passes(o_trace, fast_memory)
     eq = compare(b_out, o_out)
     a = attribute(b, o, prepared=prepared_cost is not None)
     return SizeResult(size, b, o, eq, a, decide(eq, a), prepared_cost,

@@ -46,6 +46,16 @@ class Measured:
     cost: Cost
     found: Mapping[str, Any]
 
+    def claims(self, p: Pass) -> tuple[np.ndarray, np.ndarray]:
+        """What pass ``p`` finds removable (``p.removable``) as arrays: (op ids, share of each op's
+        work), in the order it lists them; made once per pass (attribution asks for every measure)."""
+        made = self.__dict__.setdefault("_claims", {})        # (not a field: frozen, compared by fields)
+        if p.name not in made:
+            shares = p.removable(self.found[p.name])
+            made[p.name] = (np.fromiter(shares.keys(), np.int64, len(shares)),
+                            np.fromiter(shares.values(), np.float64, len(shares)))
+        return made[p.name]
+
     @property
     def redundancy(self) -> Any:
         return self.found["redundancy"]
@@ -118,9 +128,8 @@ def _claims(m: Measured, passes: tuple[Pass, ...]):
     for p in passes:
         if p.removable is None:
             continue
-        shares = p.removable(m.found[p.name])
-        ids = np.fromiter(shares.keys(), np.int64, len(shares))
-        take = np.minimum(left[ids], np.fromiter(shares.values(), np.float64, len(shares)))
+        ids, shares = m.claims(p)
+        take = np.minimum(left[ids], shares)
         taken = take > 0
         left[ids[taken]] -= take[taken]
         yield p.removes.value, ids[taken], take[taken]

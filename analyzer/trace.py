@@ -280,8 +280,20 @@ class Trace:
         return c[0], c[1], c[2], SCALAR_BYTES.get(type(self.values[i]), 8)
 
     def work_of(self, ids: Iterable[int], part: int | None = None) -> int:
-        """Flops of the records ``ids``, or one cost component of them (0 mults, 1 adds, 2 other)."""
-        return sum(map(self.works(part).__getitem__, ids))
+        """Flops of the records ``ids``, or one cost component of them (0 mults, 1 adds, 2 other):
+        the scalar ops' summed in numpy, the array ops' (``ArrayCost``) one by one."""
+        import numpy as np
+
+        ids = ids if isinstance(ids, (set, frozenset, list, tuple)) else list(ids)
+        at = np.fromiter(ids, np.int64, len(ids))
+        array_ops = np.isin(at, np.fromiter(self.extras, np.int64, len(self.extras))) if self.extras else None
+        scalar = at if array_ops is None else at[~array_ops]
+        total = int(self._work_table(part)[np.frombuffer(self.ops, dtype=np.uint8)[scalar]].sum())
+        if array_ops is not None:
+            extras = self.extras
+            total += sum(extras[i][0] + extras[i][1] + extras[i][2] if part is None else extras[i][part]
+                         for i in at[array_ops].tolist())
+        return total
 
     def works(self, part: int | None = None) -> list[int]:
         """Of every record, what ``work_of`` counts: flops, or one component (0 mults, 1 adds,
@@ -339,8 +351,10 @@ class Trace:
         values = self.values
         return sum(1 for i in escapes if any(is_array(values[s]) for s in self.sources(i)))
 
-    def cost(self) -> Cost:
-        """Totals of every record (the liveness pass adds ``peak_bytes``)."""
+    def cost(self, value_bytes: Any = None) -> Cost:
+        """Totals of every record (the liveness pass adds ``peak_bytes``). ``value_bytes``: the
+        ``SCALAR_BYTES`` of each value's type (8 for other types) as a numpy array, when the
+        caller has it (``analyzer.passes.columns.scalar_bytes``)."""
         import numpy as np
 
         ops = mults = adds = other = nbytes = launches = 0
@@ -365,8 +379,10 @@ class Trace:
         costed_codes = np.zeros(len(OPS), dtype=bool)
         costed_codes[[CODE[op] for op in SCALAR_COST]] = True
         costed = scalar & costed_codes[codes]
-        sizes = map(SCALAR_BYTES.get, map(type, self.values), repeat(8))
-        nbytes += int(np.fromiter(sizes, np.int64, len(codes))[costed].sum()) if costed.any() else 0
+        if costed.any():
+            if value_bytes is None:
+                value_bytes = np.fromiter(map(SCALAR_BYTES.get, map(type, self.values), repeat(8)), np.int64, len(codes))
+            nbytes += int(value_bytes[costed].sum())
         input_bytes = sum(getattr(self.values[i], "nbytes", None) or SCALAR_BYTES.get(type(self.values[i]), 8)
                           for i in np.flatnonzero(scalar & (codes == CODE[Op.INPUT])).tolist())
         return Cost(ops=ops, mults=mults, adds=adds, other=other, flops=mults + adds + other, bytes=nbytes,

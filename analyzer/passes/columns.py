@@ -1,7 +1,10 @@
 """A trace's columns as numpy arrays, for the passes that work on a whole trace at once.
 
 The trace stores its records column-wise (``analyzer.trace``); a pass that asks the same
-question of every record (is it a guard? which values does it read?) asks it of an array.
+question of every record (is it a guard? which values does it read? of which type is its
+value?) asks it of an array. Inside ``shared(trace)`` (the analysis runs every pass in it),
+``columns``, ``reads``, ``last_readers`` and ``value_types`` are made once and handed to every pass that asks,
+read-only; outside, each call makes its own.
 
 >>> from analyzer.trace import Trace
 >>> from analyzer.ops import ADDITIONS, Op
@@ -9,16 +12,31 @@ question of every record (is it a guard? which values does it read?) asks it of 
 >>> c = columns(t); member(c.codes, ADDITIONS).tolist(), c.scalar.tolist()
 ([False, True], [True, True])
 >>> reads(t, c)
-(array([0, 0]), array([1, 1]))
+(array([0, 0], dtype=int32), array([1, 1], dtype=int32))
+>>> [TYPES[k] for k in value_types(t)]
+[<class 'float'>, <class 'float'>]
 """
 from __future__ import annotations
 
-from typing import Iterable, NamedTuple
+from contextlib import contextmanager
+from typing import Any, Callable, Iterable, Iterator, NamedTuple
 
 import numpy as np
 
 from analyzer.ops import Op
-from analyzer.trace import CODE, OPS, WIDE, Trace
+from analyzer.trace import CODE, OPS, SCALAR_BYTES, WIDE, Trace
+
+# the types of value the passes tell apart (``value_types``); any other type is OTHER
+TYPES = (float, int, bool, complex, type(None), np.float64, np.complex128, np.ndarray)
+OTHER = len(TYPES)
+
+
+class _TypeCodes(dict):
+    def __missing__(self, t: type) -> int:
+        return OTHER
+
+
+_TYPE_CODE = _TypeCodes({t: k for k, t in enumerate(TYPES)})
 
 
 class Columns(NamedTuple):
@@ -28,8 +46,39 @@ class Columns(NamedTuple):
     scalar: np.ndarray          # bool: the record has no ArrayCost (a scalar op, source, call or guard)
 
 
+_shared: dict[int, dict[str, Any]] = {}     # id(trace) -> what was made of it, while ``shared`` runs
+
+
+@contextmanager
+def shared(trace: Trace) -> Iterator[None]:
+    """Within: what this module makes of ``trace`` is made once (the trace must not change)."""
+    if id(trace) in _shared:
+        yield
+        return
+    _shared[id(trace)] = {}
+    try:
+        yield
+    finally:
+        del _shared[id(trace)]
+
+
+def _once(trace: Trace, name: str, make: Callable[[], Any]) -> Any:
+    made = _shared.get(id(trace))
+    if made is None:
+        return make()
+    if name not in made:
+        made[name] = result = make()
+        for a in result if isinstance(result, tuple) else (result,):
+            a.flags.writeable = False           # shared: a pass that wrote into one would change another's
+    return made[name]
+
+
 def columns(trace: Trace) -> Columns:
     """Copies of the trace's columns (a view would stop the trace from growing)."""
+    return _once(trace, "columns", lambda: _columns(trace))
+
+
+def _columns(trace: Trace) -> Columns:
     scalar = np.ones(len(trace.values), dtype=bool)
     scalar[list(trace.extras)] = False
     return Columns(np.frombuffer(trace.ops, dtype=np.uint8).copy(), np.frombuffer(trace.src0, dtype=np.int32).copy(),
@@ -44,11 +93,49 @@ def member(codes: np.ndarray, ops: Iterable[Op]) -> np.ndarray:
 
 
 def reads(trace: Trace, c: Columns) -> tuple[np.ndarray, np.ndarray]:
-    """(every source read, the record that reads it), in no particular order."""
-    ids = np.arange(len(c.codes))
-    parts = [(c.src0[c.src0 >= 0], ids[c.src0 >= 0]), (c.src1[c.src1 >= 0], ids[c.src1 >= 0])]
+    """(every source read, the record that reads it), int32 (as the trace stores them; ufunc.at
+    is slow where the values' type differs from the array's), in no particular order."""
+    return _once(trace, "reads", lambda: _reads(trace, c))
+
+
+def _reads(trace: Trace, c: Columns) -> tuple[np.ndarray, np.ndarray]:
+    ids = np.arange(len(c.codes), dtype=np.int32)
+    first, second = c.src0 >= 0, c.src1 >= 0
+    parts = [(c.src0[first], ids[first]), (c.src1[second], ids[second])]
     wide = [(s, i) for i in np.flatnonzero(c.src0 == WIDE).tolist() for s in trace.wide[i]]
     if wide:
-        parts.append((np.array([s for s, _ in wide]), np.array([i for _, i in wide])))
-    return (np.concatenate([p[0] for p in parts]).astype(np.int64),
-            np.concatenate([p[1] for p in parts]).astype(np.int64))
+        parts.append((np.array([s for s, _ in wide], dtype=np.int32), np.array([i for _, i in wide], dtype=np.int32)))
+    return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
+
+
+def last_readers(trace: Trace) -> np.ndarray:
+    """int32 of each record: the last record that reads its value, itself when none does."""
+    def make() -> np.ndarray:
+        last = np.arange(len(trace.values), dtype=np.int32)
+        np.maximum.at(last, *reads(trace, columns(trace)))
+        return last
+    return _once(trace, "last_readers", make)
+
+
+def value_types(trace: Trace) -> np.ndarray:
+    """uint8 of each record: the type of its value, ``TYPES[code]`` (exactly: not a subclass), or OTHER."""
+    return _once(trace, "value_types", lambda: np.frombuffer(
+        bytearray(map(_TYPE_CODE.__getitem__, map(type, trace.values))), np.uint8))
+
+
+_SCALAR_BYTES = np.array([SCALAR_BYTES.get(t, 8) for t in TYPES] + [8], dtype=np.int64)
+
+
+def scalar_bytes(trace: Trace) -> np.ndarray:
+    """int64 of each record: ``SCALAR_BYTES`` of its value's type, 8 for any other type."""
+    return _SCALAR_BYTES[value_types(trace)]
+
+
+def weighted_work(shares: dict[int, float], trace: Trace, part: int | None = None) -> float:
+    """The sum of ``share * work`` over ``shares`` (record id -> share of its work), added one at
+    a time in the dict's order, as ``sum`` over it adds (0 when empty)."""
+    if not shares:
+        return 0
+    ids = np.fromiter(shares, np.int64, len(shares))
+    weighted = np.fromiter(shares.values(), np.float64, len(shares)) * trace.work_weights(part)[ids]
+    return float(np.cumsum(weighted)[-1])

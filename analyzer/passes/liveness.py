@@ -26,7 +26,6 @@ long as any view of it or version written into it is).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from itertools import repeat
 from typing import Any, Mapping
 
 import numpy as np
@@ -35,10 +34,10 @@ from analyzer.array_summary import is_array
 from analyzer.buffers import covered, root
 from analyzer.measurement import Mechanism
 from analyzer.passes import Pass
-from analyzer.passes.columns import Columns, columns, member, reads
+from analyzer.passes.columns import Columns, columns, last_readers, member, reads, scalar_bytes, weighted_work
 from analyzer.passes.row_demand import dead_rows
 from analyzer.ops import ARITHMETIC, COMPARISONS, GUARDS, Op
-from analyzer.trace import ALL_ELEMENTS, CODE, SCALAR_BYTES, WIDE, Trace
+from analyzer.trace import ALL_ELEMENTS, CODE, WIDE, Trace
 
 
 VIEWS = frozenset({Op.GETITEM, Op.RESHAPE, Op.TRANSPOSE})     # ops whose result may be a view
@@ -51,9 +50,7 @@ class Liveness:
     dead_rows: Mapping[int, float] = field(default_factory=dict)    # live ops -> share of rows no one reads
 
     def work(self, trace: Trace, part: int | None = None) -> float:
-        works = trace.works(part)           # (once: not once per row-pruned op)
-        rows = sum(share * works[i] for i, share in self.dead_rows.items())
-        return sum(map(works.__getitem__, self.dead)) + rows
+        return trace.work_of(self.dead, part) + weighted_work(self.dead_rows, trace, part)
 
     def removable(self) -> dict[int, float]:
         return {**dict.fromkeys(self.dead, 1.0), **self.dead_rows}
@@ -78,7 +75,7 @@ def dead_ops(trace: Trace) -> Liveness:
             _sweep(trace, c, live)
     arithmetic = member(c.codes, ARITHMETIC)
     dead = arithmetic & ~np.frombuffer(live, dtype=bool)
-    return Liveness(frozenset(np.flatnonzero(dead).tolist()), _peak(trace, c, arithmetic, read),
+    return Liveness(frozenset(np.flatnonzero(dead).tolist()), _peak(trace, c, arithmetic),
                     dead_rows(trace, live, read))
 
 
@@ -246,14 +243,13 @@ def _split(demand: Any, region: Any, value: Any) -> tuple[bool, Any]:
     return bool((demand & inside).any()), outside if outside.any() else None
 
 
-def _peak(trace: Trace, c: Columns, arithmetic: np.ndarray, read: tuple[np.ndarray, np.ndarray]) -> int:
+def _peak(trace: Trace, c: Columns, arithmetic: np.ndarray) -> int:
     """Sweep births and deaths of materialized values; the peak of what is alive.
 
     A value is born at its op and dies after its last reader (outputs: at the end). An array's
     buffer lives as long as any value in it: a view of it, or a version written into it."""
     n = len(c.codes)
-    last_use = np.arange(n, dtype=np.int64)
-    np.maximum.at(last_use, *read)
+    last_use = last_readers(trace).copy()
     last_use[list(trace.outputs)] = n
     values, owners = trace.values, {}      # id(root buffer) -> the first record holding it
     for i in sorted(trace.extras):
@@ -266,12 +262,12 @@ def _peak(trace: Trace, c: Columns, arithmetic: np.ndarray, read: tuple[np.ndarr
             for part in value:
                 if type(part) is np.ndarray:
                     owners.setdefault(id(root(part)), i)
-    nbytes = np.fromiter(map(SCALAR_BYTES.get, map(type, trace.values), repeat(8)), np.int64, n)
+    nbytes = scalar_bytes(trace)         # (a new array)
     for i, extra in trace.extras.items():
         nbytes[i] = extra[3]
     nbytes[~arithmetic] = 0
     delta = np.zeros(n + 2, dtype=np.int64)
-    np.add.at(delta, np.arange(n), nbytes)
+    delta[:n] += nbytes
     np.add.at(delta, last_use + 1, -nbytes)
     return max(0, int(np.cumsum(delta).max()))
 

@@ -32,6 +32,7 @@ as its ufunc is read row by row).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import compress
 from typing import Any
 
 import numpy as np
@@ -39,7 +40,8 @@ import numpy as np
 from analyzer.array_summary import ArraySummary, flat_key, is_array, row_keys, same_contents
 from analyzer.measurement import Mechanism
 from analyzer.passes import Pass
-from analyzer.passes.columns import Columns, columns
+from analyzer.passes.columns import TYPES, Columns, columns, weighted_work, value_types
+from analyzer.passes.near_misses import matches
 from analyzer.passes.content_hash import NearRows, rounded, whole_hash
 from analyzer.ops import ARITHMETIC, COMMUTATIVE, COMPARISONS, IMPURE, Op
 from analyzer.trace import CODE, NONE, OPS, WIDE, Trace
@@ -50,6 +52,8 @@ _IDENTITY = {Op.ADD: (0, 0), Op.SUB: (None, 0), Op.MUL: (1, 1), Op.DIV: (None, 1
 _PURE = ARITHMETIC - IMPURE
 _FLOATING = frozenset({float, complex, np.float64, np.complex128})
 _COMPLEX = frozenset({complex, np.complex128})
+_FLOATING_CODE = np.array([t in _FLOATING for t in TYPES] + [False])      # by ``value_types`` code
+_COMPLEX_CODE = np.array([t in _COMPLEX for t in TYPES] + [False])
 # ops whose output element depends on the same element of each (broadcast) operand
 ELEMENTWISE = frozenset({
     Op.ADD, Op.SUB, Op.MUL, Op.DIV, Op.FLOORDIV, Op.MOD, Op.POW, Op.NEG, Op.ABS, Op.CONJ, Op.REAL,
@@ -87,8 +91,7 @@ class Redundancy:
 
     def work(self, trace: Trace, part: int | None = None) -> float:
         """Redundant work: flops, or one cost component (0 mults, 1 adds, 2 other)."""
-        works = trace.works(part)
-        return sum(f * works[i] for i, f in self.fraction.items())
+        return weighted_work(self.fraction, trace, part)
 
 
 def _close(a: Any, b: Any) -> bool:
@@ -102,9 +105,49 @@ def _close(a: Any, b: Any) -> bool:
 def _float_keys_array(values: np.ndarray) -> np.ndarray:
     """Elementwise: a 24-bit mantissa and the exponent packed in one int64 (float32
     precision without float32's overflow)."""
-    with np.errstate(all="ignore"):
+    with np.errstate(all="ignore"):         # (in place: a few arrays of the values' length, not ten)
         mantissa, exponent = np.frexp(values)
-        return np.rint(mantissa * 2**24).astype(np.int64) * 4096 + (exponent + 2048)
+        mantissa *= 2**24
+        keys = np.rint(mantissa, out=mantissa).astype(np.int64)
+        del mantissa
+        keys *= 4096
+        exponent += 2048
+        keys += exponent
+        return keys
+
+
+def _stable_order(keys: np.ndarray) -> np.ndarray:
+    """``np.argsort(keys, kind="stable")`` of int64 keys: each key and its position packed in one
+    int64 and sorted by value, which is faster, when they fit in 63 bits."""
+    n = len(keys)
+    if not n:
+        return np.argsort(keys, kind="stable")
+    low, high = int(keys.min()), int(keys.max())
+    shift = max(n - 1, 1).bit_length()
+    if (high - low).bit_length() + shift > 63:
+        return np.argsort(keys, kind="stable")
+    packed = keys - low
+    packed <<= shift
+    packed |= np.arange(n, dtype=np.int64)
+    packed.sort()
+    packed &= (1 << shift) - 1
+    return packed
+
+
+def _close_to(arr: np.ndarray, lead: np.ndarray) -> np.ndarray:
+    """``_close(lead[k], arr[k])`` for every k, in numpy (``lead`` is overwritten: a real one
+    serves as the buffer of the tolerances)."""
+    with np.errstate(invalid="ignore", over="ignore"):
+        if lead.dtype.kind == "c":
+            return (arr == lead) | (np.abs(arr - lead) <= RTOL * np.maximum(np.abs(arr), np.abs(lead)))
+        close = arr == lead
+        diff = np.subtract(arr, lead)
+        np.abs(diff, out=diff)
+        for scale in (lead, arr):       # d <= RTOL * max(a, b) is d <= RTOL * a or d <= RTOL * b
+            np.abs(scale, out=lead)     # (NaN in a or b makes d NaN: false both ways)
+            lead *= RTOL
+            close |= diff <= lead
+        return close
 
 
 def _float_keys(values: np.ndarray) -> list[int]:
@@ -132,6 +175,7 @@ class ValueNumbers:
         self.near = NearRows()
         self._next = 0
         self._floats: tuple | None = None     # the floats' buckets, until _index_floats makes them
+        self._near: tuple | None = None       # and those of groups with near misses
         self._number_scalars(trace.values)
 
     def _new(self) -> int:
@@ -150,83 +194,99 @@ class ValueNumbers:
         """
         n = len(values)
         self.scalar_numbers = numbers = np.full(n, -1, dtype=np.int64)
-        types = list(map(type, values))
-        ids = np.flatnonzero(np.fromiter(map(_FLOATING.__contains__, types), bool, n))
+        types = value_types(self.trace)
+        ids = np.flatnonzero(_FLOATING_CODE[types])
         if not len(ids):
             return
-        vals = np.fromiter(values, object, n)[ids]
-        if _COMPLEX.isdisjoint(types):      # real values: as complex numbers, their imaginary keys
-            arr = vals.astype(float)        # would all be 0.0's, and their arithmetic the same
-            real, imag = _float_keys_array(arr), np.full(len(arr), 2048)
+        floating = compress(values, _FLOATING_CODE[types].tobytes())
+        if not _COMPLEX_CODE[types[ids]].any():     # real values: as complex numbers, their imaginary keys
+            arr = np.fromiter(floating, float, len(ids))    # would all be 0.0's (2048), and their arithmetic the same
+            real, imag = _float_keys_array(arr), None
         else:
-            arr = vals.astype(complex)
+            arr = np.fromiter(floating, complex, len(ids))
             real, imag = _float_keys_array(arr.real), _float_keys_array(arr.imag)
-        real_only = not (imag != 2048).any()
+            imag = imag if (imag != 2048).any() else None
+        real_only = imag is None
         # stable: a key's first value leads its group
-        order = np.argsort(real, kind="stable") if real_only else np.lexsort((imag, real))
+        order = _stable_order(real) if real_only else np.lexsort((imag, real))
         r = real[order]
-        starts = np.ones(len(order), dtype=bool)
-        starts[1:] = r[1:] != r[:-1]
+        starts = np.empty(len(order), dtype=bool)
+        starts[0] = True
+        np.not_equal(r[1:], r[:-1], out=starts[1:])
+        del r
         if not real_only:
             im = imag[order]
             starts[1:] |= im[1:] != im[:-1]
+            del im
         group = np.empty(len(order), dtype=np.int64)
-        group[order] = np.cumsum(starts) - 1
+        ranks = np.cumsum(starts)
+        ranks -= 1
+        group[order] = ranks
+        del ranks
         first = order[starts]                           # position in ``ids`` of each key's first value
-        lead = arr[first][group]
-        with np.errstate(invalid="ignore", over="ignore"):     # _close, elementwise
-            close = (arr == lead) | (np.abs(arr - lead) <= RTOL * np.maximum(np.abs(arr), np.abs(lead)))
+        del order
+        first_real, first_imag = real[first], None if real_only else imag[first]
+        del real, imag
+        close = _close_to(arr, arr[first][group])
         base = self._next
         self._next += len(first)
         numbers[ids[close]] = group[close] + base
-        first_real, first_imag = real[first], imag[first]
-        self._floats = (first_real, None if real_only else first_imag, vals[first], base)
-        self._number_near_misses(np.flatnonzero(~close), ids, vals, arr, real, imag, group, first, base)
+        self._floats = (first_real, first_imag, ids[first], base)
+        self._number_near_misses(np.flatnonzero(~close), ids, arr, group, first, base)
 
-    def _number_near_misses(self, rest: np.ndarray, ids: np.ndarray, vals: np.ndarray, arr: np.ndarray,
-                            real: np.ndarray, imag: np.ndarray, group: np.ndarray, first: np.ndarray,
-                            base: int) -> None:
+    def _number_near_misses(self, rest: np.ndarray, ids: np.ndarray, arr: np.ndarray, group: np.ndarray,
+                            first: np.ndarray, base: int) -> None:
         """Number the values at ``rest`` (positions in ``ids``, in trace order): those not close to
-        the first value of their rounded key, as ``_place`` would one after another."""
-        numbers, real_only = self.scalar_numbers, self._floats[1] is None
+        the first value of their rounded key, as ``_place`` would one after another
+        (``near_misses.matches``), with their buckets."""
         if not len(rest):
             return
+        vals = np.empty(len(ids), dtype=object)     # the value objects, where they are compared
+        needed = np.concatenate([rest, first[group[rest]]])
+        vals[needed] = np.fromiter(map(self.trace.values.__getitem__, ids[needed].tolist()), object, len(needed))
+        match = matches(rest, arr, vals, group, first, RTOL, self.MAX_BUCKET)
         g = group[rest]
-        finite = np.isfinite(arr)
-        # alone in its group not to be close, and finite (NaN is close to nothing, and infinities
-        # share a key with 0.0): its bucket holds the first value only, so _place makes it a new number
-        alone = (np.bincount(g)[g] == 1) & finite[rest] & finite[first[g]]
-        start, alone_before = self._next, np.cumsum(alone) - alone
-        made = [0]                          # new numbers the others made, after each of them
-        for j in np.flatnonzero(~alone).tolist():
-            k = int(rest[j])
-            kr, ki, gk = int(real[k]), int(imag[k]), int(group[k])
-            key = (kr, ki) if ki != 2048 else kr
-            bucket = self.buckets.get(key) or ((vals[first[gk]], base + gk),)
-            self._next = start + int(alone_before[j]) + made[-1]        # numbers go out in trace order
-            numbers[ids[k]] = self.number[int(ids[k])] = self._place(key, bucket, vals[k])
-            made.append(self._next - start - int(alone_before[j]))
-        at = np.flatnonzero(alone)
-        new = start + alone_before[at] + np.array(made)[np.searchsorted(np.flatnonzero(~alone), at)]
-        self._next = start + len(at) + made[-1]
-        k, g = rest[at], g[at]
-        numbers[ids[k]] = new
-        self.number.update(zip(ids[k].tolist(), new.tolist()))
-        keys = (real[k].tolist() if real_only else
-                [(kr, ki) if ki != 2048 else kr for kr, ki in zip(real[k].tolist(), imag[k].tolist())])
-        self.buckets.update(zip(keys, ([(lead_value, n_lead), (value, n)] for lead_value, n_lead, value, n in
-                                       zip(vals[first[g]].tolist(), (g + base).tolist(), vals[k].tolist(),
-                                           new.tolist()))))
+        new = match < 0
+        made = np.flatnonzero(new)
+        taken = np.empty(len(rest), dtype=np.int64)
+        taken[made] = self._next + np.arange(len(made))     # new numbers go out in trace order
+        self._next += len(made)
+        lead = ~new & (match == first[g])
+        taken[lead] = base + g[lead]
+        other = ~new & ~lead                # the number an earlier near miss took
+        taken[other] = taken[np.searchsorted(rest, match[other])]
+        self.scalar_numbers[ids[rest]] = taken
+        if not len(made):
+            return
+        # buckets: each group's first value, then its first near misses with new numbers (as
+        # lists when another value needs them: _index_floats)
+        g_made = g[made]
+        order = np.argsort(g_made, kind="stable")
+        ordered = g_made[order]
+        starts = np.r_[True, ordered[1:] != ordered[:-1]]
+        rank = np.arange(len(ordered)) - np.maximum.accumulate(np.where(starts, np.arange(len(ordered)), 0))
+        kept = rank < self.MAX_BUCKET - 1
+        heads = np.flatnonzero(starts)
+        slot = np.repeat(np.arange(len(heads)), np.diff(np.r_[heads, len(ordered)]))[kept]
+        near = made[order[kept]]
+        self._near = (ordered[heads], slot, ids[rest[near]], taken[near])
 
     def _index_floats(self) -> None:
         """Put the buckets of the floats numbered at once in ``buckets`` (when another value
         needs them: its key may be one of theirs)."""
-        first_real, first_imag, first_values, base = self._floats
+        first_real, first_imag, first_ids, base = self._floats
         keys = (first_real.tolist() if first_imag is None else
                 [(kr, ki) if ki != 2048 else kr for kr, ki in zip(first_real.tolist(), first_imag.tolist())])
-        table = dict(zip(keys, zip(zip(first_values.tolist(), range(base, base + len(keys))))))
+        values = self.trace.values
+        table = dict(zip(keys, zip(zip(map(values.__getitem__, first_ids.tolist()), range(base, base + len(keys))))))
+        if self._near is not None:      # groups with near misses: their first value, then theirs
+            groups, slot, near_ids, near_numbers = self._near
+            buckets = [[(values[i], base + g)] for i, g in zip(first_ids[groups].tolist(), groups.tolist())]
+            for b, i, n in zip(slot.tolist(), near_ids.tolist(), near_numbers.tolist()):
+                buckets[b].append((values[i], n))
+            table.update(zip(map(keys.__getitem__, groups.tolist()), buckets))
         table.update(self.buckets)
-        self.buckets, self._floats = table, None
+        self.buckets, self._floats, self._near = table, None, None
 
     def _place(self, key: Any, bucket: Any, value: Any) -> int:
         """The number of the first value of ``bucket`` within RTOL of ``value``, or a new one."""
@@ -470,8 +530,9 @@ _CODES = np.arange(len(OPS))
 _PURE_CODE = np.isin(_CODES, [CODE[op] for op in _PURE])
 _COMMUTATIVE_CODE = np.isin(_CODES, [CODE[op] for op in COMMUTATIVE])
 _NO_IDENTITY = 2            # a _LEFT/_RIGHT entry: the op has no identity constant on that side
-_LEFT = np.array([_NO_IDENTITY if _IDENTITY.get(op, (None,))[0] is None else _IDENTITY[op][0] for op in OPS])
-_RIGHT = np.array([_IDENTITY[op][1] if op in _IDENTITY else _NO_IDENTITY for op in OPS])
+_LEFT = np.array([_NO_IDENTITY if _IDENTITY.get(op, (None,))[0] is None else _IDENTITY[op][0] for op in OPS],
+                 dtype=np.int8)
+_RIGHT = np.array([_IDENTITY[op][1] if op in _IDENTITY else _NO_IDENTITY for op in OPS], dtype=np.int8)
 
 
 def _scalar_repeats(vn: ValueNumbers, trace: Trace, c: Columns) -> tuple[np.ndarray, list[int]]:
@@ -488,39 +549,56 @@ def _scalar_repeats(vn: ValueNumbers, trace: Trace, c: Columns) -> tuple[np.ndar
     ids = np.flatnonzero(candidate & (c.src0 >= 0))
     if not len(ids):
         return ids, wide
-    code, first, second = codes[ids], c.src0[ids].astype(np.int64), c.src1[ids].astype(np.int64)
+    code, first, second = codes[ids], c.src0[ids], c.src1[ids]      # (record ids: int32)
     two = second >= 0
     last = np.where(two, second, first)
+    del second
     # x + 0, x * 1, 0 + x ... with a CONSTANT 0 or 1 (not a bool, not a computed zero) cost work
     # but are never redundant; the constants are checked in Python, as _is_identity does
     right, left = _RIGHT[code], _LEFT[code]
+    const = codes == CODE[_CONST]
     const_zero, const_one = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
-    operands = np.concatenate([last[right != _NO_IDENTITY], first[left != _NO_IDENTITY]])
-    for k in set(operands[codes[operands] == CODE[_CONST]].tolist()):
+    operands = np.concatenate([last[(right != _NO_IDENTITY) & const[last]], first[(left != _NO_IDENTITY) & const[first]]])
+    for k in set(operands.tolist()):
         value = values[k]
         const_zero[k] = value == 0 and type(value) is not bool
         const_one[k] = value == 1 and type(value) is not bool
     identity = (((right == 0) & const_zero[last]) | ((right == 1) & const_one[last])
                 | ((left == 0) & const_zero[first]) | ((left == 1) & const_one[first]))
-    keep = ~identity
-    ids, code, two, first, last = ids[keep], code[keep], two[keep], first[keep], last[keep]
-    numbers = vn.scalar_numbers.copy()
-    operands = np.stack([first, np.where(two, last, -1)], axis=1).ravel()
-    operands = operands[operands >= 0]
-    unnumbered, at = np.unique(operands[numbers[operands] < 0], return_index=True)
-    for s in unnumbered[np.argsort(at, kind="stable")].tolist():   # ints, bools...: in first-use order
-        numbers[s] = vn.of(s)
+    if identity.any():
+        keep = ~identity
+        ids, code, two, first, last = ids[keep], code[keep], two[keep], first[keep], last[keep]
+    numbers = vn.scalar_numbers
+    if (numbers[first] < 0).any() or (two & (numbers[last] < 0)).any():
+        numbers = numbers.copy()
+        operands = np.stack([first, np.where(two, last, -1)], axis=1).ravel()
+        operands = operands[operands >= 0]
+        unnumbered, at = np.unique(operands[numbers[operands] < 0], return_index=True)
+        for s in unnumbered[np.argsort(at, kind="stable")].tolist():   # ints, bools...: in first-use order
+            numbers[s] = vn.of(s)
     a = numbers[first]
     b = np.where(two, numbers[last], -1)
     swap = two & _COMMUTATIVE_CODE[code] & (b < a)
-    a, b = np.where(swap, b, a), np.where(swap, a, b)
+    a[swap], b[swap] = b[swap], a[swap]         # (a and b are fresh arrays)
+    # only an op whose first number is some other op's first too, and whose second is some other
+    # op's second, can repeat one: the rest (most, where values are used once) need no sort
+    maybe = np.flatnonzero(_used_again(a) & ((b < 0) | _used_again(b)))
+    code, a, b = code[maybe], a[maybe], b[maybe]
     if vn._next >= 1 << 28:     # more values than the packed key has bits for: compare rows
         _, firsts = np.unique(np.stack([code, a, b], axis=1), axis=0, return_index=True)
-        repeated = np.ones(len(ids), dtype=bool)
+        repeated = np.ones(len(maybe), dtype=bool)
         repeated[firsts] = False
     else:
         repeated = _repeats((code.astype(np.uint64) << 57) | (a.astype(np.uint64) << 29) | (b + 1).astype(np.uint64))
-    return ids[repeated], wide
+    return ids[maybe[repeated]], wide
+
+
+def _used_again(numbers: np.ndarray) -> np.ndarray:
+    """True where a number (-1: none) occurs more than once in ``numbers``."""
+    shifted = numbers + 1
+    again = np.bincount(shifted) > 1
+    again[0] = False
+    return again[shifted]
 
 
 def _repeats(keys: np.ndarray) -> np.ndarray:

@@ -161,7 +161,7 @@ def _allocation_key(value: Any, start: int) -> Any:
 def _scalar_index(trace: Trace, line: int) -> Layout:
     """``index`` of a trace without arrays, in numpy: every storage is its own record, and a
     record is last touched by its last reader."""
-    from analyzer.passes.columns import columns, reads
+    from analyzer.passes.columns import last_readers
 
     n = len(trace)
     codes = np.frombuffer(trace.ops, dtype=np.uint8)
@@ -171,9 +171,7 @@ def _scalar_index(trace: Trace, line: int) -> Layout:
     kind = np.full(n, FREE, dtype=np.int8)
     kind[computing] = WORD
     kind[inputs] = SCALAR_INPUT
-    last = np.arange(n, dtype=np.int64)
-    sources, readers = reads(trace, columns(trace))
-    np.maximum.at(last, sources, readers)
+    last = last_readers(trace)
     scalar_key, line_owner = _input_lines(trace, np.flatnonzero(inputs).tolist(), line)
     return Layout(kind.tolist(), list(range(n)), last.tolist(), set(trace.outputs), set(), scalar_key,
                   line_owner, {}, {}, 0)

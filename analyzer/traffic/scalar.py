@@ -24,19 +24,19 @@ True
 """
 from __future__ import annotations
 
-from itertools import repeat
 from types import MappingProxyType
 
 import numpy as np
 
 from analyzer.ops import GUARDS, SCALAR_COST, Op
-from analyzer.passes.columns import columns, member, reads
+from analyzer.passes.columns import OTHER, TYPES, columns, last_readers, member, reads, value_types
 from analyzer.trace import CODE, SCALAR_BYTES, Trace
 from analyzer.traffic.accounting import KINDS, Traffic
 from analyzer.traffic.layout import word_size as _word_size
 
 _WALKED = frozenset(SCALAR_COST) | GUARDS     # the records the simulation walks (the rest it skips)
 _SIZE_BY_TYPE = {**SCALAR_BYTES, type(None): -1}  # what _word_size says of plain Python values; None: no word
+_SIZE_BY_CODE = np.array([_SIZE_BY_TYPE.get(t, -2) for t in TYPES] + [-2], dtype=np.int64)   # by value_types code
 
 
 def scalar_traffic(trace: Trace, fast_memory: int, line: int) -> Traffic | None:
@@ -45,8 +45,9 @@ def scalar_traffic(trace: Trace, fast_memory: int, line: int) -> Traffic | None:
     if trace.extras:
         return None
     values = trace.values
-    types = list(map(type, values))
-    if any(issubclass(t, np.ndarray) for t in set(types)):
+    types = value_types(trace)
+    other = np.flatnonzero(types == OTHER).tolist()
+    if (types == TYPES.index(np.ndarray)).any() or any(issubclass(type(values[k]), np.ndarray) for k in other):
         return None
     c = columns(trace)
     n = len(c.codes)
@@ -60,8 +61,7 @@ def scalar_traffic(trace: Trace, fast_memory: int, line: int) -> Traffic | None:
     line_of, owners = _input_lines(trace, inputs, sizes, line)
 
     # words: live from their op to their last reader (outputs: to the end)
-    last = np.arange(n, dtype=np.int64)
-    np.maximum.at(last, src, reader)
+    last = last_readers(trace).copy()
     outputs = np.array(sorted(set(trace.outputs)), dtype=np.int64)
     last[outputs] = n
     delta = np.zeros(n + 2, dtype=np.int64)
@@ -69,10 +69,9 @@ def scalar_traffic(trace: Trace, fast_memory: int, line: int) -> Traffic | None:
     delta[ids] += sizes[ids]                 # (one word per id)
     np.add.at(delta, last[ids] + 1, -sizes[ids])
     # input lines: resident from their first reader on
-    on_line = line_of[src]
-    touched = on_line >= 0
+    touched = (line_of >= 0)[src]
     first = np.full(len(owners), n, dtype=np.int64)
-    np.minimum.at(first, on_line[touched], reader[touched])
+    np.minimum.at(first, line_of[src[touched]], reader[touched].astype(np.int64))
     read_lines = np.flatnonzero(first < n)
     delta[:n] += np.bincount(first[read_lines], minlength=n)[:n] * line
     if n and int(np.cumsum(delta[:n]).max()) > fast_memory:
@@ -90,9 +89,10 @@ def scalar_traffic(trace: Trace, fast_memory: int, line: int) -> Traffic | None:
                    MappingProxyType({k: (v[0], v[1]) for k, v in sorted(moved.items())}))
 
 
-def _sizes(values: list, types: list[type]) -> np.ndarray:
-    """Bytes of each value (of type ``types[i]``) as the simulation sizes a word (-1 for None: no word)."""
-    sizes = np.fromiter(map(_SIZE_BY_TYPE.get, types, repeat(-2)), np.int64, len(values))
+def _sizes(values: list, types: np.ndarray) -> np.ndarray:
+    """Bytes of each value (of type ``TYPES[types[i]]``: ``value_types``) as the simulation
+    sizes a word (-1 for None: no word)."""
+    sizes = _SIZE_BY_CODE[types]
     for k in np.flatnonzero(sizes == -2).tolist():    # numpy scalars (their itemsize), other objects
         sizes[k] = _word_size(values[k])
     return sizes

@@ -1,0 +1,49 @@
+"""The work a pass finds (``Redundancy.work``, ``Liveness.work``, ``Trace.work_of``), summed in
+numpy, is the sum a loop over the records makes: the same number, of the same kind."""
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from analyzer.ops import Op
+from analyzer.passes.liveness import Liveness
+from analyzer.passes.redundancy import Redundancy
+from analyzer.trace import ArrayCost, Trace
+
+
+def _trace(seed: int) -> Trace:
+    rng = random.Random(seed)
+    t = Trace()
+    ids = [t.input("x", 1.5)]
+    for _ in range(300):
+        if rng.random() < 0.2:
+            cost = ArrayCost(rng.randint(0, 10**6), rng.randint(0, 10**6), rng.randint(0, 99), 8, "matmul")
+            ids.append(t.emit(Op.MATMUL, (rng.choice(ids), rng.choice(ids)), 0.0, cost))
+        else:
+            ids.append(t.emit(rng.choice([Op.ADD, Op.MUL, Op.EXP, Op.LT, Op.NEG]), (rng.choice(ids),), 0.0))
+    return t
+
+
+@pytest.mark.parametrize("seed", range(8))
+@pytest.mark.parametrize("part", [None, 0, 1, 2])
+def test_work_is_the_sum_of_a_loop(seed, part):
+    t = _trace(seed)
+    rng = random.Random(seed)
+    works = t.works(part)
+    chosen = rng.sample(range(len(t)), 120)
+    shares = {i: rng.choice([1.0, 0.5, 1 / 3, rng.random()]) for i in chosen}
+    dead = frozenset(rng.sample(range(len(t)), 90))
+
+    loop = sum(f * works[i] for i, f in shares.items())
+    assert Redundancy(shares, 0).work(t, part) == loop and type(Redundancy(shares, 0).work(t, part)) is float
+    assert t.work_of(dead, part) == sum(works[i] for i in dead) and type(t.work_of(dead, part)) is int
+    assert t.work_of(chosen + chosen[:5], part) == sum(works[i] for i in chosen + chosen[:5])
+    live = Liveness(dead, 0, shares)
+    assert live.work(t, part) == sum(map(works.__getitem__, dead)) + loop
+
+
+def test_no_work_is_the_integer_zero():
+    t = _trace(0)
+    assert Redundancy({}, 0).work(t) == 0 and type(Redundancy({}, 0).work(t)) is int
+    assert type(Liveness(frozenset(), 0, {}).work(t)) is int and t.work_of(()) == 0
