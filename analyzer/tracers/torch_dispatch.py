@@ -60,6 +60,11 @@ _BATCH_NORM_EVAL = {"native_batch_norm": 5, "_native_batch_norm_legit": 5,
                     "_native_batch_norm_legit_no_training": None}
 
 
+# factories whose memory is whatever the allocator held: given one content (NaN, or 0) inside
+# the handler, where the mode is off, so the fill is not an op of the probe (as np.empty's is not)
+UNINITIALIZED = frozenset({"empty", "empty_like", "empty_strided", "new_empty", "new_empty_strided"})
+
+
 class OpInfo(NamedTuple):
     """What the tracer knows about one aten overload (learned once, on first sight)."""
     op: Op
@@ -273,6 +278,8 @@ class TorchTracer(TorchDispatchMode):
         except Exception as e:  # noqa: BLE001 — the tracer's own failure, named as such
             raise _tracer_error(func, e) from e
         out = func(*args, **kwargs)
+        if info.name in UNINITIALIZED and isinstance(out, Tensor):
+            out.fill_(float("nan") if out.is_floating_point() or out.is_complex() else 0)
         try:
             return self._wrote(info, args, kwargs, srcs, targets, out)
         except Exception as e:  # noqa: BLE001

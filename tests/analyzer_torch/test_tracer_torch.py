@@ -165,3 +165,29 @@ def test_secondary_outputs_are_distinct_values_not_recomputation():
     names = [t.node(i).extra[4] for i in range(len(t)) if t.node(i).op is Op.GETITEM]
     assert len(set(names)) == len(names) == 2
     assert passes(t).redundancy.ops == 0
+
+
+UNWRITTEN = """
+import torch
+def inputs(size):
+    return {"x": torch.arange(size * 3, dtype=torch.float64).reshape(size, 3)}
+def baseline(x):
+    cache = torch.empty(x.shape[0], 3, dtype=torch.float64)
+    cache[0] = x[0] * 2
+    counts = torch.empty(4, dtype=torch.int64)
+    return cache[:1].sum() + counts[:0].sum()
+optimized = baseline
+"""
+
+
+def test_memory_torch_empty_leaves_unwritten_holds_nan_and_the_fill_is_no_op(tmp_path):
+    from analyzer.analysis import trace_version
+    from analyzer.probe import load
+
+    (tmp_path / "unwritten.py").write_text(UNWRITTEN, encoding="utf-8")
+    _, t, _ = trace_version(load(tmp_path / "unwritten.py"), "baseline", 4)
+    allocs = [i for i in range(len(t)) if t.node(i).op is Op.ALLOC]
+    assert len(allocs) == 2
+    cache, counts = (t.value(i) for i in allocs)
+    assert torch.isnan(torch.as_tensor(cache)).all() and (torch.as_tensor(counts) == 0).all()
+    assert not any("fill" in (t.node(i).extra.name if t.node(i).extra else "") for i in range(len(t)))
