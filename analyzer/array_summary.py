@@ -6,11 +6,9 @@ ask of an array's layout with the ndarray's own attribute names (``shape``, ``dt
 ``strides``, ``size``, ``nbytes``, ``flags.c_contiguous`` ...), and instead of the contents it
 keeps the keys the passes compute from them, exactly as ``content_hash`` computes them: the
 hash of each row, the hash of the whole rounded value, and a hash of its exact bytes. Value
-numbering confirms two values of one rounded key with a tolerance (1e-9 relative), which needs
-both contents; with a summary it takes equal bytes, or else equal rounded contents, as rows
-are compared: BLAS noise in the last bits must not make a recomputation new, and values that
-differ between 1e-9 and float32 precision (relative) are rare. A 512 x 512 float64 value
-(2 MiB) keeps about 4 KiB.
+numbering confirms two arrays of one rounded key by equal bytes, or else equal rounded contents,
+as rows are compared, summarized or not (``same_contents``): what is equal does not depend on
+which values were released. A 512 x 512 float64 value (2 MiB) keeps about 4 KiB.
 
 It owned its memory, and nothing viewed it when it was summarized, so its allocation is its
 own: ``root`` of it is itself, and its ``address`` (where the data was) may since be a later
@@ -82,7 +80,7 @@ def flat_key(value: Any) -> int:
 
 
 def same_contents(a: Any, b: Any) -> bool:
-    """Whether two array values, one of them a summary at least, have the same shape and dtype, and
+    """Whether two array values (ndarrays or summaries) have the same shape and dtype, and
     the same bytes or else the same contents rounded to float32 precision (``content_hash.rounded``)."""
     if a.shape != b.shape or a.dtype != b.dtype:
         return False

@@ -3,9 +3,11 @@
 An op is redundant when an op of the same kind already ran on the same input *values*
 (not the same syntax: a memoized recursion reaches ``fib(5)`` along many paths). Values
 are numbered by content (``content_hash``: rounded to float32 precision, then hashed),
-then confirmed against the first value of the bucket with a relative tolerance of 1e-9,
-so last-bit differences (BLAS kernels chosen by shape, reassociation) do not hide a
-recomputation. Rows (below) are compared by their rounded hash alone.
+then confirmed against the first value of the bucket: a number within a relative 1e-9, an
+array by equal bytes or else equal rounded contents (``array_summary.same_contents``: the
+same whether the trace kept the array or only its summary), so last-bit differences (BLAS
+kernels chosen by shape, reassociation) do not hide a recomputation. Rows (below) are
+compared by their rounded hash alone.
 
 Inside an op, each output row (the last axis, of values of any rank) is numbered too: a KV
 cache saves re-projecting the *rows* of earlier tokens while ``X[:t] @ Wk`` as a whole
@@ -95,10 +97,8 @@ class Redundancy:
 
 
 def _close(a: Any, b: Any) -> bool:
-    if type(a) is ArraySummary or type(b) is ArraySummary:     # its contents are gone: equal bytes
-        return same_contents(a, b)
-    if isinstance(a, np.ndarray):
-        return a.shape == b.shape and bool(np.allclose(a, b, rtol=RTOL, atol=0.0, equal_nan=True))
+    if is_array(a):         # as rows are: equal bytes, or equal contents rounded to float32 (a
+        return is_array(b) and same_contents(a, b)      # summary has no contents left to compare)
     return a == b or abs(a - b) <= RTOL * max(abs(a), abs(b))
 
 

@@ -40,6 +40,16 @@ def test_values_equal_up_to_rounding_noise_are_one_value():
     assert m.redundancy.ops == 1
 
 
+def test_scalars_are_one_value_within_1e_9_and_arrays_within_float32_rounding():
+    # a scalar 1e-8 away is another value; an array whose elements are each 1e-8 away rounds to the
+    # same float32 contents and is the same value, as its rows would be, and as it must be once
+    # the trace keeps only a summary of it: exp of both is one computation
+    x = 1.25                                        # (float32 values: 1e-8 away rounds back to them)
+    assert measured(lambda a, b: np.exp(a) + np.exp(b), a=x, b=x * (1 + 1e-8)).redundancy.ops == 0
+    u = 1.0 + np.arange(64.0).reshape(4, 16) / 1024
+    assert measured(lambda a, b: np.exp(a) + np.exp(b), a=u, b=u * (1 + 1e-8)).redundancy.ops == 1
+
+
 def test_identity_operations_are_never_redundant():
     m = measured(lambda a: (a * 1.0 + 0.0) + (a * 1.0 + 0.0), a=2.0)
     assert m.redundancy.ops == 0
