@@ -102,7 +102,10 @@ def test_a_probe_runs_from_the_source_it_was_shipped_with(scheduler, tmp_path):
 @needs_distributed
 def test_ctrl_c_cancels_the_tasks_and_the_workers_kill_the_running_probe(scheduler, tmp_path):
     pid_file = tmp_path / "pid"
-    slow = probe(tmp_path, "slow", f"import os, time\nopen({str(pid_file)!r}, 'w').write(str(os.getpid()))\n"
+    # the pid is written whole, then renamed into place: once the file exists, it holds the pid
+    # (a bare open().write() can be seen empty, and stays so when the probe is killed unflushed)
+    slow = probe(tmp_path, "slow", f"import os, time\nwith open({str(pid_file)!r} + '.part', 'w') as f:\n"
+                 f"    f.write(str(os.getpid()))\nos.replace({str(pid_file)!r} + '.part', {str(pid_file)!r})\n"
                  + GOOD.replace("return 2.0 * (x * x)", "time.sleep(60)"))
 
     def interrupt_once_slow_runs(job, result):
