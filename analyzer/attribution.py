@@ -29,9 +29,9 @@ import numpy as np
 from analyzer.measurement import PRICED_MEASURES, UNEXPLAINED, Attribution, Cost, Mechanism, Priced
 from analyzer.machines import DEFAULT_MACHINE, Machine
 from analyzer.passes import Pass, registry
+from analyzer.passes.boundaries import intermediates, launches
 from analyzer.passes.columns import columns, reads
-from analyzer.ops import ARITHMETIC
-from analyzer.trace import OPS, Trace
+from analyzer.trace import Trace
 
 CACHING, DCE, PARTIAL_EVALUATION, INLINING = (Mechanism.CACHING.value, Mechanism.DEAD_CODE_ELIMINATION.value,
                                               Mechanism.PARTIAL_EVALUATION.value, Mechanism.INLINING.value)
@@ -172,21 +172,19 @@ def _feeders_go_along(trace: Trace, share: dict[str, np.ndarray]) -> None:
 
 
 def _boundary_units(trace: Trace) -> np.ndarray:
-    """Of each record, the boundaries it crosses (``passes.boundaries``): 1 for an array op
-    launched, 1 more for the intermediate it materializes (not an output), 0 for the rest."""
-    work = _launches(trace)
-    outputs = set(trace.outputs)
-    for i, extra in trace.extras.items():
-        if work[i] and extra.bytes and i not in outputs:
-            work[i] = 2.0
+    """Of each record, the array-op boundaries it crosses (``passes.boundaries``): 1 for a launch,
+    1 more for the intermediate it materializes, 0 for the rest."""
+    work = np.zeros(len(trace))
+    launched = launches(trace)
+    work[launched] = 1.0
+    work[intermediates(trace, launched)] += 1.0
     return work
 
 
 def _launches(trace: Trace) -> np.ndarray:
-    """1.0 for each array op that computes (one launch), 0.0 for the rest."""
+    """1.0 for each array op launched (``passes.boundaries.launches``), 0.0 for the rest."""
     work = np.zeros(len(trace))
-    launched = [i for i in trace.extras if OPS[trace.ops[i]] in ARITHMETIC]
-    work[launched] = 1.0
+    work[launches(trace)] = 1.0
     return work
 
 

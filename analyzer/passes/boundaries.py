@@ -32,18 +32,24 @@ class Boundaries:
 
 
 def boundaries(trace: Trace) -> Boundaries:
-    functions, fn_of, codes = trace.functions, trace.fn_of, trace.ops
-    call = CODE[Op.CALL]
-    by_fn = Counter(functions[fn_of(i)] for i in _positions(codes, call))
+    functions, fn_of = trace.functions, trace.fn_of
+    by_fn = Counter(functions[fn_of(i)] for i in _positions(trace.ops, CODE[Op.CALL]))
+    launched = launches(trace)
+    materialized = intermediates(trace, launched)
+    return Boundaries(sum(by_fn.values()), dict(by_fn), len(launched), len(materialized),
+                      sum(trace.extras[i].bytes for i in materialized))
+
+
+def launches(trace: Trace) -> list[int]:
+    """The array ops launched (those that compute), in trace order."""
+    codes = trace.ops
+    return [i for i in sorted(trace.extras) if OPS[codes[i]] in ARITHMETIC]
+
+
+def intermediates(trace: Trace, launched: list[int]) -> list[int]:
+    """Those of ``launched`` that materialize an intermediate: new bytes that are not an output."""
     outputs = set(trace.outputs)
-    launches = intermediates = nbytes = 0
-    for i, extra in sorted(trace.extras.items()):
-        if OPS[codes[i]] in ARITHMETIC:
-            launches += 1
-            if extra.bytes and i not in outputs:
-                intermediates += 1
-                nbytes += extra.bytes
-    return Boundaries(sum(by_fn.values()), dict(by_fn), launches, intermediates, nbytes)
+    return [i for i in launched if trace.extras[i].bytes and i not in outputs]
 
 
 def _positions(codes: bytearray, code: int) -> list[int]:
