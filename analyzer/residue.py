@@ -12,9 +12,9 @@
 - **added work**: flops the optimized version does beyond the baseline's (a trade, not a saving).
 
 >>> from analyzer.trace import Trace
->>> from analyzer.tracers.scalar import Scalar
+>>> from analyzer.tracers.scalar import scalar
 >>> b, o = Trace(), Trace()
->>> x, y = Scalar(3.0, b.input("x", 3.0), b), Scalar(3.0, o.input("x", 3.0), o)
+>>> x, y = scalar(3.0, b.input("x", 3.0), b), scalar(3.0, o.input("x", 3.0), o)
 >>> _ = x * x; _ = y * y + 1.0
 >>> novel_work(b, o)
 1

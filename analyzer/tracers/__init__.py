@@ -23,7 +23,7 @@ from typing import Any, Callable, ContextManager, Iterator
 
 from analyzer.trace import Trace
 from analyzer.tracers import instrumented, math_module
-from analyzer.tracers.scalar import NUMBERS, Scalar
+from analyzer.tracers.scalar import NUMBERS, Scalar, scalar
 
 
 @dataclass(frozen=True)
@@ -77,7 +77,7 @@ def _torch(attribute: str) -> Callable[..., Any]:
 
 
 FRONT_ENDS: tuple[FrontEnd, ...] = (
-    FrontEnd("scalar", _is_number, lambda v, t, n, s: Scalar(v, t.input(n, v, s), t)),
+    FrontEnd("scalar", _is_number, lambda v, t, n, s: scalar(v, t.input(n, v, s), t)),
     FrontEnd("numpy", _is_array, _wrap_array, finish=_finish_arrays),
     FrontEnd("torch", _is_torch, _torch("wrap"), session=_torch("tracing"), finish=_torch("finish")),
 )

@@ -39,7 +39,7 @@ from analyzer.tracers.array_release import note
 from analyzer.tracers.array_cost import (KIND, ADDITIVE, ELEMENTWISE, MULTIPLICATIVE, UFUNC_OPS, cost_of,
                                          materialized, new_cost)
 from analyzer.tracers.library_cost import function_cost
-from analyzer.tracers.scalar import NUMBERS, Scalar
+from analyzer.tracers.scalar import NUMBERS, Scalar, scalar
 
 _UFUNCS: dict[Any, tuple[Op, str, int]] = {}
 
@@ -78,7 +78,7 @@ def _wrap(t: Trace, op: Op, srcs: tuple, result: Any, cost: ArrayCost) -> Any:
         note(t, i, result)
         return TracedArray(result, i, t)
     if isinstance(result, _SCALARS):
-        return Scalar(result, i, t)
+        return scalar(result, i, t)
     if isinstance(result, (tuple, list)):
         # several outputs (divmod, svd, split): the op above carries the cost; each output
         # is a free GETITEM record reading it, so every output is a traced value (named by

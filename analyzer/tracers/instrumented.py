@@ -23,7 +23,7 @@ from typing import Any, Callable, Iterator
 from analyzer.ops import ARITHMETIC, IMPURE, Op
 from analyzer.trace import CODE, NONE, Trace
 from analyzer.tracers.instrument import BINARY, COMPARE, IN_PLACE, UNARY, helper
-from analyzer.tracers.scalar import SYMBOLS, Scalar, plain_numbers
+from analyzer.tracers.scalar import SYMBOLS, Scalar, plain_numbers, scalar
 
 MARKER = "__taxo_instrumented__"
 
@@ -62,7 +62,7 @@ PLAIN_HELPERS = _plain()
 
 
 # The recorders are compiled from templates with the operator spelled out (``a.v * b.v``, not a
-# call of ``operator.mul``) and build their Scalar without a Python ``__init__`` frame, as
+# call of ``operator.mul``) and build their Scalar as ``Scalar()`` with its slots set, as
 # ``Scalar``'s own operators do: tracing pays this per operator a probe executes.
 _BINARY = """
 def recorder(t, fallback, plain, const, ops, src0, src1, values):
@@ -91,7 +91,7 @@ def recorder(t, fallback, plain, const, ops, src0, src1, values):
         src0.append(ai)
         src1.append(bi)
         values.append(v)
-        s = new(Scalar)
+        s = Scalar()
         s.v, s.i, s.t = v, len(values) - 1, t
         return s
     return binary
@@ -142,7 +142,7 @@ def recorder(t, fallback, plain, const, ops, src0, src1, values):
         src0.append(src)
         src1.append(-1)
         values.append(v)
-        s = new(Scalar)
+        s = Scalar()
         s.v, s.i, s.t = v, len(values) - 1, t
         return s
     return unary
@@ -157,7 +157,7 @@ def _recorder(template: str, t: Trace, op: Op, fallback: Callable | None, plain:
     strings, Scalars of another trace) runs ``fallback``, the operator itself."""
     make = _RECORDERS.get((template, op.value))
     if make is None:
-        namespace = {"Scalar": Scalar, "new": object.__new__}
+        namespace = {"Scalar": Scalar}
         source = template.format(symbol=SYMBOLS[op], code=CODE[op])
         exec(compile(source, f"<traced {op.value}>", "exec"), namespace)
         make = _RECORDERS[template, op.value] = namespace["recorder"]
@@ -175,10 +175,10 @@ class Counters:
 
     def _counter(self, v: int) -> Scalar:
         t = self.t
-        return Scalar(v, t.emit(Op.INDEX, self.srcs, v), t)
+        return scalar(v, t.emit(Op.INDEX, self.srcs, v), t)
 
     def __iter__(self) -> Iterator[Scalar]:
-        t, srcs, new = self.t, self.srcs, object.__new__
+        t, srcs = self.t, self.srcs
         if len(srcs) > 2:
             for v in self.r:
                 yield self._counter(v)
@@ -191,7 +191,7 @@ class Counters:
             src0.append(first)
             src1.append(second)
             values.append(v)
-            s = new(Scalar)
+            s = Scalar()
             s.v, s.i, s.t = v, len(values) - 1, t
             yield s
 

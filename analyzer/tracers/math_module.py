@@ -16,8 +16,8 @@ listed below (``fsum``, ``isfinite``, ``cmath.phase`` ...). ``math.floor``/``cei
 are traced everywhere: ``Scalar`` implements ``__floor__``, ``__ceil__`` and ``__trunc__``.
 
 >>> from analyzer.trace import Trace
->>> from analyzer.tracers.scalar import Scalar
->>> t = Trace(); x = Scalar(0.0, t.input("x", 0.0), t)
+>>> from analyzer.tracers.scalar import scalar
+>>> t = Trace(); x = scalar(0.0, t.input("x", 0.0), t)
 >>> MATH.exp(x).v, t.node(len(t) - 1).op, MATH.exp(0.0)
 (1.0, <Op.EXP: 'exp'>, 1.0)
 """
@@ -31,7 +31,7 @@ from typing import Any, Callable, Iterator
 
 from analyzer.ops import Op
 from analyzer.trace import Trace
-from analyzer.tracers.scalar import NUMBERS, Scalar, plain_numbers
+from analyzer.tracers.scalar import NUMBERS, Scalar, plain_numbers, scalar
 
 MATH_OPS = {
     "exp": Op.EXP, "expm1": Op.EXPM1, "log1p": Op.LOG1P, "log2": Op.LOG2, "log10": Op.LOG10,
@@ -66,7 +66,7 @@ def traced(op: Op, f: Callable[..., Any], trace: Trace | None = None,
         v = f(*[a.v if type(a) is Scalar else a for a in args])
         rec = t.records
         rec.append((op, srcs, v, t.fn, None))
-        return Scalar(v, len(rec) - 1, t)
+        return scalar(v, len(rec) - 1, t)
     function.__name__ = function.__qualname__ = f.__name__
     function.__doc__ = f.__doc__
     function.__wrapped__ = f     # type: ignore[attr-defined]

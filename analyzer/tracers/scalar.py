@@ -10,7 +10,7 @@ Where a number leaves the trace — ``n.bit_length()``, a Scalar passed to torch
 ``escape`` guard records it; ``str()`` and ``format()`` read the number.
 
 >>> from analyzer.trace import CODE, NONE, Trace
->>> t = Trace(); x = Scalar(3, t.input("x", 3), t)
+>>> t = Trace(); x = scalar(3, t.input("x", 3), t)
 >>> (x * x + 1).v, [t.node(i).op.value for i in range(len(t))]
 (10, ['input', 'mul', 'const', 'add'])
 """
@@ -29,7 +29,6 @@ NUMBERS = (int, float, complex)
 SYMBOLS = {Op.ADD: "+", Op.SUB: "-", Op.MUL: "*", Op.DIV: "/", Op.FLOORDIV: "//", Op.MOD: "%", Op.POW: "**",
            Op.AND: "&", Op.OR: "|", Op.XOR: "^", Op.LSHIFT: "<<", Op.RSHIFT: ">>", Op.NEG: "-",
            Op.INVERT: "~", Op.LT: "<", Op.LE: "<=", Op.GT: ">", Op.GE: ">=", Op.EQ: "==", Op.NE: "!="}
-new = object.__new__        # a Scalar without an __init__ frame: the caller sets its three slots
 
 
 def plain_numbers() -> frozenset[type]:
@@ -43,8 +42,10 @@ def plain_numbers() -> frozenset[type]:
 
 
 # Each operator method is compiled from a template with its operator spelled out (``a.v * bv``,
-# not ``operator.mul(a.v, bv)``) and builds its result without a Python ``__init__`` frame:
-# tracing pays per operator, and those two calls were a third of it.
+# not ``operator.mul(a.v, bv)``) and builds its result as ``Scalar()``, then sets the three slots:
+# tracing pays per operator, and those two calls were a third of it. (``Scalar`` has no
+# ``__init__``, so ``Scalar()`` is a C call; ``object.__new__(Scalar)`` took ~300 more
+# instructions per op, through the builtin's argument wrapper. Elsewhere: ``scalar(v, i, t)``.)
 _BINARY = """
 def forward(a, b):
     t = a.t
@@ -60,7 +61,7 @@ def forward(a, b):
     t.src1.append(bi)
     values = t.values
     values.append(v)
-    s = new(Scalar)
+    s = Scalar()
     s.v, s.i, s.t = v, len(values) - 1, t
     return s
 
@@ -75,7 +76,7 @@ def reflected(a, b):                # b <op> a, b a plain number
     t.src1.append(a.i)
     values = t.values
     values.append(v)
-    s = new(Scalar)
+    s = Scalar()
     s.v, s.i, s.t = v, len(values) - 1, t
     return s
 """
@@ -129,7 +130,7 @@ def _unary(op: Op, f: Callable[[Any], Any]) -> Callable:
         t.src1.append(NONE)
         values = t.values
         values.append(v)
-        s = new(Scalar)
+        s = Scalar()
         s.v, s.i, s.t = v, len(values) - 1, t
         return s
     return method
@@ -150,13 +151,10 @@ def _guard(op: Op, f: Callable[[Any], Any]) -> Callable:
 
 
 class Scalar:
-    """A traced number: ``v`` is its value, ``i`` the id of the record that made it in trace ``t``."""
+    """A traced number: ``v`` is its value, ``i`` the id of the record that made it in trace ``t``
+    (made by ``scalar(v, i, t)``)."""
     __slots__ = ("v", "i", "t")
 
-    def __init__(self, v: Any, i: int, t: Trace) -> None:
-        self.v = v
-        self.i = i
-        self.t = t
 
     __add__, __radd__ = _binary(Op.ADD)
     __sub__, __rsub__ = _binary(Op.SUB)
@@ -198,7 +196,7 @@ class Scalar:
     def __round__(self, ndigits: int | None = None) -> Scalar:
         t = self.t
         v = round(self.v, ndigits)
-        return Scalar(v, t.emit(Op.ROUND, (self.i,), v), t)
+        return scalar(v, t.emit(Op.ROUND, (self.i,), v), t)
 
     def __array_ufunc__(self, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
         from analyzer.tracers.array import traced_ufunc  # numpy only when arrays meet scalars
@@ -235,6 +233,13 @@ class Scalar:
     def __torch_function__(cls, func: Any, types: Any, args: tuple = (), kwargs: dict | None = None) -> Any:
         """A traced number passed to torch enters as its plain value (an escape)."""
         return func(*_escaped(args), **{k: _escaped(v) for k, v in (kwargs or {}).items()})
+
+
+def scalar(v: Any, i: int, t: Trace) -> Scalar:
+    """The traced number ``v``, the value of record ``i`` of trace ``t``."""
+    s = Scalar()
+    s.v, s.i, s.t = v, i, t
+    return s
 
 
 def _escaped(obj: Any) -> Any:

@@ -8,7 +8,7 @@ import pytest
 from analyzer.ops import Op
 from analyzer.trace import ArrayCost, Trace
 from analyzer.trace import _CHUNK as CHUNK
-from analyzer.tracers.scalar import Scalar
+from analyzer.tracers.scalar import Scalar, scalar
 
 
 def _emitted() -> tuple[Trace, list[tuple]]:
@@ -44,7 +44,7 @@ def test_records_read_back_as_they_were_appended():
 
 def test_iteration_and_indexing_agree_across_chunks():
     t = Trace()
-    x = Scalar(0.5, t.input("x", 0.5), t)
+    x = scalar(0.5, t.input("x", 0.5), t)
     for k in range(CHUNK + 100):
         x = -x if k % 7 == 0 else x * 1.0001
     assert len(t) > CHUNK
@@ -64,7 +64,7 @@ def test_a_scalar_trace_holds_under_100_bytes_per_record():
     tracemalloc.start()
     try:
         t = Trace()
-        x = Scalar(0.3, t.input("x", 0.3), t)
+        x = scalar(0.3, t.input("x", 0.3), t)
         for _ in range(20_000):
             x = (x * (1.0 - x)) * 3.9
         held, _ = tracemalloc.get_traced_memory()

@@ -253,17 +253,17 @@ def test_the_helpers_are_restored_when_the_probe_raises(write_probe):
 def test_scalars_read_as_their_numbers_and_expose_int_methods():
     t = Trace()
     x = run(lambda: None, {}, t)        # an empty run: just a trace to build values in
-    from analyzer.tracers.scalar import Scalar
-    n = Scalar(12, t.input("n", 12), t)
+    from analyzer.tracers.scalar import scalar
+    n = scalar(12, t.input("n", 12), t)
     assert x is None and str(n + 1) == "13" and f"{n}" == "12"
     assert n.bit_length() == 4 and ops_of(t).count("escape") == 1
 
 
 def test_a_scalar_passed_to_torch_enters_as_its_number():
     torch = __import__("pytest").importorskip("torch")
-    from analyzer.tracers.scalar import Scalar
+    from analyzer.tracers.scalar import scalar
     t = Trace()
-    k = Scalar(3, t.input("k", 3), t)
+    k = scalar(3, t.input("k", 3), t)
     assert torch.equal(torch.ones(2) * k, torch.full((2,), 3.0))
     assert torch.arange(0, k).tolist() == [0, 1, 2]
     assert ops_of(t).count("escape") == 2
