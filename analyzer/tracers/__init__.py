@@ -195,6 +195,7 @@ def run(fn: Callable, inputs: dict[str, Any], trace: Trace, module: types.Module
         raw = unwrap(result, ids, trace)
         trace.outputs = tuple(ids)
     finally:
+        trace.unpack()
         for f in FRONT_ENDS:
             if f.finish is not None and (f.name in trace.front_ends or f.name in trace.sessions):
                 f.finish(trace)

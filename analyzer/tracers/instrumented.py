@@ -65,7 +65,7 @@ PLAIN_HELPERS = _plain()
 # call of ``operator.mul``) and build their Scalar as ``Scalar()`` with its slots set, as
 # ``Scalar``'s own operators do: tracing pays this per operator a probe executes.
 _BINARY = """
-def recorder(t, fallback, plain, const, ops, src0, src1, values):
+def recorder(t, fallback, plain, const, ops, first, second, values):
     def binary(a, b):
         ta, tb = type(a), type(b)
         if ta is Scalar and a.t is t:
@@ -88,8 +88,8 @@ def recorder(t, fallback, plain, const, ops, src0, src1, values):
         else:
             return fallback(a, b)
         ops.append({code})
-        src0.append(ai)
-        src1.append(bi)
+        first(ai)
+        second(bi)
         values.append(v)
         s = Scalar()
         s.v, s.i, s.t = v, len(values) - 1, t
@@ -97,7 +97,7 @@ def recorder(t, fallback, plain, const, ops, src0, src1, values):
     return binary
 """
 _COMPARE = """
-def recorder(t, fallback, plain, const, ops, src0, src1, values):
+def recorder(t, fallback, plain, const, ops, first, second, values):
     def compare(a, b):              # recorded like a binary operator; a plain bool comes back
         ta, tb = type(a), type(b)
         if ta is Scalar and a.t is t:
@@ -120,14 +120,14 @@ def recorder(t, fallback, plain, const, ops, src0, src1, values):
         else:
             return a {symbol} b
         ops.append({code})
-        src0.append(ai)
-        src1.append(bi)
+        first(ai)
+        second(bi)
         values.append(v)
         return v
     return compare
 """
 _UNARY = """
-def recorder(t, fallback, plain, const, ops, src0, src1, values):
+def recorder(t, fallback, plain, const, ops, first, second, values):
     def unary(a):
         ta = type(a)
         if ta is Scalar and a.t is t:
@@ -139,8 +139,8 @@ def recorder(t, fallback, plain, const, ops, src0, src1, values):
         else:
             return {symbol}a
         ops.append({code})
-        src0.append(src)
-        src1.append(-1)
+        first(src)
+        second(-1)
         values.append(v)
         s = Scalar()
         s.v, s.i, s.t = v, len(values) - 1, t
@@ -161,7 +161,10 @@ def _recorder(template: str, t: Trace, op: Op, fallback: Callable | None, plain:
         source = template.format(symbol=SYMBOLS[op], code=CODE[op])
         exec(compile(source, f"<traced {op.value}>", "exec"), namespace)
         make = _RECORDERS[template, op.value] = namespace["recorder"]
-    return make(t, fallback, plain, t.const, t.ops, t.src0, t.src1, t.values)
+    return make(t, fallback, plain, t.const, t.ops, t.first, t.second, t.values)
+
+
+_STRETCH = 1 << 16      # iterations of a traced loop between two ``Trace.unpack``s
 
 
 class Counters:
@@ -183,17 +186,20 @@ class Counters:
             for v in self.r:
                 yield self._counter(v)
             return
-        ops, src0, src1, values = t.ops, t.src0, t.src1, t.values
+        ops, first, second, values = t.ops, t.first, t.second, t.values
         index = CODE[Op.INDEX]
-        first, second = (*srcs, NONE, NONE)[:2]
-        for v in self.r:
-            ops.append(index)
-            src0.append(first)
-            src1.append(second)
-            values.append(v)
-            s = Scalar()
-            s.v, s.i, s.t = v, len(values) - 1, t
-            yield s
+        a, b = (*srcs, NONE, NONE)[:2]
+        r = self.r
+        for start in range(0, len(r), _STRETCH):
+            for v in r[start:start + _STRETCH]:
+                ops.append(index)
+                first(a)
+                second(b)
+                values.append(v)
+                s = Scalar()
+                s.v, s.i, s.t = v, len(values) - 1, t
+                yield s
+            t.unpack()      # a long loop's sources wait in lists a stretch at a time, not all of it
 
     def __reversed__(self) -> Iterator[Scalar]:
         return iter(Counters(self.r[::-1], self.srcs, self.t))

@@ -9,7 +9,7 @@ stay ordered, so ``x * x`` reads ``(i, i)``. Bitwise and shift operators are ops
 Where a number leaves the trace — ``n.bit_length()``, a Scalar passed to torch — an
 ``escape`` guard records it; ``str()`` and ``format()`` read the number.
 
->>> from analyzer.trace import CODE, NONE, Trace
+>>> from analyzer.trace import Trace
 >>> t = Trace(); x = scalar(3, t.input("x", 3), t)
 >>> (x * x + 1).v, [t.node(i).op.value for i in range(len(t))]
 (10, ['input', 'mul', 'const', 'add'])
@@ -57,8 +57,8 @@ def forward(a, b):
         return NotImplemented
     v = a.v {symbol} bv
     t.ops.append({code})
-    t.src0.append(a.i)
-    t.src1.append(bi)
+    t.first(a.i)
+    t.second(bi)
     values = t.values
     values.append(v)
     s = Scalar()
@@ -72,8 +72,8 @@ def reflected(a, b):                # b <op> a, b a plain number
     v = b {symbol} a.v
     bi = t.const(b)
     t.ops.append({code})
-    t.src0.append(bi)
-    t.src1.append(a.i)
+    t.first(bi)
+    t.second(a.i)
     values = t.values
     values.append(v)
     s = Scalar()
@@ -91,8 +91,8 @@ def method(a, b):                   # concretizes: records the op, returns a pla
         return NotImplemented
     v = a.v {symbol} bv
     t.ops.append({code})
-    t.src0.append(a.i)
-    t.src1.append(bi)
+    t.first(a.i)
+    t.second(bi)
     t.values.append(v)
     return v
 """
@@ -126,8 +126,8 @@ def _unary(op: Op, f: Callable[[Any], Any]) -> Callable:
         t = a.t
         v = f(a.v)
         t.ops.append(code)
-        t.src0.append(a.i)
-        t.src1.append(NONE)
+        t.first(a.i)
+        t.second(NONE)
         values = t.values
         values.append(v)
         s = Scalar()
@@ -143,8 +143,8 @@ def _guard(op: Op, f: Callable[[Any], Any]) -> Callable:
     def method(a: Scalar) -> Any:
         t = a.t
         t.ops.append(code)
-        t.src0.append(a.i)
-        t.src1.append(NONE)
+        t.first(a.i)
+        t.second(NONE)
         t.values.append(None)
         return f(a.v)
     return method

@@ -71,3 +71,41 @@ def test_a_scalar_trace_holds_under_100_bytes_per_record():
     finally:
         tracemalloc.stop()
     assert held / len(t) < 100
+
+
+def test_sources_read_while_recording_stay_in_order_with_what_follows():
+    """Operators append sources to lists that ``src0``/``src1`` move into the arrays when read;
+    reading in the middle of a run, then recording more, keeps every record's sources."""
+    t = Trace()
+    x = scalar(2.0, t.input("x", 2.0), t)
+    y = x * x                                       # (0, 0)
+    assert (list(t.src0), list(t.src1)) == ([-1, 0], [-1, 0])
+    z = 3.0 - y                                     # const 3.0 is record 2; (2, 1)
+    w = -z                                          # (3,)
+    t.emit(Op.MAX, (0, 1, 3, 4), 9.0)               # three or more sources: WIDE
+    assert [t.sources(i) for i in range(len(t))] == [(), (0, 0), (), (2, 1), (3,), (0, 1, 3, 4)]
+    assert len(t.src0) == len(t.src1) == len(t.ops) == len(t.values)
+    assert w.v == 1.0
+
+
+def test_a_loop_longer_than_a_stretch_moves_its_sources_as_it_goes(write_probe, monkeypatch):
+    from analyzer.probe import load
+    from analyzer.tracers import instrumented, run
+    monkeypatch.setattr(instrumented, "_STRETCH", 8)
+    p = load(write_probe("loop", "def baseline(n):\n    s = 0.0\n    for i in range(n):\n        s = s + i\n"
+                                 "    return s\n\noptimized = baseline\n\ndef inputs(size):\n    return {'n': size}\n"))
+    t = Trace()
+    seen = []
+    real_unpack = t.unpack
+
+    def unpack():
+        seen.append(len(t.values))
+        real_unpack()
+    t.unpack = unpack
+    assert run(p.module.baseline, {"n": 20}, t, p.module) == sum(range(20))
+    n = min(t.input_names)                          # the input n
+    counters = [i for i in range(len(t)) if t.node(i).op is Op.INDEX and t.node(i).value is not None]
+    assert len(counters) == 20 and all(t.sources(i) == (n,) for i in counters)
+    adds = [i for i in range(len(t)) if t.node(i).op is Op.ADD]
+    assert [t.sources(i)[1] for i in adds] == counters  # s + i reads that iteration's counter
+    assert len(seen) >= 3                           # moved every 8 iterations, not only at the end
