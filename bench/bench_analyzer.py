@@ -99,7 +99,7 @@ def bench_memory(ops: int = 1_000_000) -> None:
 
 def bench_array(calls: int = 100_000) -> None:
     from analyzer.tracers import tracing
-    from analyzer.tracers.array import TracedArray
+    from analyzer.tracers.array import traced_array
     a, b = np.ones(16), np.full(16, 2.0)
     t0 = time.perf_counter()
     for _ in range(calls):
@@ -107,7 +107,7 @@ def bench_array(calls: int = 100_000) -> None:
     plain = (time.perf_counter() - t0) / calls
     trace = Trace()
     with tracing(trace):    # as in a real run: the collector paused
-        ta, tb = TracedArray(a, trace.input("a", a), trace), TracedArray(b, trace.input("b", b), trace)
+        ta, tb = traced_array(a, trace.input("a", a), trace), traced_array(b, trace.input("b", b), trace)
         t0 = time.perf_counter()
         for _ in range(calls):
             np.add(ta, tb)

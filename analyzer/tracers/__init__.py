@@ -55,8 +55,8 @@ def _is_array(value: Any) -> bool:
 
 
 def _wrap_array(value: Any, trace: Trace, name: str, static: bool) -> Any:
-    from analyzer.tracers.array import TracedArray
-    return TracedArray(value, trace.input(name, value, static), trace)
+    from analyzer.tracers.array import traced_array
+    return traced_array(value, trace.input(name, value, static), trace)
 
 
 def _finish_arrays(trace: Trace) -> None:

@@ -19,7 +19,7 @@ element as a placeholder and listed in ``Trace.uncosted`` by name.
 
 >>> import numpy as np
 >>> from analyzer.trace import Trace
->>> t = Trace(); a = TracedArray(np.ones((2, 3)), t.input("a", None), t)
+>>> t = Trace(); a = traced_array(np.ones((2, 3)), t.input("a", None), t)
 >>> (a @ a.T).shape, t.node(len(t) - 1).extra.mults
 ((2, 2), 12)
 """
@@ -35,7 +35,7 @@ from analyzer.array_summary import is_array
 from analyzer.buffers import element_ids, root
 from analyzer.ops import Op
 from analyzer.trace import ALL_ELEMENTS, CODE, ArrayCost, Trace
-from analyzer.tracers.array_release import note
+from analyzer.tracers.array_release import SESSION as RELEASE, note, release_of
 from analyzer.tracers.array_cost import (KIND, ADDITIVE, ELEMENTWISE, MULTIPLICATIVE, UFUNC_OPS, cost_of,
                                          materialized, new_cost)
 from analyzer.tracers.library_cost import function_cost
@@ -76,7 +76,7 @@ def _wrap(t: Trace, op: Op, srcs: tuple, result: Any, cost: ArrayCost) -> Any:
     i = t.emit(op, srcs, result, cost)
     if type(result) is np.ndarray:
         note(t, i, result)
-        return TracedArray(result, i, t)
+        return traced_array(result, i, t)
     if isinstance(result, _SCALARS):
         return scalar(result, i, t)
     if isinstance(result, (tuple, list)):
@@ -199,7 +199,15 @@ def trace_of(values: Any) -> Trace:
 
 
 def traced_ufunc(ufunc: np.ufunc, method: str, inputs: tuple, kwargs: dict) -> Any:
-    t = trace_of((*inputs, *kwargs.values()))
+    """One record for ``ufunc``'s ``method`` on ``inputs`` (``__array_ufunc__``'s arguments)."""
+    return array_ufunc(None, ufunc, method, *inputs, **kwargs)
+
+
+def array_ufunc(_: Any, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs: Any) -> Any:
+    """``traced_ufunc`` with ``__array_ufunc__``'s signature: a traced array's own method (the
+    array tracer's hot path: one Python frame per numpy call, not two)."""
+    first = inputs[0] if inputs else None
+    t = first.t if type(first) is TracedArray else trace_of((*inputs, *kwargs.values()))
     srcs: list[int] = []
     raw = []
     for x in inputs:    # _unwrap, inlined for the two common cases
@@ -222,7 +230,10 @@ def traced_ufunc(ufunc: np.ufunc, method: str, inputs: tuple, kwargs: dict) -> A
                 srcs.append(o.i)
                 _before_write(t, o.a)
             kwargs["out"] = tuple(o.a if type(o) is TracedArray else o for o in out)
-    result = ufunc(*raw, **kwargs) if method == "__call__" else getattr(ufunc, method)(*raw, **kwargs)
+    if method != "__call__":
+        result = getattr(ufunc, method)(*raw, **kwargs)
+    else:
+        result = ufunc(*raw, **kwargs) if kwargs else ufunc(*raw)
     op, name, kind = _UFUNCS.get(ufunc) or _ufunc_op(ufunc)
     if not targets and type(result) is np.ndarray and method == "__call__" and kind <= ELEMENTWISE:
         # the common case (an elementwise ufunc making a new array), inlined
@@ -230,9 +241,20 @@ def traced_ufunc(ufunc: np.ufunc, method: str, inputs: tuple, kwargs: dict) -> A
         cost = new_cost(ArrayCost, ((0, n, 0, result.nbytes, name) if kind == ADDITIVE else
                                      (n, 0, 0, result.nbytes, name) if kind == MULTIPLICATIVE else
                                      (0, 0, n, result.nbytes, name)))
-        i = t.emit(op, tuple(srcs), result, cost)
-        note(t, i, result)
-        return TracedArray(result, i, t)
+        if len(srcs) == 2:      # Trace.emit, inlined for two sources
+            values = t.values
+            i = len(values)
+            t.ops.append(CODE[op])
+            t.first(srcs[0])
+            t.second(srcs[1])
+            values.append(result)
+            t.extras[i] = cost
+        else:
+            i = t.emit(op, tuple(srcs), result, cost)
+        (t.sessions.get(RELEASE) or release_of(t)).note(i, result)
+        w = TracedArray()
+        w.a, w.i, w.t = result, i, t
+        return w
     cost = cost_of(op, name, raw, result, method == "reduce")
     if targets:     # written in place: nothing new materialized, the target gets a new id
         wrapped = _wrap(t, op, tuple(srcs), result, cost._replace(bytes=0))
@@ -384,24 +406,26 @@ def _refresh(t: Trace, view: TracedArray, w: int, written: np.ndarray | None) ->
     view.i = i
 
 
+def traced_array(a: np.ndarray, i: int, t: Trace) -> TracedArray:
+    """The traced array ``a``, the value of record ``i`` of trace ``t``."""
+    w = TracedArray()
+    w.a, w.i, w.t = a, i, t
+    return w
+
+
 def _operator(ufunc: np.ufunc, reflected: bool = False) -> Any:
     """``a + b`` straight to the tracer (skips numpy's dispatch; same record as ``np.add``)."""
     if reflected:
-        return lambda self, other: traced_ufunc(ufunc, "__call__", (other, self), {})
-    return lambda self, other: traced_ufunc(ufunc, "__call__", (self, other), {})
+        return lambda self, other: array_ufunc(None, ufunc, "__call__", other, self)
+    return lambda self, other: array_ufunc(None, ufunc, "__call__", self, other)
 
 
 class TracedArray(NDArrayOperatorsMixin):
     """A traced ndarray: ``a`` is the array, ``i`` the id of the record that produced it in trace ``t``."""
     __slots__ = ("a", "i", "t", "__weakref__")
+    # no __init__: ``TracedArray()`` is then a C call (``traced_array(a, i, t)`` makes one)
 
-    def __init__(self, a: np.ndarray, i: int, t: Trace) -> None:
-        self.a = a
-        self.i = i
-        self.t = t
-
-    def __array_ufunc__(self, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs: Any) -> Any:
-        return traced_ufunc(ufunc, method, inputs, kwargs)
+    __array_ufunc__ = array_ufunc
 
     def __array_function__(self, func: Any, types: Any, args: tuple, kwargs: dict) -> Any:
         return traced_function(func, args, kwargs)
