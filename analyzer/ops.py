@@ -65,7 +65,7 @@ class Op(Enum):
     LSHIFT = "lshift"
     RSHIFT = "rshift"
     INVERT = "invert"
-    # comparisons: on scalars they concretize to a bool and decide control flow
+    # comparisons: a traced bool on scalars; a branch on one is a guard (BRANCH)
     LT = "lt"
     LE = "le"
     GT = "gt"

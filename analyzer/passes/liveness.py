@@ -1,8 +1,9 @@
 """Liveness: which ops' results reach an output, and how much memory is live at once.
 
-One backward sweep over the SSA records: outputs are live, and so is every value that
-decided control flow (a comparison, a branch, a dict key, an index, an escape); an op is
-live when a live op reads it. An op none of whose results reaches an output is dead,
+One backward sweep over the SSA records: outputs are live, and so is every guard, where a
+value decided control flow (a branch, a dict key, an index, an escape); an op is live when a
+live op reads it. A comparison is live only through what reads it: a test nothing branches
+on (``any()`` stopped before it) is dead work. An op none of whose results reaches an output is dead,
 including work whose only consumer is itself dead.
 
 Before::  y = x * 2; z = y + 1; return x + 1   -> y and z are dead
@@ -36,7 +37,7 @@ from analyzer.measurement import Mechanism
 from analyzer.passes import Pass
 from analyzer.passes.columns import Columns, columns, last_readers, member, reads, scalar_bytes, weighted_work
 from analyzer.passes.row_demand import dead_rows
-from analyzer.ops import ARITHMETIC, COMPARISONS, GUARDS, Op
+from analyzer.ops import ARITHMETIC, GUARDS, Op
 from analyzer.trace import ALL_ELEMENTS, CODE, WIDE, Trace
 
 
@@ -59,8 +60,8 @@ class Liveness:
 def dead_ops(trace: Trace) -> Liveness:
     c = columns(trace)
     n = len(c.codes)
-    # guards and scalar comparisons (a plain bool) decide control flow: live, as outputs are
-    deciding = member(c.codes, GUARDS) | (c.scalar & member(c.codes, COMPARISONS))
+    # guards decide control flow: live, as outputs are
+    deciding = member(c.codes, GUARDS)
     live = bytearray(n)
     for i in trace.outputs:
         live[i] = 1

@@ -96,36 +96,6 @@ def recorder(t, fallback, plain, const, ops, first, second, values):
         return s
     return binary
 """
-_COMPARE = """
-def recorder(t, fallback, plain, const, ops, first, second, values):
-    def compare(a, b):              # recorded like a binary operator; a plain bool comes back
-        ta, tb = type(a), type(b)
-        if ta is Scalar and a.t is t:
-            if tb is Scalar and b.t is t:
-                ai, bi, v = a.i, b.i, a.v {symbol} b.v
-            elif tb in plain:
-                v = a.v {symbol} b
-                ai, bi = a.i, const(b)
-            else:
-                return a {symbol} b
-        elif ta in plain:
-            if tb is Scalar and b.t is t:
-                v = a {symbol} b.v
-                ai, bi = const(a), b.i
-            elif tb in plain:
-                v = a {symbol} b
-                ai, bi = const(a), const(b)
-            else:
-                return a {symbol} b
-        else:
-            return a {symbol} b
-        ops.append({code})
-        first(ai)
-        second(bi)
-        values.append(v)
-        return v
-    return compare
-"""
 _UNARY = """
 def recorder(t, fallback, plain, const, ops, first, second, values):
     def unary(a):
@@ -269,8 +239,8 @@ def traced_helpers(t: Trace) -> dict[str, Any]:
         h["i" + suffix] = _recorder(_BINARY, t, op, IN_PLACE[node_type], plain)
     for suffix, op, _ in UNARY.values():
         h[suffix] = _recorder(_UNARY, t, op, None, plain)
-    for suffix, op, _ in COMPARE.values():
-        h[suffix] = _recorder(_COMPARE, t, op, None, plain)
+    for suffix, op, f in COMPARE.values():      # a comparison records as a binary operator does
+        h[suffix] = _recorder(_BINARY, t, op, f, plain)
     h["chain"] = _chain({suffix: h[suffix] for suffix, _, _ in COMPARE.values()})
     h["enter"] = t.enter
 

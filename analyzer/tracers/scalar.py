@@ -4,8 +4,10 @@ A ``Scalar`` is a number, the SSA id of the record that produced it and the trac
 to; every operator appends one record to that trace (no global: two traces never mix) (micrograd's ``Value``, minus gradients). Inputs
 stay ordered, so ``x * x`` reads ``(i, i)``. Bitwise and shift operators are ops too, and
 ``math.floor``/``ceil``/``trunc`` reach ``__floor__``/``__ceil__``/``__trunc__`` (the other
-``math`` functions: ``math_module``). Comparisons return plain bools and, like
-``__bool__``, ``__index__`` and ``__hash__``, mark the value as deciding control flow.
+``math`` functions: ``math_module``). A comparison is an op like the others and returns a
+traced bool; ``__bool__``, ``__index__`` and ``__hash__`` are guards: the value decides control
+flow there. So ``any([x > t for x in xs])`` reads only the tests up to the first true one,
+and the rest are dead, as they are in the program.
 Where a number leaves the trace — ``n.bit_length()``, a Scalar passed to torch — an
 ``escape`` guard records it; ``str()`` and ``format()`` read the number.
 
@@ -80,22 +82,7 @@ def reflected(a, b):                # b <op> a, b a plain number
     s.v, s.i, s.t = v, len(values) - 1, t
     return s
 """
-_COMPARE = """
-def method(a, b):                   # concretizes: records the op, returns a plain bool (a guard)
-    t = a.t
-    if type(b) is Scalar:
-        bi, bv = b.i, b.v
-    elif isinstance(b, NUMBERS):
-        bi, bv = t.const(b), b
-    else:
-        return NotImplemented
-    v = a.v {symbol} bv
-    t.ops.append({code})
-    t.first(a.i)
-    t.second(bi)
-    t.values.append(v)
-    return v
-"""
+
 
 
 def _compiled(template: str, op: Op) -> dict[str, Callable]:
@@ -115,8 +102,9 @@ def _binary(op: Op) -> tuple[Callable, Callable]:
 
 
 def _compare(op: Op) -> Callable:
-    """A comparison concretizes: it records the op and returns a plain bool (a guard)."""
-    return _compiled(_COMPARE, op)["method"]
+    """A comparison is an operator like the others: its result is a traced bool, and what the
+    program does with it records the rest (``if``: a branch; ``sum``: additions; nothing: dead)."""
+    return _compiled(_BINARY, op)["forward"]
 
 
 def _unary(op: Op, f: Callable[[Any], Any]) -> Callable:

@@ -32,11 +32,22 @@ def test_int_float_and_complex_are_traced():
     assert ops_of(t).count("add") == 1 and ops_of(t).count("mul") == 1
 
 
-def test_comparisons_return_plain_bools_and_are_recorded():
+def test_a_comparison_is_a_traced_bool_and_branching_on_it_is_a_guard():
     t = Trace()
     out = run(lambda x: 1 if x < 2 else 0, {"x": 1.0}, t)
     assert out == 1
-    assert "lt" in ops_of(t)
+    lt = ops_of(t).index("lt")
+    assert t.node(lt).value is True
+    branch = ops_of(t).index("branch")
+    assert t.node(branch).srcs == (lt,)           # the branch reads the test
+
+
+def test_a_comparison_nothing_reads_records_no_guard_and_sums_of_tests_are_additions():
+    t = Trace()
+    out = run(lambda xs: (xs[0] > 0, sum(x > 0 for x in xs)), {"xs": [1.0, -1.0, 2.0]}, t)
+    assert out == (True, 2)
+    assert "branch" not in ops_of(t)
+    assert ops_of(t).count("gt") == 4 and ops_of(t).count("add") == 3   # 0 + t0 + t1 + t2
 
 
 def test_traced_values_work_as_dict_keys():

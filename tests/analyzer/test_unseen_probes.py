@@ -89,12 +89,9 @@ def test_any_over_a_list_counts_every_test():
     assert m.equivalence == "equal"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "truth: dead-code-elimination, 100% -- the n-k-1 squares and comparisons after the first true "
-    "one are never read by any(); the analyzer says unexplained because liveness seeds every "
-    "scalar comparison as deciding control flow (passes/liveness.py, `deciding`), even a bool "
-    "nothing ever branched on"))
 def test_any_over_a_list_is_dead_code_elimination():
+    """The tests after the first true one are never read by any(): they and their squares are dead
+    (a comparison returns a traced bool; only a branch on it is a guard)."""
     n = 32
     probe, m = run("any_early_exit", n)
     inp = probe.module.inputs(n)
