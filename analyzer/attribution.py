@@ -30,7 +30,7 @@ from analyzer.measurement import PRICED_MEASURES, UNEXPLAINED, Attribution, Cost
 from analyzer.machines import DEFAULT_MACHINE, Machine
 from analyzer.passes import Pass, registry
 from analyzer.passes.boundaries import intermediates, launches
-from analyzer.passes.columns import columns, reads
+from analyzer.passes.columns import as_arrays, columns, reads
 from analyzer.trace import Trace
 
 CACHING, DCE, PARTIAL_EVALUATION, INLINING = (Mechanism.CACHING.value, Mechanism.DEAD_CODE_ELIMINATION.value,
@@ -51,9 +51,7 @@ class Measured:
         work), in the order it lists them; made once per pass (attribution asks for every measure)."""
         made = self.__dict__.setdefault("_claims", {})        # (not a field: frozen, compared by fields)
         if p.name not in made:
-            shares = p.removable(self.found[p.name])
-            made[p.name] = (np.fromiter(shares.keys(), np.int64, len(shares)),
-                            np.fromiter(shares.values(), np.float64, len(shares)))
+            made[p.name] = as_arrays(p.removable(self.found[p.name]))
         return made[p.name]
 
     @property

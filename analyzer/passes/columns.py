@@ -19,11 +19,12 @@ read-only; outside, each call makes its own.
 from __future__ import annotations
 
 from contextlib import contextmanager
-from typing import Any, Callable, Iterable, Iterator, NamedTuple
+from typing import Any, Callable, Iterable, Iterator, Mapping, NamedTuple
 
 import numpy as np
 
 from analyzer.ops import Op
+from analyzer.passes.shares import Shares
 from analyzer.trace import CODE, OPS, SCALAR_BYTES, WIDE, Trace
 
 # the types of value the passes tell apart (``value_types``); any other type is OTHER
@@ -131,11 +132,19 @@ def scalar_bytes(trace: Trace) -> np.ndarray:
     return _SCALAR_BYTES[value_types(trace)]
 
 
-def weighted_work(shares: dict[int, float], trace: Trace, part: int | None = None) -> float:
+def weighted_work(shares: Mapping[int, float], trace: Trace, part: int | None = None) -> float:
     """The sum of ``share * work`` over ``shares`` (record id -> share of its work), added one at
     a time in the dict's order, as ``sum`` over it adds (0 when empty)."""
     if not shares:
         return 0
-    ids = np.fromiter(shares, np.int64, len(shares))
-    weighted = np.fromiter(shares.values(), np.float64, len(shares)) * trace.work_weights(part)[ids]
+    ids, share = as_arrays(shares)
+    weighted = share * trace.work_weights(part)[ids]
     return float(np.cumsum(weighted)[-1])
+
+
+def as_arrays(shares: Mapping[int, float]) -> tuple[np.ndarray, np.ndarray]:
+    """(record ids int64, shares float64) of ``shares``, in its order (a ``Shares`` has them)."""
+    if isinstance(shares, Shares):
+        return shares.ids, shares.shares
+    return (np.fromiter(shares.keys(), np.int64, len(shares)),
+            np.fromiter(shares.values(), np.float64, len(shares)))

@@ -35,7 +35,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from itertools import compress
-from typing import Any
+from typing import Any, Mapping
 
 import numpy as np
 
@@ -43,7 +43,9 @@ from analyzer.array_summary import ArraySummary, flat_key, is_array, row_keys, s
 from analyzer.measurement import Mechanism
 from analyzer.passes import Pass
 from analyzer.passes.columns import TYPES, Columns, columns, weighted_work, value_types
+from analyzer.passes.first_occurrence import first_occurrence
 from analyzer.passes.near_misses import matches
+from analyzer.passes.shares import Shares
 from analyzer.passes.content_hash import NearRows, rounded, whole_hash
 from analyzer.ops import ARITHMETIC, COMMUTATIVE, COMPARISONS, IMPURE, Op
 from analyzer.trace import CODE, NONE, OPS, WIDE, Trace
@@ -88,7 +90,7 @@ _K = [np.uint64(k) for k in (0x9E3779B97F4A7C15, 0xBF58476D1CE4E5B9, 0x94D049BB1
 
 @dataclass(frozen=True)
 class Redundancy:
-    fraction: dict[int, float]      # record id -> share of its work that is recomputation
+    fraction: Mapping[int, float]   # record id -> share of its work that is recomputation (a ``Shares``)
     ops: int                        # whole ops that are redundant
 
     def work(self, trace: Trace, part: int | None = None) -> float:
@@ -114,24 +116,6 @@ def _float_keys_array(values: np.ndarray) -> np.ndarray:
         exponent += 2048
         keys += exponent
         return keys
-
-
-def _stable_order(keys: np.ndarray) -> np.ndarray:
-    """``np.argsort(keys, kind="stable")`` of int64 keys: each key and its position packed in one
-    int64 and sorted by value, which is faster, when they fit in 63 bits."""
-    n = len(keys)
-    if not n:
-        return np.argsort(keys, kind="stable")
-    low, high = int(keys.min()), int(keys.max())
-    shift = max(n - 1, 1).bit_length()
-    if (high - low).bit_length() + shift > 63:
-        return np.argsort(keys, kind="stable")
-    packed = keys - low
-    packed <<= shift
-    packed |= np.arange(n, dtype=np.int64)
-    packed.sort()
-    packed &= (1 << shift) - 1
-    return packed
 
 
 def _close_to(arr: np.ndarray, lead: np.ndarray) -> np.ndarray:
@@ -185,82 +169,74 @@ class ValueNumbers:
     def _number_scalars(self, values: list[Any]) -> None:
         """Number every Python float/complex (and numpy float64/complex128) value at once.
 
-        Values are grouped by rounded key with a stable sort, so each group starts with the
-        value a sweep in trace order would meet first; a value equal to it, or within RTOL of
-        it, takes its number, in numpy. The one value of a group that is not (a finite one)
-        takes a new number, in numpy; the rest (NaN, several values near one another) are
-        confirmed one by one by ``_place``. New numbers go out in trace order: exactly the
-        numbering of such a sweep.
+        Each value finds the first value of its rounded key (``first_occurrence``, by hashing:
+        the value a sweep in trace order would meet first); a value equal to it, or within RTOL
+        of it, takes its number, in numpy. The values that are not (near misses: several values
+        near one another, NaN) are confirmed as a sweep would, in numpy rounds or one by one
+        (``near_misses.matches``): equal numbers exactly where such a sweep gives them.
+
+        Most values of a long trace are the first of their key: compared with nothing.
         """
         n = len(values)
         self.scalar_numbers = numbers = np.full(n, -1, dtype=np.int64)
         types = value_types(self.trace)
-        ids = np.flatnonzero(_FLOATING_CODE[types])
+        floating = _FLOATING_CODE[types]
+        ids = np.flatnonzero(floating)
         if not len(ids):
             return
-        floating = compress(values, _FLOATING_CODE[types].tobytes())
-        if not _COMPLEX_CODE[types[ids]].any():     # real values: as complex numbers, their imaginary keys
-            arr = np.fromiter(floating, float, len(ids))    # would all be 0.0's (2048), and their arithmetic the same
+        picked = compress(values, floating.tobytes())
+        del floating
+        if not _COMPLEX_CODE[types].any():          # real values: as complex numbers, their imaginary keys
+            arr = np.fromiter(picked, float, len(ids))      # would all be 0.0's (2048), and their arithmetic the same
             real, imag = _float_keys_array(arr), None
         else:
-            arr = np.fromiter(floating, complex, len(ids))
+            arr = np.fromiter(picked, complex, len(ids))
             real, imag = _float_keys_array(arr.real), _float_keys_array(arr.imag)
             imag = imag if (imag != 2048).any() else None
-        real_only = imag is None
-        # stable: a key's first value leads its group
-        order = _stable_order(real) if real_only else np.lexsort((imag, real))
-        r = real[order]
-        starts = np.empty(len(order), dtype=bool)
-        starts[0] = True
-        np.not_equal(r[1:], r[:-1], out=starts[1:])
-        del r
-        if not real_only:
-            im = imag[order]
-            starts[1:] |= im[1:] != im[:-1]
-            del im
-        group = np.empty(len(order), dtype=np.int64)
-        ranks = np.cumsum(starts)
-        ranks -= 1
-        group[order] = ranks
-        del ranks
-        first = order[starts]                           # position in ``ids`` of each key's first value
-        del order
-        first_real, first_imag = real[first], None if real_only else imag[first]
-        del real, imag
-        close = _close_to(arr, arr[first][group])
+        lead = first_occurrence(real) if imag is None else first_occurrence(real, imag)
+        m = len(lead)
         base = self._next
-        self._next += len(first)
-        numbers[ids[close]] = group[close] + base
-        self._floats = (first_real, first_imag, ids[first], base)
-        self._number_near_misses(np.flatnonzero(~close), ids, arr, group, first, base)
+        self._next += m                             # a number for each value, used by the first of each key
+        heads = lead == np.arange(m)
+        self._floats = (real, imag, heads, ids, base)
+        numbers[ids] = lead + base                  # its first value's number, unless not close (below)
+        # each value not the first of its key is compared with that first value (a first value is
+        # close to itself, and takes its number even as NaN: it is the very same object)
+        at = np.flatnonzero(~heads)
+        far = ~_close_to(arr[at], arr[lead[at]])
+        rest = at[far]                              # (positions in ``ids``, in trace order)
+        if len(rest):
+            self._number_near_misses(rest, ids, arr, lead[rest], base)
 
-    def _number_near_misses(self, rest: np.ndarray, ids: np.ndarray, arr: np.ndarray, group: np.ndarray,
-                            first: np.ndarray, base: int) -> None:
-        """Number the values at ``rest`` (positions in ``ids``, in trace order): those not close to
-        the first value of their rounded key, as ``_place`` would one after another
-        (``near_misses.matches``), with their buckets."""
-        if not len(rest):
-            return
-        vals = np.empty(len(ids), dtype=object)     # the value objects, where they are compared
-        needed = np.concatenate([rest, first[group[rest]]])
-        vals[needed] = np.fromiter(map(self.trace.values.__getitem__, ids[needed].tolist()), object, len(needed))
-        match = matches(rest, arr, vals, group, first, RTOL, self.MAX_BUCKET)
-        g = group[rest]
+    def _number_near_misses(self, rest: np.ndarray, ids: np.ndarray, arr: np.ndarray, leads: np.ndarray,
+                            base: int) -> None:
+        """Number the values at ``rest`` (positions in ``ids``, in trace order; the first values of
+        their keys at ``leads``, whose numbers are ``base + leads``): those not close to the first
+        value of their rounded key, as ``_place`` would one after another (``near_misses.matches``),
+        with their buckets. The values compared are gathered into a few short arrays first."""
+        pos = np.sort(np.concatenate([rest, leads]))        # every position compared, ascending, once
+        pos = pos[np.r_[True, pos[1:] != pos[:-1]]]
+        vals = np.fromiter(map(self.trace.values.__getitem__, ids[pos].tolist()), object, len(pos))
+        at = np.searchsorted(pos, rest)
+        group = np.arange(len(pos))             # each compared value's group: its first value's place
+        group[at] = np.searchsorted(pos, leads)
+        found = matches(at, arr[pos], vals, group, np.arange(len(pos)), RTOL, self.MAX_BUCKET)
+        match = np.where(found >= 0, pos[found], -1)
         new = match < 0
         made = np.flatnonzero(new)
         taken = np.empty(len(rest), dtype=np.int64)
         taken[made] = self._next + np.arange(len(made))     # new numbers go out in trace order
         self._next += len(made)
-        lead = ~new & (match == first[g])
-        taken[lead] = base + g[lead]
+        lead = ~new & (match == leads)
+        taken[lead] = base + leads[lead]
         other = ~new & ~lead                # the number an earlier near miss took
         taken[other] = taken[np.searchsorted(rest, match[other])]
         self.scalar_numbers[ids[rest]] = taken
         if not len(made):
             return
-        # buckets: each group's first value, then its first near misses with new numbers (as
-        # lists when another value needs them: _index_floats)
-        g_made = g[made]
+        # buckets: each key's first value, then its first near misses with new numbers (as lists
+        # when another value needs them: _index_floats)
+        g_made = leads[made]
         order = np.argsort(g_made, kind="stable")
         ordered = g_made[order]
         starts = np.r_[True, ordered[1:] != ordered[:-1]]
@@ -274,17 +250,20 @@ class ValueNumbers:
     def _index_floats(self) -> None:
         """Put the buckets of the floats numbered at once in ``buckets`` (when another value
         needs them: its key may be one of theirs)."""
-        first_real, first_imag, first_ids, base = self._floats
-        keys = (first_real.tolist() if first_imag is None else
-                [(kr, ki) if ki != 2048 else kr for kr, ki in zip(first_real.tolist(), first_imag.tolist())])
+        real, imag, heads, ids, base = self._floats
         values = self.trace.values
-        table = dict(zip(keys, zip(zip(map(values.__getitem__, first_ids.tolist()), range(base, base + len(keys))))))
-        if self._near is not None:      # groups with near misses: their first value, then theirs
+
+        def key(at: np.ndarray) -> list[Any]:       # the bucket keys of the values at ``at``
+            return (real[at].tolist() if imag is None else
+                    [(kr, ki) if ki != 2048 else kr for kr, ki in zip(real[at].tolist(), imag[at].tolist())])
+        first = np.flatnonzero(heads)
+        table = dict(zip(key(first), zip(zip(map(values.__getitem__, ids[first].tolist()), (first + base).tolist()))))
+        if self._near is not None:      # keys with near misses: their first value, then theirs
             groups, slot, near_ids, near_numbers = self._near
-            buckets = [[(values[i], base + g)] for i, g in zip(first_ids[groups].tolist(), groups.tolist())]
+            buckets = [[(values[i], base + g)] for i, g in zip(ids[groups].tolist(), groups.tolist())]
             for b, i, n in zip(slot.tolist(), near_ids.tolist(), near_numbers.tolist()):
                 buckets[b].append((values[i], n))
-            table.update(zip(map(keys.__getitem__, groups.tolist()), buckets))
+            table.update(zip(key(groups), buckets))
         table.update(self.buckets)
         self.buckets, self._floats, self._near = table, None, None
 
@@ -656,11 +635,14 @@ def redundant_ops(trace: Trace) -> Redundancy:
             if repeated:
                 fraction[i] = repeated / len(keys)
     whole += len(scalar_repeats)
-    if fraction:                # in record order, as one sweep would list them
-        fraction = dict(sorted({**dict.fromkeys(scalar_repeats.tolist(), 1.0), **fraction}.items()))
-    else:
-        fraction = dict.fromkeys(scalar_repeats.tolist(), 1.0)
-    return Redundancy(fraction, whole)
+    ids = scalar_repeats.astype(np.int64)       # (ascending)
+    shares = np.ones(len(ids))
+    if fraction:                # in record order, as one sweep would list them (no id is in both)
+        ids = np.concatenate([ids, np.fromiter(fraction, np.int64, len(fraction))])
+        shares = np.concatenate([shares, np.fromiter(fraction.values(), np.float64, len(fraction))])
+        order = np.argsort(ids, kind="stable")
+        ids, shares = ids[order], shares[order]
+    return Redundancy(Shares(ids, shares), whole)
 
 
 def _evidence(result: Redundancy, trace: Trace) -> dict[str, float]:
