@@ -520,56 +520,73 @@ def _scalar_repeats(vn: ValueNumbers, trace: Trace, c: Columns) -> tuple[np.ndar
     left to the record-by-record sweep).
 
     Each op's key (op, number, number) is packed into one 64-bit integer, so equal keys are equal
-    integers (no hash, nothing to confirm); a commutative op's numbers are sorted first.
+    integers (nothing to confirm); a commutative op's numbers are sorted first. An earlier equal
+    key is found by hashing (``first_occurrence``).
     """
     n, codes, values = len(c.codes), c.codes, trace.values
-    candidate = c.scalar & _PURE_CODE[codes] & (c.src0 != NONE)
+    candidate = c.scalar & _PURE_CODE[codes]
+    candidate &= c.src0 != NONE
     wide = np.flatnonzero(candidate & (c.src0 == WIDE)).tolist()
-    ids = np.flatnonzero(candidate & (c.src0 >= 0))
+    candidate &= c.src0 >= 0
+    ids = np.flatnonzero(candidate)
+    del candidate
     if not len(ids):
         return ids, wide
-    code, first, second = codes[ids], c.src0[ids], c.src1[ids]      # (record ids: int32)
-    two = second >= 0
-    last = np.where(two, second, first)
-    del second
+    code, first, last = codes[ids], c.src0[ids], c.src1[ids]        # (record ids: int32)
+    two = last >= 0
+    np.copyto(last, first, where=~two)          # one operand: it is the last too
     # x + 0, x * 1, 0 + x ... with a CONSTANT 0 or 1 (not a bool, not a computed zero) cost work
     # but are never redundant; the constants are checked in Python, as _is_identity does
     right, left = _RIGHT[code], _LEFT[code]
-    const = codes == CODE[_CONST]
-    const_zero, const_one = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
-    operands = np.concatenate([last[(right != _NO_IDENTITY) & const[last]], first[(left != _NO_IDENTITY) & const[first]]])
-    for k in set(operands.tolist()):
+    identity_value = np.full(n, -1, dtype=np.int8)     # of each record: 0 or 1 for a constant 0 or 1
+    checked = np.zeros(n, dtype=bool)           # the constants an op reads where an identity could be
+    checked[last[right != _NO_IDENTITY]] = True
+    checked[first[left != _NO_IDENTITY]] = True
+    checked &= codes == CODE[_CONST]
+    for k in np.flatnonzero(checked).tolist():
         value = values[k]
-        const_zero[k] = value == 0 and type(value) is not bool
-        const_one[k] = value == 1 and type(value) is not bool
-    identity = (((right == 0) & const_zero[last]) | ((right == 1) & const_one[last])
-                | ((left == 0) & const_zero[first]) | ((left == 1) & const_one[first]))
+        if type(value) is not bool:
+            identity_value[k] = 0 if value == 0 else 1 if value == 1 else -1
+    del checked
+    identity = right == identity_value[last]    # (_NO_IDENTITY is neither 0 nor 1, nor -1)
+    identity |= left == identity_value[first]
+    del identity_value, right, left
     if identity.any():
         keep = ~identity
         ids, code, two, first, last = ids[keep], code[keep], two[keep], first[keep], last[keep]
+    del identity
     numbers = vn.scalar_numbers
-    if (numbers[first] < 0).any() or (two & (numbers[last] < 0)).any():
+    a, b = numbers[first], numbers[last]
+    if (a < 0).any() or (b[two] < 0).any():
         numbers = numbers.copy()
         operands = np.stack([first, np.where(two, last, -1)], axis=1).ravel()
         operands = operands[operands >= 0]
-        unnumbered, at = np.unique(operands[numbers[operands] < 0], return_index=True)
-        for s in unnumbered[np.argsort(at, kind="stable")].tolist():   # ints, bools...: in first-use order
+        unnumbered = operands[numbers[operands] < 0].astype(np.int64)
+        heads = first_occurrence(unnumbered) == np.arange(len(unnumbered))
+        for s in unnumbered[heads].tolist():     # ints, bools...: in first-use order
             numbers[s] = vn.of(s)
-    a = numbers[first]
-    b = np.where(two, numbers[last], -1)
+        a, b = numbers[first], numbers[last]
+    del first, last
+    b[~two] = -1
     swap = two & _COMMUTATIVE_CODE[code] & (b < a)
     a[swap], b[swap] = b[swap], a[swap]         # (a and b are fresh arrays)
+    del swap, two
     # only an op whose first number is some other op's first too, and whose second is some other
-    # op's second, can repeat one: the rest (most, where values are used once) need no sort
-    maybe = np.flatnonzero(_used_again(a) & ((b < 0) | _used_again(b)))
+    # op's second, can repeat one: the rest (most, where values are used once) need no hashing
+    maybe = _used_again(a)
+    maybe &= (b < 0) | _used_again(b)
+    maybe = np.flatnonzero(maybe)
     code, a, b = code[maybe], a[maybe], b[maybe]
-    if vn._next >= 1 << 28:     # more values than the packed key has bits for: compare rows
-        _, firsts = np.unique(np.stack([code, a, b], axis=1), axis=0, return_index=True)
-        repeated = np.ones(len(maybe), dtype=bool)
-        repeated[firsts] = False
+    if vn._next >= 1 << 28:     # more values than the packed key has bits for: three columns
+        firsts = first_occurrence(code.astype(np.int64), a, b)
     else:
-        repeated = _repeats((code.astype(np.uint64) << 57) | (a.astype(np.uint64) << 29) | (b + 1).astype(np.uint64))
-    return ids[maybe[repeated]], wide
+        key = a.view(np.uint64)
+        key <<= np.uint64(29)
+        b += 1
+        key |= b.view(np.uint64)
+        key |= code.astype(np.uint64) << np.uint64(57)
+        firsts = first_occurrence(key)
+    return ids[maybe[firsts != np.arange(len(maybe))]], wide
 
 
 def _used_again(numbers: np.ndarray) -> np.ndarray:
@@ -578,15 +595,6 @@ def _used_again(numbers: np.ndarray) -> np.ndarray:
     again = np.bincount(shifted) > 1
     again[0] = False
     return again[shifted]
-
-
-def _repeats(keys: np.ndarray) -> np.ndarray:
-    """True where a key equals an earlier one (a stable sort puts the first of each first)."""
-    order = np.argsort(keys, kind="stable")
-    ordered = keys[order]
-    repeated = np.zeros(len(keys), dtype=bool)
-    repeated[order[1:][ordered[1:] == ordered[:-1]]] = True
-    return repeated
 
 
 def redundant_ops(trace: Trace) -> Redundancy:
