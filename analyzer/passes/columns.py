@@ -86,6 +86,13 @@ def _columns(trace: Trace) -> Columns:
                    np.frombuffer(trace.src1, dtype=np.int32).copy(), scalar)
 
 
+def distinct(a: np.ndarray) -> np.ndarray:
+    """The distinct values of ``a``, ascending: ``np.unique(a)`` by a sort (numpy 2.3's hash table
+    behind ``np.unique`` is ten to twenty times slower than sorting on many distinct values)."""
+    a = np.sort(a, axis=None)
+    return a[np.r_[True, a[1:] != a[:-1]]] if len(a) else a
+
+
 def member(codes: np.ndarray, ops: Iterable[Op]) -> np.ndarray:
     """True where a record's op is one of ``ops``."""
     table = np.zeros(len(OPS), dtype=bool)

@@ -30,25 +30,26 @@ def first_occurrence(*columns: np.ndarray) -> np.ndarray:
     """For each position, the least position whose key is equal (int64); a key is one value of
     each column (integer arrays of one length)."""
     n = len(columns[0])
-    first = np.arange(n, dtype=np.int64)
+    first = np.zeros(0, dtype=np.int64)         # (made by the first round)
     open_at: np.ndarray | None = None           # positions still open (None: all), ascending
     keys = [np.ascontiguousarray(c).view(np.uint64) if c.dtype.itemsize == 8 else c.astype(np.uint64)
             for c in columns]
-    for turn in range(_ROUNDS):
+    for turn in range(_ROUNDS if n >= 2 else 0):      # (one key: a sort of nothing)
         m = n if open_at is None else len(open_at)
         if not m:
             return first
         bits = max(m - 1, 1).bit_length()       # about as many buckets as keys
         bucket = _hash(keys, turn, bits)
-        keeper = np.full(1 << bits, m, dtype=np.int64)
-        np.minimum.at(keeper, bucket, np.arange(m, dtype=np.int64))
-        keeper = keeper[bucket]                 # each key's bucket's least position
-        del bucket
-        same = np.ones(m, dtype=bool)
-        for k in keys:
+        small = np.int32 if m < 2**31 else np.int64     # (positions: half the memory to touch)
+        table = np.full(1 << bits, m, dtype=small)
+        np.minimum.at(table, bucket, np.arange(m, dtype=small))
+        keeper = table[bucket].astype(np.int64)     # each key's bucket's least position
+        del bucket, table
+        same = keys[0][keeper] == keys[0]
+        for k in keys[1:]:
             same &= k[keeper] == k
         if open_at is None:
-            first[same] = keeper[same]
+            first = keeper                      # (the keys left open get theirs in later rounds)
             open_at = np.flatnonzero(~same)
         else:
             first[open_at[same]] = open_at[keeper[same]]
@@ -75,15 +76,17 @@ def _by_sorting(keys: list[np.ndarray]) -> np.ndarray:
 
 
 def _hash(keys: list[np.ndarray], turn: int, bits: int) -> np.ndarray:
-    """A bucket in ``[0, 2**bits)`` for each key (a multiplicative hash, another in each turn)."""
+    """A bucket in ``[0, 2**bits)`` for each key: the top bits of the key times an odd constant,
+    another in each turn (each bit of a key moves the bits above it, so the top bits see all);
+    keys of several columns are mixed into one first."""
     with np.errstate(over="ignore"):
         h = keys[0] * _MULTIPLIERS[turn % len(_MULTIPLIERS)]
-        h += np.uint64(turn)
         for k, column in enumerate(keys[1:], 1):
             h ^= h >> np.uint64(29)
             h += column
             h *= _MULTIPLIERS[(turn + k) % len(_MULTIPLIERS)]
-        h ^= h >> np.uint64(31)
-        h *= _MULTIPLIERS[(turn + 3) % len(_MULTIPLIERS)]
+        if turn >= len(_MULTIPLIERS) or len(keys) > 1:     # (rounds past the constants: mix more)
+            h ^= h >> np.uint64(31)
+            h *= _MULTIPLIERS[(turn + 3) % len(_MULTIPLIERS)]
         h >>= np.uint64(64 - bits)
     return h.view(np.int64)

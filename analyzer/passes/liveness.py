@@ -34,7 +34,7 @@ from analyzer.array_summary import is_array
 from analyzer.buffers import covered, root
 from analyzer.measurement import Mechanism
 from analyzer.passes import Pass
-from analyzer.passes.columns import Columns, columns, last_readers, member, reads, scalar_bytes, weighted_work
+from analyzer.passes.columns import Columns, columns, distinct, last_readers, member, reads, scalar_bytes, weighted_work
 from analyzer.passes.row_demand import dead_rows
 from analyzer.ops import ARITHMETIC, COMPARISONS, GUARDS, Op
 from analyzer.trace import ALL_ELEMENTS, CODE, WIDE, Trace
@@ -111,7 +111,7 @@ def _unreached(trace: Trace, c: Columns, seeded: np.ndarray, read: np.ndarray, r
         srcs += [np.array(trace.wide[i], dtype=np.int64) for i in peel[first == WIDE].tolist()]
         gone = np.concatenate(srcs).astype(np.int64)
         np.subtract.at(readers, gone, 1)
-        gone = np.unique(gone)
+        gone = distinct(gone)
         peel = gone[(readers[gone] == 0) & ~seeded[gone]]
     return None
 

@@ -42,7 +42,7 @@ import numpy as np
 from analyzer.array_summary import ArraySummary, flat_key, is_array, row_keys, same_contents
 from analyzer.measurement import Mechanism
 from analyzer.passes import Pass
-from analyzer.passes.columns import TYPES, Columns, columns, weighted_work, value_types
+from analyzer.passes.columns import TYPES, Columns, columns, distinct, weighted_work, value_types
 from analyzer.passes.first_occurrence import first_occurrence
 from analyzer.passes.near_misses import matches
 from analyzer.passes.shares import Shares
@@ -107,15 +107,34 @@ def _close(a: Any, b: Any) -> bool:
 def _float_keys_array(values: np.ndarray) -> np.ndarray:
     """Elementwise: a 24-bit mantissa and the exponent packed in one int64 (float32
     precision without float32's overflow)."""
-    with np.errstate(all="ignore"):         # (in place: a few arrays of the values' length, not ten)
+    with np.errstate(all="ignore"):         # (in place: two arrays of the values' length, not ten)
         mantissa, exponent = np.frexp(values)
         mantissa *= 2**24
-        keys = np.rint(mantissa, out=mantissa).astype(np.int64)
-        del mantissa
+        np.rint(mantissa, out=mantissa)
+        keys = mantissa.view(np.int64)      # each float becomes the integer in its own 8 bytes
+        np.copyto(keys, mantissa, casting="unsafe")
         keys *= 4096
         exponent += 2048
         keys += exponent
         return keys
+
+
+def _near_some(arr: np.ndarray, rest: np.ndarray, leads: np.ndarray) -> np.ndarray:
+    """Of the real values at ``rest`` (with the first values of their keys at ``leads``): True for
+    those whose key has two values that may be within RTOL of each other. Sorted, a key's values
+    are not when each is more than 2 RTOL of the larger apart from the next (all of a key's values
+    have one sign and about one magnitude); NaN may be anything (the value itself, again)."""
+    firsts = distinct(leads)
+    group = np.concatenate([leads, firsts])
+    value = arr[np.concatenate([rest, firsts])]
+    order = np.lexsort((value, group))
+    group, value = group[order], value[order]
+    with np.errstate(invalid="ignore", over="ignore"):
+        apart = np.abs(value[1:] - value[:-1]) > 2 * RTOL * np.maximum(np.abs(value[1:]), np.abs(value[:-1]))
+    near = (group[1:] == group[:-1]) & ~apart      # (a NaN is apart from nothing: its gap is NaN)
+    near_groups = distinct(group[1:][near])
+    at = np.minimum(np.searchsorted(near_groups, leads), max(len(near_groups) - 1, 0))
+    return near_groups[at] == leads if len(near_groups) else np.zeros(len(leads), dtype=bool)
 
 
 def _close_to(arr: np.ndarray, lead: np.ndarray) -> np.ndarray:
@@ -214,14 +233,20 @@ class ValueNumbers:
         their keys at ``leads``, whose numbers are ``base + leads``): those not close to the first
         value of their rounded key, as ``_place`` would one after another (``near_misses.matches``),
         with their buckets. The values compared are gathered into a few short arrays first."""
-        pos = np.sort(np.concatenate([rest, leads]))        # every position compared, ascending, once
-        pos = pos[np.r_[True, pos[1:] != pos[:-1]]]
-        vals = np.fromiter(map(self.trace.values.__getitem__, ids[pos].tolist()), object, len(pos))
-        at = np.searchsorted(pos, rest)
-        group = np.arange(len(pos))             # each compared value's group: its first value's place
-        group[at] = np.searchsorted(pos, leads)
-        found = matches(at, arr[pos], vals, group, np.arange(len(pos)), RTOL, self.MAX_BUCKET)
-        match = np.where(found >= 0, pos[found], -1)
+        match = np.full(len(rest), -1, dtype=np.int64)
+        if arr.dtype.kind == "f":       # a key none of whose values is close to another: all new
+            compared = np.flatnonzero(_near_some(arr, rest, leads))
+        else:
+            compared = np.arange(len(rest))
+        if len(compared):
+            some, some_leads = rest[compared], leads[compared]
+            pos = distinct(np.concatenate([some, some_leads]))     # every position compared, ascending
+            vals = np.fromiter(map(self.trace.values.__getitem__, ids[pos].tolist()), object, len(pos))
+            at = np.searchsorted(pos, some)
+            group = np.arange(len(pos))         # each compared value's group: its first value's place
+            group[at] = np.searchsorted(pos, some_leads)
+            found = matches(at, arr[pos], vals, group, np.arange(len(pos)), RTOL, self.MAX_BUCKET)
+            match[compared] = np.where(found >= 0, pos[found], -1)
         new = match < 0
         made = np.flatnonzero(new)
         taken = np.empty(len(rest), dtype=np.int64)
