@@ -110,13 +110,18 @@ def removable(m: Measured, measure: str, passes: tuple[Pass, ...] | None = None)
     (In numpy; each pass's total is summed in the order the pass lists its ops, one at a time,
     so the figures are those of a loop over them.)
     """
-    trace = m.trace
-    work = _launches(trace) if measure == "launches" else trace.work_weights(COST_PARTS[measure])
-    out = {mechanism: 0.0 for mechanism in MECHANISMS}
-    for mechanism, ids, take in _claims(m, passes or registry()):
-        claimed = take * work[ids]
-        out[mechanism] += float(np.cumsum(claimed)[-1]) if len(claimed) else 0.0
-    return out
+    passes = passes or registry()
+    made = m.__dict__.setdefault("_removable", {})      # attribute and priced ask the same (not a field)
+    key = (measure, tuple(p.name for p in passes))
+    if key not in made:
+        trace = m.trace
+        work = _launches(trace) if measure == "launches" else trace.work_weights(COST_PARTS[measure])
+        out = {mechanism: 0.0 for mechanism in MECHANISMS}
+        for mechanism, ids, take in _claims(m, passes):
+            claimed = take * work[ids]
+            out[mechanism] += float(np.cumsum(claimed)[-1]) if len(claimed) else 0.0
+        made[key] = out
+    return dict(made[key])
 
 
 def _claims(m: Measured, passes: tuple[Pass, ...]):
