@@ -262,14 +262,18 @@ def _peak(trace: Trace, c: Columns, arithmetic: np.ndarray) -> int:
             for part in value:
                 if type(part) is np.ndarray:
                     owners.setdefault(id(root(part)), i)
-    nbytes = scalar_bytes(trace)         # (a new array)
+    # a scalar value is at most 16 bytes: a scalar trace's totals fit in int32 (half the memory)
+    small = not trace.extras and 16 * (n + 2) < 2**31
+    nbytes = scalar_bytes(trace, np.int32 if small else np.int64)     # (a new array)
     for i, extra in trace.extras.items():
         nbytes[i] = extra[3]
     nbytes[~arithmetic] = 0
-    delta = np.zeros(n + 2, dtype=np.int64)
+    delta = np.zeros(n + 2, dtype=nbytes.dtype)
     delta[:n] += nbytes
-    np.add.at(delta, last_use + 1, -nbytes)
-    return max(0, int(np.cumsum(delta).max()))
+    np.negative(nbytes, out=nbytes)
+    last_use += 1
+    np.add.at(delta, last_use, nbytes)
+    return max(0, int(np.cumsum(delta, dtype=nbytes.dtype).max()))
 
 
 def _evidence(result: Liveness, trace: Trace) -> dict[str, int]:
