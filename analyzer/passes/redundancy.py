@@ -564,15 +564,13 @@ def _scalar_repeats(vn: ValueNumbers, trace: Trace, c: Columns) -> tuple[np.ndar
     # but are never redundant; the constants are checked in Python, as _is_identity does
     right, left = _RIGHT[code], _LEFT[code]
     identity_value = np.full(n, -1, dtype=np.int8)     # of each record: 0 or 1 for a constant 0 or 1
-    checked = np.zeros(n, dtype=bool)           # the constants an op reads where an identity could be
-    checked[last[right != _NO_IDENTITY]] = True
-    checked[first[left != _NO_IDENTITY]] = True
-    checked &= codes == CODE[_CONST]
-    for k in np.flatnonzero(checked).tolist():
+    for k in np.flatnonzero(codes == CODE[_CONST]).tolist():
         value = values[k]
         if type(value) is not bool:
-            identity_value[k] = 0 if value == 0 else 1 if value == 1 else -1
-    del checked
+            try:
+                identity_value[k] = 0 if value == 0 else 1 if value == 1 else -1
+            except (TypeError, ValueError):     # an array constant (no scalar op reads it as x + 0)
+                pass
     identity = right == identity_value[last]    # (_NO_IDENTITY is neither 0 nor 1, nor -1)
     identity |= left == identity_value[first]
     del identity_value, right, left
@@ -582,7 +580,7 @@ def _scalar_repeats(vn: ValueNumbers, trace: Trace, c: Columns) -> tuple[np.ndar
     del identity
     numbers = vn.scalar_numbers
     a, b = numbers[first], numbers[last]
-    if (a < 0).any() or (b[two] < 0).any():
+    if (a < 0).any() or (b < 0).any():         # (b is a where there is one operand)
         numbers = numbers.copy()
         operands = np.stack([first, np.where(two, last, -1)], axis=1).ravel()
         operands = operands[operands >= 0]
@@ -592,14 +590,17 @@ def _scalar_repeats(vn: ValueNumbers, trace: Trace, c: Columns) -> tuple[np.ndar
             numbers[s] = vn.of(s)
         a, b = numbers[first], numbers[last]
     del first, last
-    b[~two] = -1
     swap = two & _COMMUTATIVE_CODE[code] & (b < a)
-    a[swap], b[swap] = b[swap], a[swap]         # (a and b are fresh arrays)
-    del swap, two
+    low = np.where(swap, b, a)
+    np.copyto(b, a, where=swap)
+    a = low
+    b += 1
+    b *= two                                    # b + 1: 0 where there is one operand
+    del swap, two, low
     # only an op whose first number is some other op's first too, and whose second is some other
     # op's second, can repeat one: the rest (most, where values are used once) need no hashing
     maybe = _used_again(a)
-    maybe &= (b < 0) | _used_again(b)
+    maybe &= _used_again(b)                     # (0, one operand: another such op can repeat it)
     maybe = np.flatnonzero(maybe)
     code, a, b = code[maybe], a[maybe], b[maybe]
     if vn._next >= 1 << 28:     # more values than the packed key has bits for: three columns
@@ -607,7 +608,6 @@ def _scalar_repeats(vn: ValueNumbers, trace: Trace, c: Columns) -> tuple[np.ndar
     else:
         key = a.view(np.uint64)
         key <<= np.uint64(29)
-        b += 1
         key |= b.view(np.uint64)
         key |= code.astype(np.uint64) << np.uint64(57)
         firsts = first_occurrence(key)
@@ -615,11 +615,8 @@ def _scalar_repeats(vn: ValueNumbers, trace: Trace, c: Columns) -> tuple[np.ndar
 
 
 def _used_again(numbers: np.ndarray) -> np.ndarray:
-    """True where a number (-1: none) occurs more than once in ``numbers``."""
-    shifted = numbers + 1
-    again = np.bincount(shifted) > 1
-    again[0] = False
-    return again[shifted]
+    """True where a number (>= 0) occurs more than once in ``numbers``."""
+    return (np.bincount(numbers) > 1)[numbers]
 
 
 def redundant_ops(trace: Trace) -> Redundancy:
