@@ -218,7 +218,7 @@ class ValueNumbers:
         self._next += m                             # a number for each value, used by the first of each key
         heads = lead == np.arange(m)
         self._floats = (real, imag, heads, ids, base)
-        numbers[ids] = lead + base                  # its first value's number, unless not close (below)
+        numbers[ids] = lead + base if base else lead    # its first value's number, unless not close (below)
         # each value not the first of its key is compared with that first value (a first value is
         # close to itself, and takes its number even as NaN: it is the very same object)
         at = np.flatnonzero(~heads)
