@@ -30,7 +30,7 @@ from analyzer.measurement import PRICED_MEASURES, UNEXPLAINED, Attribution, Cost
 from analyzer.machines import DEFAULT_MACHINE, Machine
 from analyzer.passes import Pass, registry
 from analyzer.passes.boundaries import intermediates, launches
-from analyzer.passes.columns import columns, reads
+from analyzer.passes.columns import as_arrays, columns, reads
 from analyzer.trace import Trace
 
 CACHING, DCE, PARTIAL_EVALUATION, INLINING = (Mechanism.CACHING.value, Mechanism.DEAD_CODE_ELIMINATION.value,
@@ -51,9 +51,7 @@ class Measured:
         work), in the order it lists them; made once per pass (attribution asks for every measure)."""
         made = self.__dict__.setdefault("_claims", {})        # (not a field: frozen, compared by fields)
         if p.name not in made:
-            shares = p.removable(self.found[p.name])
-            made[p.name] = (np.fromiter(shares.keys(), np.int64, len(shares)),
-                            np.fromiter(shares.values(), np.float64, len(shares)))
+            made[p.name] = as_arrays(p.removable(self.found[p.name]))
         return made[p.name]
 
     @property
@@ -112,13 +110,18 @@ def removable(m: Measured, measure: str, passes: tuple[Pass, ...] | None = None)
     (In numpy; each pass's total is summed in the order the pass lists its ops, one at a time,
     so the figures are those of a loop over them.)
     """
-    trace = m.trace
-    work = _launches(trace) if measure == "launches" else trace.work_weights(COST_PARTS[measure])
-    out = {mechanism: 0.0 for mechanism in MECHANISMS}
-    for mechanism, ids, take in _claims(m, passes or registry()):
-        claimed = take * work[ids]
-        out[mechanism] += float(np.cumsum(claimed)[-1]) if len(claimed) else 0.0
-    return out
+    passes = passes or registry()
+    made = m.__dict__.setdefault("_removable", {})      # attribute and priced ask the same (not a field)
+    key = (measure, tuple(p.name for p in passes))
+    if key not in made:
+        trace = m.trace
+        work = _launches(trace) if measure == "launches" else trace.work_weights(COST_PARTS[measure])
+        out = {mechanism: 0.0 for mechanism in MECHANISMS}
+        for mechanism, ids, take in _claims(m, passes):
+            claimed = take * work[ids]
+            out[mechanism] += float(np.cumsum(claimed)[-1]) if len(claimed) else 0.0
+        made[key] = out
+    return dict(made[key])
 
 
 def _claims(m: Measured, passes: tuple[Pass, ...]):

@@ -19,11 +19,12 @@ read-only; outside, each call makes its own.
 from __future__ import annotations
 
 from contextlib import contextmanager
-from typing import Any, Callable, Iterable, Iterator, NamedTuple
+from typing import Any, Callable, Iterable, Iterator, Mapping, NamedTuple
 
 import numpy as np
 
 from analyzer.ops import Op
+from analyzer.passes.shares import Shares
 from analyzer.trace import CODE, OPS, SCALAR_BYTES, WIDE, Trace
 
 # the types of value the passes tell apart (``value_types``); any other type is OTHER
@@ -85,6 +86,13 @@ def _columns(trace: Trace) -> Columns:
                    np.frombuffer(trace.src1, dtype=np.int32).copy(), scalar)
 
 
+def distinct(a: np.ndarray) -> np.ndarray:
+    """The distinct values of ``a``, ascending: ``np.unique(a)`` by a sort (numpy 2.3's hash table
+    behind ``np.unique`` is ten to twenty times slower than sorting on many distinct values)."""
+    a = np.sort(a, axis=None)
+    return a[np.r_[True, a[1:] != a[:-1]]] if len(a) else a
+
+
 def member(codes: np.ndarray, ops: Iterable[Op]) -> np.ndarray:
     """True where a record's op is one of ``ops``."""
     table = np.zeros(len(OPS), dtype=bool)
@@ -99,13 +107,18 @@ def reads(trace: Trace, c: Columns) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _reads(trace: Trace, c: Columns) -> tuple[np.ndarray, np.ndarray]:
+    """First sources, then second sources, then those of records with more, each part in record
+    order, written into their places (no parts to concatenate: less memory to touch)."""
     ids = np.arange(len(c.codes), dtype=np.int32)
     first, second = c.src0 >= 0, c.src1 >= 0
-    parts = [(c.src0[first], ids[first]), (c.src1[second], ids[second])]
     wide = [(s, i) for i in np.flatnonzero(c.src0 == WIDE).tolist() for s in trace.wide[i]]
+    k1, k2 = int(np.count_nonzero(first)), int(np.count_nonzero(second))
+    src, reader = np.empty(k1 + k2 + len(wide), dtype=np.int32), np.empty(k1 + k2 + len(wide), dtype=np.int32)
+    src[:k1], reader[:k1] = c.src0[first], ids[first]
+    src[k1:k1 + k2], reader[k1:k1 + k2] = c.src1[second], ids[second]
     if wide:
-        parts.append((np.array([s for s, _ in wide], dtype=np.int32), np.array([i for _, i in wide], dtype=np.int32)))
-    return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
+        src[k1 + k2:], reader[k1 + k2:] = [s for s, _ in wide], [i for _, i in wide]
+    return src, reader
 
 
 def last_readers(trace: Trace) -> np.ndarray:
@@ -126,16 +139,25 @@ def value_types(trace: Trace) -> np.ndarray:
 _SCALAR_BYTES = np.array([SCALAR_BYTES.get(t, 8) for t in TYPES] + [8], dtype=np.int64)
 
 
-def scalar_bytes(trace: Trace) -> np.ndarray:
-    """int64 of each record: ``SCALAR_BYTES`` of its value's type, 8 for any other type."""
-    return _SCALAR_BYTES[value_types(trace)]
+def scalar_bytes(trace: Trace, dtype: Any = np.int64) -> np.ndarray:
+    """int64 (or ``dtype``) of each record: ``SCALAR_BYTES`` of its value's type, 8 for any other type."""
+    table = _SCALAR_BYTES if dtype is np.int64 else _SCALAR_BYTES.astype(dtype)
+    return table[value_types(trace)]
 
 
-def weighted_work(shares: dict[int, float], trace: Trace, part: int | None = None) -> float:
+def weighted_work(shares: Mapping[int, float], trace: Trace, part: int | None = None) -> float:
     """The sum of ``share * work`` over ``shares`` (record id -> share of its work), added one at
     a time in the dict's order, as ``sum`` over it adds (0 when empty)."""
     if not shares:
         return 0
-    ids = np.fromiter(shares, np.int64, len(shares))
-    weighted = np.fromiter(shares.values(), np.float64, len(shares)) * trace.work_weights(part)[ids]
+    ids, share = as_arrays(shares)
+    weighted = share * trace.work_weights(part)[ids]
     return float(np.cumsum(weighted)[-1])
+
+
+def as_arrays(shares: Mapping[int, float]) -> tuple[np.ndarray, np.ndarray]:
+    """(record ids int64, shares float64) of ``shares``, in its order (a ``Shares`` has them)."""
+    if isinstance(shares, Shares):
+        return shares.ids, shares.shares
+    return (np.fromiter(shares.keys(), np.int64, len(shares)),
+            np.fromiter(shares.values(), np.float64, len(shares)))

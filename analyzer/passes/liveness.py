@@ -35,7 +35,7 @@ from analyzer.array_summary import is_array
 from analyzer.buffers import covered, root
 from analyzer.measurement import Mechanism
 from analyzer.passes import Pass
-from analyzer.passes.columns import Columns, columns, last_readers, member, reads, scalar_bytes, weighted_work
+from analyzer.passes.columns import Columns, columns, distinct, last_readers, member, reads, scalar_bytes, weighted_work
 from analyzer.passes.row_demand import dead_rows
 from analyzer.ops import ARITHMETIC, GUARDS, Op
 from analyzer.trace import ALL_ELEMENTS, CODE, WIDE, Trace
@@ -112,7 +112,7 @@ def _unreached(trace: Trace, c: Columns, seeded: np.ndarray, read: np.ndarray, r
         srcs += [np.array(trace.wide[i], dtype=np.int64) for i in peel[first == WIDE].tolist()]
         gone = np.concatenate(srcs).astype(np.int64)
         np.subtract.at(readers, gone, 1)
-        gone = np.unique(gone)
+        gone = distinct(gone)
         peel = gone[(readers[gone] == 0) & ~seeded[gone]]
     return None
 
@@ -263,14 +263,18 @@ def _peak(trace: Trace, c: Columns, arithmetic: np.ndarray) -> int:
             for part in value:
                 if type(part) is np.ndarray:
                     owners.setdefault(id(root(part)), i)
-    nbytes = scalar_bytes(trace)         # (a new array)
+    # a scalar value is at most 16 bytes: a scalar trace's totals fit in int32 (half the memory)
+    small = not trace.extras and 16 * (n + 2) < 2**31
+    nbytes = scalar_bytes(trace, np.int32 if small else np.int64)     # (a new array)
     for i, extra in trace.extras.items():
         nbytes[i] = extra[3]
     nbytes[~arithmetic] = 0
-    delta = np.zeros(n + 2, dtype=np.int64)
+    delta = np.zeros(n + 2, dtype=nbytes.dtype)
     delta[:n] += nbytes
-    np.add.at(delta, last_use + 1, -nbytes)
-    return max(0, int(np.cumsum(delta).max()))
+    np.negative(nbytes, out=nbytes)
+    last_use += 1
+    np.add.at(delta, last_use, nbytes)
+    return max(0, int(np.cumsum(delta, dtype=nbytes.dtype).max()))
 
 
 def _evidence(result: Liveness, trace: Trace) -> dict[str, int]:

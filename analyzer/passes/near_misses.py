@@ -21,6 +21,8 @@ from typing import Any
 
 import numpy as np
 
+from analyzer.passes.columns import distinct
+
 _ROUNDS = 64        # groups with more near misses than this are confirmed value by value
 
 
@@ -56,7 +58,8 @@ def _in_rounds(match: np.ndarray, rest: np.ndarray, arr: np.ndarray, first: np.n
     every group's bucket is a row of ``reps`` (values) and ``where`` (their positions)."""
     if not len(at):
         return
-    groups, row = np.unique(g, return_inverse=True)
+    groups = distinct(g)
+    row = np.searchsorted(groups, g)
     reps = np.zeros((len(groups), max_bucket), dtype=arr.dtype)
     where = np.full((len(groups), max_bucket), -1, dtype=np.int64)
     reps[:, 0], where[:, 0] = arr[first[groups]], first[groups]

@@ -35,15 +35,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from itertools import compress
-from typing import Any
+from typing import Any, Mapping
 
 import numpy as np
 
 from analyzer.array_summary import ArraySummary, flat_key, is_array, row_keys, same_contents
 from analyzer.measurement import Mechanism
 from analyzer.passes import Pass
-from analyzer.passes.columns import TYPES, Columns, columns, weighted_work, value_types
+from analyzer.passes.columns import TYPES, Columns, columns, distinct, weighted_work, value_types
+from analyzer.passes.first_occurrence import first_occurrence
 from analyzer.passes.near_misses import matches
+from analyzer.passes.shares import Shares
 from analyzer.passes.content_hash import NearRows, rounded, whole_hash
 from analyzer.ops import ARITHMETIC, COMMUTATIVE, COMPARISONS, IMPURE, Op
 from analyzer.trace import CODE, NONE, OPS, WIDE, Trace
@@ -88,7 +90,7 @@ _K = [np.uint64(k) for k in (0x9E3779B97F4A7C15, 0xBF58476D1CE4E5B9, 0x94D049BB1
 
 @dataclass(frozen=True)
 class Redundancy:
-    fraction: dict[int, float]      # record id -> share of its work that is recomputation
+    fraction: Mapping[int, float]   # record id -> share of its work that is recomputation (a ``Shares``)
     ops: int                        # whole ops that are redundant
 
     def work(self, trace: Trace, part: int | None = None) -> float:
@@ -105,33 +107,34 @@ def _close(a: Any, b: Any) -> bool:
 def _float_keys_array(values: np.ndarray) -> np.ndarray:
     """Elementwise: a 24-bit mantissa and the exponent packed in one int64 (float32
     precision without float32's overflow)."""
-    with np.errstate(all="ignore"):         # (in place: a few arrays of the values' length, not ten)
+    with np.errstate(all="ignore"):         # (in place: two arrays of the values' length, not ten)
         mantissa, exponent = np.frexp(values)
         mantissa *= 2**24
-        keys = np.rint(mantissa, out=mantissa).astype(np.int64)
-        del mantissa
+        np.rint(mantissa, out=mantissa)
+        keys = mantissa.view(np.int64)      # each float becomes the integer in its own 8 bytes
+        np.copyto(keys, mantissa, casting="unsafe")
         keys *= 4096
         exponent += 2048
         keys += exponent
         return keys
 
 
-def _stable_order(keys: np.ndarray) -> np.ndarray:
-    """``np.argsort(keys, kind="stable")`` of int64 keys: each key and its position packed in one
-    int64 and sorted by value, which is faster, when they fit in 63 bits."""
-    n = len(keys)
-    if not n:
-        return np.argsort(keys, kind="stable")
-    low, high = int(keys.min()), int(keys.max())
-    shift = max(n - 1, 1).bit_length()
-    if (high - low).bit_length() + shift > 63:
-        return np.argsort(keys, kind="stable")
-    packed = keys - low
-    packed <<= shift
-    packed |= np.arange(n, dtype=np.int64)
-    packed.sort()
-    packed &= (1 << shift) - 1
-    return packed
+def _near_some(arr: np.ndarray, rest: np.ndarray, leads: np.ndarray) -> np.ndarray:
+    """Of the real values at ``rest`` (with the first values of their keys at ``leads``): True for
+    those whose key has two values that may be within RTOL of each other. Sorted, a key's values
+    are not when each is more than 2 RTOL of the larger apart from the next (all of a key's values
+    have one sign and about one magnitude); NaN may be anything (the value itself, again)."""
+    firsts = distinct(leads)
+    group = np.concatenate([leads, firsts])
+    value = arr[np.concatenate([rest, firsts])]
+    order = np.lexsort((value, group))
+    group, value = group[order], value[order]
+    with np.errstate(invalid="ignore", over="ignore"):
+        apart = np.abs(value[1:] - value[:-1]) > 2 * RTOL * np.maximum(np.abs(value[1:]), np.abs(value[:-1]))
+    near = (group[1:] == group[:-1]) & ~apart      # (a NaN is apart from nothing: its gap is NaN)
+    near_groups = distinct(group[1:][near])
+    at = np.minimum(np.searchsorted(near_groups, leads), max(len(near_groups) - 1, 0))
+    return near_groups[at] == leads if len(near_groups) else np.zeros(len(leads), dtype=bool)
 
 
 def _close_to(arr: np.ndarray, lead: np.ndarray) -> np.ndarray:
@@ -185,82 +188,80 @@ class ValueNumbers:
     def _number_scalars(self, values: list[Any]) -> None:
         """Number every Python float/complex (and numpy float64/complex128) value at once.
 
-        Values are grouped by rounded key with a stable sort, so each group starts with the
-        value a sweep in trace order would meet first; a value equal to it, or within RTOL of
-        it, takes its number, in numpy. The one value of a group that is not (a finite one)
-        takes a new number, in numpy; the rest (NaN, several values near one another) are
-        confirmed one by one by ``_place``. New numbers go out in trace order: exactly the
-        numbering of such a sweep.
+        Each value finds the first value of its rounded key (``first_occurrence``, by hashing:
+        the value a sweep in trace order would meet first); a value equal to it, or within RTOL
+        of it, takes its number, in numpy. The values that are not (near misses: several values
+        near one another, NaN) are confirmed as a sweep would, in numpy rounds or one by one
+        (``near_misses.matches``): equal numbers exactly where such a sweep gives them.
+
+        Most values of a long trace are the first of their key: compared with nothing.
         """
         n = len(values)
         self.scalar_numbers = numbers = np.full(n, -1, dtype=np.int64)
         types = value_types(self.trace)
-        ids = np.flatnonzero(_FLOATING_CODE[types])
+        floating = _FLOATING_CODE[types]
+        ids = np.flatnonzero(floating)
         if not len(ids):
             return
-        floating = compress(values, _FLOATING_CODE[types].tobytes())
-        if not _COMPLEX_CODE[types[ids]].any():     # real values: as complex numbers, their imaginary keys
-            arr = np.fromiter(floating, float, len(ids))    # would all be 0.0's (2048), and their arithmetic the same
+        picked = compress(values, floating.tobytes())
+        del floating
+        if not _COMPLEX_CODE[types].any():          # real values: as complex numbers, their imaginary keys
+            arr = np.fromiter(picked, float, len(ids))      # would all be 0.0's (2048), and their arithmetic the same
             real, imag = _float_keys_array(arr), None
         else:
-            arr = np.fromiter(floating, complex, len(ids))
+            arr = np.fromiter(picked, complex, len(ids))
             real, imag = _float_keys_array(arr.real), _float_keys_array(arr.imag)
             imag = imag if (imag != 2048).any() else None
-        real_only = imag is None
-        # stable: a key's first value leads its group
-        order = _stable_order(real) if real_only else np.lexsort((imag, real))
-        r = real[order]
-        starts = np.empty(len(order), dtype=bool)
-        starts[0] = True
-        np.not_equal(r[1:], r[:-1], out=starts[1:])
-        del r
-        if not real_only:
-            im = imag[order]
-            starts[1:] |= im[1:] != im[:-1]
-            del im
-        group = np.empty(len(order), dtype=np.int64)
-        ranks = np.cumsum(starts)
-        ranks -= 1
-        group[order] = ranks
-        del ranks
-        first = order[starts]                           # position in ``ids`` of each key's first value
-        del order
-        first_real, first_imag = real[first], None if real_only else imag[first]
-        del real, imag
-        close = _close_to(arr, arr[first][group])
+        lead = first_occurrence(real) if imag is None else first_occurrence(real, imag)
+        m = len(lead)
         base = self._next
-        self._next += len(first)
-        numbers[ids[close]] = group[close] + base
-        self._floats = (first_real, first_imag, ids[first], base)
-        self._number_near_misses(np.flatnonzero(~close), ids, arr, group, first, base)
+        self._next += m                             # a number for each value, used by the first of each key
+        heads = lead == np.arange(m)
+        self._floats = (real, imag, heads, ids, base)
+        numbers[ids] = lead + base if base else lead    # its first value's number, unless not close (below)
+        # each value not the first of its key is compared with that first value (a first value is
+        # close to itself, and takes its number even as NaN: it is the very same object)
+        at = np.flatnonzero(~heads)
+        far = ~_close_to(arr[at], arr[lead[at]])
+        rest = at[far]                              # (positions in ``ids``, in trace order)
+        if len(rest):
+            self._number_near_misses(rest, ids, arr, lead[rest], base)
 
-    def _number_near_misses(self, rest: np.ndarray, ids: np.ndarray, arr: np.ndarray, group: np.ndarray,
-                            first: np.ndarray, base: int) -> None:
-        """Number the values at ``rest`` (positions in ``ids``, in trace order): those not close to
-        the first value of their rounded key, as ``_place`` would one after another
-        (``near_misses.matches``), with their buckets."""
-        if not len(rest):
-            return
-        vals = np.empty(len(ids), dtype=object)     # the value objects, where they are compared
-        needed = np.concatenate([rest, first[group[rest]]])
-        vals[needed] = np.fromiter(map(self.trace.values.__getitem__, ids[needed].tolist()), object, len(needed))
-        match = matches(rest, arr, vals, group, first, RTOL, self.MAX_BUCKET)
-        g = group[rest]
+    def _number_near_misses(self, rest: np.ndarray, ids: np.ndarray, arr: np.ndarray, leads: np.ndarray,
+                            base: int) -> None:
+        """Number the values at ``rest`` (positions in ``ids``, in trace order; the first values of
+        their keys at ``leads``, whose numbers are ``base + leads``): those not close to the first
+        value of their rounded key, as ``_place`` would one after another (``near_misses.matches``),
+        with their buckets. The values compared are gathered into a few short arrays first."""
+        match = np.full(len(rest), -1, dtype=np.int64)
+        if arr.dtype.kind == "f":       # a key none of whose values is close to another: all new
+            compared = np.flatnonzero(_near_some(arr, rest, leads))
+        else:
+            compared = np.arange(len(rest))
+        if len(compared):
+            some, some_leads = rest[compared], leads[compared]
+            pos = distinct(np.concatenate([some, some_leads]))     # every position compared, ascending
+            vals = np.fromiter(map(self.trace.values.__getitem__, ids[pos].tolist()), object, len(pos))
+            at = np.searchsorted(pos, some)
+            group = np.arange(len(pos))         # each compared value's group: its first value's place
+            group[at] = np.searchsorted(pos, some_leads)
+            found = matches(at, arr[pos], vals, group, np.arange(len(pos)), RTOL, self.MAX_BUCKET)
+            match[compared] = np.where(found >= 0, pos[found], -1)
         new = match < 0
         made = np.flatnonzero(new)
         taken = np.empty(len(rest), dtype=np.int64)
         taken[made] = self._next + np.arange(len(made))     # new numbers go out in trace order
         self._next += len(made)
-        lead = ~new & (match == first[g])
-        taken[lead] = base + g[lead]
+        lead = ~new & (match == leads)
+        taken[lead] = base + leads[lead]
         other = ~new & ~lead                # the number an earlier near miss took
         taken[other] = taken[np.searchsorted(rest, match[other])]
         self.scalar_numbers[ids[rest]] = taken
         if not len(made):
             return
-        # buckets: each group's first value, then its first near misses with new numbers (as
-        # lists when another value needs them: _index_floats)
-        g_made = g[made]
+        # buckets: each key's first value, then its first near misses with new numbers (as lists
+        # when another value needs them: _index_floats)
+        g_made = leads[made]
         order = np.argsort(g_made, kind="stable")
         ordered = g_made[order]
         starts = np.r_[True, ordered[1:] != ordered[:-1]]
@@ -274,17 +275,20 @@ class ValueNumbers:
     def _index_floats(self) -> None:
         """Put the buckets of the floats numbered at once in ``buckets`` (when another value
         needs them: its key may be one of theirs)."""
-        first_real, first_imag, first_ids, base = self._floats
-        keys = (first_real.tolist() if first_imag is None else
-                [(kr, ki) if ki != 2048 else kr for kr, ki in zip(first_real.tolist(), first_imag.tolist())])
+        real, imag, heads, ids, base = self._floats
         values = self.trace.values
-        table = dict(zip(keys, zip(zip(map(values.__getitem__, first_ids.tolist()), range(base, base + len(keys))))))
-        if self._near is not None:      # groups with near misses: their first value, then theirs
+
+        def key(at: np.ndarray) -> list[Any]:       # the bucket keys of the values at ``at``
+            return (real[at].tolist() if imag is None else
+                    [(kr, ki) if ki != 2048 else kr for kr, ki in zip(real[at].tolist(), imag[at].tolist())])
+        first = np.flatnonzero(heads)
+        table = dict(zip(key(first), zip(zip(map(values.__getitem__, ids[first].tolist()), (first + base).tolist()))))
+        if self._near is not None:      # keys with near misses: their first value, then theirs
             groups, slot, near_ids, near_numbers = self._near
-            buckets = [[(values[i], base + g)] for i, g in zip(first_ids[groups].tolist(), groups.tolist())]
+            buckets = [[(values[i], base + g)] for i, g in zip(ids[groups].tolist(), groups.tolist())]
             for b, i, n in zip(slot.tolist(), near_ids.tolist(), near_numbers.tolist()):
                 buckets[b].append((values[i], n))
-            table.update(zip(map(keys.__getitem__, groups.tolist()), buckets))
+            table.update(zip(key(groups), buckets))
         table.update(self.buckets)
         self.buckets, self._floats, self._near = table, None, None
 
@@ -541,73 +545,78 @@ def _scalar_repeats(vn: ValueNumbers, trace: Trace, c: Columns) -> tuple[np.ndar
     left to the record-by-record sweep).
 
     Each op's key (op, number, number) is packed into one 64-bit integer, so equal keys are equal
-    integers (no hash, nothing to confirm); a commutative op's numbers are sorted first.
+    integers (nothing to confirm); a commutative op's numbers are sorted first. An earlier equal
+    key is found by hashing (``first_occurrence``).
     """
     n, codes, values = len(c.codes), c.codes, trace.values
-    candidate = c.scalar & _PURE_CODE[codes] & (c.src0 != NONE)
+    candidate = c.scalar & _PURE_CODE[codes]
+    candidate &= c.src0 != NONE
     wide = np.flatnonzero(candidate & (c.src0 == WIDE)).tolist()
-    ids = np.flatnonzero(candidate & (c.src0 >= 0))
+    candidate &= c.src0 >= 0
+    ids = np.flatnonzero(candidate)
+    del candidate
     if not len(ids):
         return ids, wide
-    code, first, second = codes[ids], c.src0[ids], c.src1[ids]      # (record ids: int32)
-    two = second >= 0
-    last = np.where(two, second, first)
-    del second
+    code, first, last = codes[ids], c.src0[ids], c.src1[ids]        # (record ids: int32)
+    two = last >= 0
+    np.copyto(last, first, where=~two)          # one operand: it is the last too
     # x + 0, x * 1, 0 + x ... with a CONSTANT 0 or 1 (not a bool, not a computed zero) cost work
     # but are never redundant; the constants are checked in Python, as _is_identity does
     right, left = _RIGHT[code], _LEFT[code]
-    const = codes == CODE[_CONST]
-    const_zero, const_one = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
-    operands = np.concatenate([last[(right != _NO_IDENTITY) & const[last]], first[(left != _NO_IDENTITY) & const[first]]])
-    for k in set(operands.tolist()):
+    identity_value = np.full(n, -1, dtype=np.int8)     # of each record: 0 or 1 for a constant 0 or 1
+    for k in np.flatnonzero(codes == CODE[_CONST]).tolist():
         value = values[k]
-        const_zero[k] = value == 0 and type(value) is not bool
-        const_one[k] = value == 1 and type(value) is not bool
-    identity = (((right == 0) & const_zero[last]) | ((right == 1) & const_one[last])
-                | ((left == 0) & const_zero[first]) | ((left == 1) & const_one[first]))
+        if type(value) is not bool:
+            try:
+                identity_value[k] = 0 if value == 0 else 1 if value == 1 else -1
+            except (TypeError, ValueError):     # an array constant (no scalar op reads it as x + 0)
+                pass
+    identity = right == identity_value[last]    # (_NO_IDENTITY is neither 0 nor 1, nor -1)
+    identity |= left == identity_value[first]
+    del identity_value, right, left
     if identity.any():
         keep = ~identity
         ids, code, two, first, last = ids[keep], code[keep], two[keep], first[keep], last[keep]
+    del identity
     numbers = vn.scalar_numbers
-    if (numbers[first] < 0).any() or (two & (numbers[last] < 0)).any():
+    a, b = numbers[first], numbers[last]
+    if (a < 0).any() or (b < 0).any():         # (b is a where there is one operand)
         numbers = numbers.copy()
         operands = np.stack([first, np.where(two, last, -1)], axis=1).ravel()
         operands = operands[operands >= 0]
-        unnumbered, at = np.unique(operands[numbers[operands] < 0], return_index=True)
-        for s in unnumbered[np.argsort(at, kind="stable")].tolist():   # ints, bools...: in first-use order
+        unnumbered = operands[numbers[operands] < 0].astype(np.int64)
+        heads = first_occurrence(unnumbered) == np.arange(len(unnumbered))
+        for s in unnumbered[heads].tolist():     # ints, bools...: in first-use order
             numbers[s] = vn.of(s)
-    a = numbers[first]
-    b = np.where(two, numbers[last], -1)
+        a, b = numbers[first], numbers[last]
+    del first, last
     swap = two & _COMMUTATIVE_CODE[code] & (b < a)
-    a[swap], b[swap] = b[swap], a[swap]         # (a and b are fresh arrays)
+    low = np.where(swap, b, a)
+    np.copyto(b, a, where=swap)
+    a = low
+    b += 1
+    b *= two                                    # b + 1: 0 where there is one operand
+    del swap, two, low
     # only an op whose first number is some other op's first too, and whose second is some other
-    # op's second, can repeat one: the rest (most, where values are used once) need no sort
-    maybe = np.flatnonzero(_used_again(a) & ((b < 0) | _used_again(b)))
+    # op's second, can repeat one: the rest (most, where values are used once) need no hashing
+    maybe = _used_again(a)
+    maybe &= _used_again(b)                     # (0, one operand: another such op can repeat it)
+    maybe = np.flatnonzero(maybe)
     code, a, b = code[maybe], a[maybe], b[maybe]
-    if vn._next >= 1 << 28:     # more values than the packed key has bits for: compare rows
-        _, firsts = np.unique(np.stack([code, a, b], axis=1), axis=0, return_index=True)
-        repeated = np.ones(len(maybe), dtype=bool)
-        repeated[firsts] = False
+    if vn._next >= 1 << 28:     # more values than the packed key has bits for: three columns
+        firsts = first_occurrence(code.astype(np.int64), a, b)
     else:
-        repeated = _repeats((code.astype(np.uint64) << 57) | (a.astype(np.uint64) << 29) | (b + 1).astype(np.uint64))
-    return ids[maybe[repeated]], wide
+        key = a.view(np.uint64)
+        key <<= np.uint64(29)
+        key |= b.view(np.uint64)
+        key |= code.astype(np.uint64) << np.uint64(57)
+        firsts = first_occurrence(key)
+    return ids[maybe[firsts != np.arange(len(maybe))]], wide
 
 
 def _used_again(numbers: np.ndarray) -> np.ndarray:
-    """True where a number (-1: none) occurs more than once in ``numbers``."""
-    shifted = numbers + 1
-    again = np.bincount(shifted) > 1
-    again[0] = False
-    return again[shifted]
-
-
-def _repeats(keys: np.ndarray) -> np.ndarray:
-    """True where a key equals an earlier one (a stable sort puts the first of each first)."""
-    order = np.argsort(keys, kind="stable")
-    ordered = keys[order]
-    repeated = np.zeros(len(keys), dtype=bool)
-    repeated[order[1:][ordered[1:] == ordered[:-1]]] = True
-    return repeated
+    """True where a number (>= 0) occurs more than once in ``numbers``."""
+    return (np.bincount(numbers) > 1)[numbers]
 
 
 def redundant_ops(trace: Trace) -> Redundancy:
@@ -656,11 +665,14 @@ def redundant_ops(trace: Trace) -> Redundancy:
             if repeated:
                 fraction[i] = repeated / len(keys)
     whole += len(scalar_repeats)
-    if fraction:                # in record order, as one sweep would list them
-        fraction = dict(sorted({**dict.fromkeys(scalar_repeats.tolist(), 1.0), **fraction}.items()))
-    else:
-        fraction = dict.fromkeys(scalar_repeats.tolist(), 1.0)
-    return Redundancy(fraction, whole)
+    ids = scalar_repeats.astype(np.int64)       # (ascending)
+    shares = np.ones(len(ids))
+    if fraction:                # in record order, as one sweep would list them (no id is in both)
+        ids = np.concatenate([ids, np.fromiter(fraction, np.int64, len(fraction))])
+        shares = np.concatenate([shares, np.fromiter(fraction.values(), np.float64, len(fraction))])
+        order = np.argsort(ids, kind="stable")
+        ids, shares = ids[order], shares[order]
+    return Redundancy(Shares(ids, shares), whole)
 
 
 def _evidence(result: Redundancy, trace: Trace) -> dict[str, float]:

@@ -6,7 +6,9 @@ import numpy as np
 import pytest
 
 from analyzer.passes import near_misses
-from analyzer.passes.redundancy import RTOL, _stable_order
+from analyzer.passes.first_occurrence import first_occurrence
+from analyzer.passes import first_occurrence as hashing
+from analyzer.passes.redundancy import RTOL
 
 
 def _groups(seed: int, complex_values: bool) -> tuple:
@@ -58,10 +60,15 @@ def test_nan_is_its_own_number_only_as_the_same_object():
     assert found.tolist() == [0, 0, -1]
 
 
-@pytest.mark.parametrize("seed", range(10))
-def test_stable_order_is_a_stable_argsort(seed):
+@pytest.mark.parametrize("seed", range(16))
+@pytest.mark.parametrize("rounds", [8, 1, 0])
+def test_first_occurrence_is_what_a_dict_in_trace_order_finds(seed, rounds, monkeypatch):
+    # by hashing (several rounds, or one then a sort, or a sort alone), each key's first position
+    monkeypatch.setattr(hashing, "_ROUNDS", rounds)
     rng = np.random.default_rng(seed)
-    n = int(rng.integers(0, 5000))
-    span = [4, 1 << 20, 1 << 40, 1 << 62][seed % 4]             # the last does not pack: argsort
-    keys = rng.integers(-span, span, size=n, dtype=np.int64)
-    assert _stable_order(keys).tolist() == np.argsort(keys, kind="stable").tolist()
+    n = int(rng.integers(1, 5000))
+    span = [2, 60, 1 << 40, 1 << 63][seed % 4]
+    columns = [rng.integers(-span, span, size=n, dtype=np.int64) for _ in range(1 + seed % 3)]
+    seen: dict = {}
+    expected = [seen.setdefault(key, i) for i, key in enumerate(zip(*(c.tolist() for c in columns)))]
+    assert first_occurrence(*columns).tolist() == expected

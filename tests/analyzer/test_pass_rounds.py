@@ -65,3 +65,27 @@ def test_a_dead_chain_of_any_length_is_dead(length):
 def test_a_static_chain_of_any_length_is_static(length):
     assert len(staging.static_ops(chain(length, static=True)).static) == length
     assert not staging.static_ops(chain(length, static=False)).static
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_peak_bytes_is_the_largest_total_alive_at_one_record(seed):
+    # (a scalar trace's peak is summed in int32: the same figure as a loop over the records)
+    from itertools import accumulate
+
+    from analyzer.ops import ARITHMETIC
+    from analyzer.trace import SCALAR_BYTES
+    t = random_program(seed)
+    for k in range(seed % 3):           # values of other sizes: ints, complex numbers, bools
+        t.outputs += (t.emit(Op.ADD, (t.outputs[0], t.outputs[0]), [3, 1j, True][k]),)
+    n, last = len(t), list(range(len(t)))
+    for i in range(n):
+        for s in t.sources(i):
+            last[s] = max(last[s], i)
+    for o in t.outputs:
+        last[o] = n
+    delta = [0] * (n + 2)
+    for i, (op, _, value, _, _) in enumerate(t.records):
+        if op in ARITHMETIC:
+            delta[i] += SCALAR_BYTES.get(type(value), 8)
+            delta[last[i] + 1] -= SCALAR_BYTES.get(type(value), 8)
+    assert liveness.dead_ops(t).peak_bytes == max(0, max(accumulate(delta)))

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import random
 
+import numpy as np
 import pytest
 
 from analyzer.ops import Op
 from analyzer.passes.liveness import Liveness
 from analyzer.passes.redundancy import Redundancy
+from analyzer.passes.shares import Shares
 from analyzer.trace import ArrayCost, Trace
 
 
@@ -47,3 +49,19 @@ def test_no_work_is_the_integer_zero():
     t = _trace(0)
     assert Redundancy({}, 0).work(t) == 0 and type(Redundancy({}, 0).work(t)) is int
     assert type(Liveness(frozenset(), 0, {}).work(t)) is int and t.work_of(()) == 0
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("part", [None, 0, 1, 2])
+def test_shares_held_as_arrays_are_the_dict_they_stand_for(seed, part):
+    # Redundancy keeps what it finds as two arrays (ids ascending, shares): the same mapping, and
+    # the same work to the last bit, as the dict a loop would build
+    t = _trace(seed)
+    rng = random.Random(seed)
+    chosen = sorted(rng.sample(range(len(t)), 150))
+    shares = {i: rng.choice([1.0, 0.5, 1 / 3, rng.random()]) for i in chosen}
+    held = Shares(np.array(chosen, dtype=np.int64), np.array([shares[i] for i in chosen]))
+    assert held == shares and list(held) == list(shares) and dict(held.items()) == shares
+    assert len(held) == len(shares) and all(held[i] == shares[i] for i in chosen)
+    assert held.get(-5, 0.0) == 0.0 and (chosen[0] in held) and (max(chosen) + 1 not in held)
+    assert Redundancy(held, 0).work(t, part) == Redundancy(shares, 0).work(t, part)

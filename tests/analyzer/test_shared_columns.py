@@ -70,3 +70,22 @@ def test_a_trace_with_arrays_too():
     alone = {p.name: p.run(t) for p in registry()}
     alone["traffic"] = traffic(t)
     assert passes(t).found == alone and passes(t).cost == passes(t).cost
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_reads_are_first_sources_then_second_then_the_rest_each_in_record_order(seed):
+    import random
+    rng = random.Random(seed)
+    t = Trace()
+    ids = [t.input("x", 1.0), t.const(2.0)]
+    for _ in range(rng.randint(0, 400)):
+        arity = rng.choice([0, 1, 2, 2, 3, 4])
+        ids.append(t.emit(Op.CALL, (), None) if arity == 0 else
+                   t.emit(Op.MAX, tuple(rng.choice(ids) for _ in range(arity)), 1.0))
+    records = list(t.records)
+    expected = ([(r[1][0], i) for i, r in enumerate(records) if 1 <= len(r[1]) <= 2]
+                + [(r[1][1], i) for i, r in enumerate(records) if len(r[1]) == 2]
+                + [(s, i) for i, r in enumerate(records) if len(r[1]) > 2 for s in r[1]])
+    src, reader = reads(t, columns(t))
+    assert list(zip(src.tolist(), reader.tolist())) == expected
+    assert src.dtype == reader.dtype == np.int32

@@ -131,3 +131,36 @@ def test_near_misses_are_numbered_as_a_sweep_numbers_them(seed):
     expected = sweep(t)
     assert len(expected) > 50
     assert redundant_ops(t).fraction == expected
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_float_keys_are_the_rounded_mantissa_and_the_exponent(seed):
+    rng = np.random.default_rng(seed)
+    values = rng.standard_normal(2000) * 10.0 ** rng.integers(-300, 300, 2000)
+    values[:6] = [0.0, -0.0, 5e-324, -1e-310, 1.7e308, 0.5 + 2**-26]      # zeros, subnormals, a tie
+    expected = [round(m * 2**24) * 4096 + e + 2048 for m, e in map(math.frexp, values.tolist())]
+    assert _float_keys_array(values.copy()).tolist() == expected
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_near_misses_within_and_beyond_rtol_of_one_another(seed):
+    # values of one rounded key at distances about RTOL: within it of some (taking their number,
+    # though not equal) and beyond it of others; keys none of whose values are within RTOL of
+    # another are numbered without comparing them (every near miss new), the others as a sweep
+    rng = random.Random(seed)
+    t = Trace()
+    x = t.input("x", 0.5)
+    leads = [rng.random() * 2.0 ** rng.randint(-3, 3) for _ in range(60)]
+    for k in range(1500):
+        which = rng.randrange(len(leads))
+        if which % 3 == 0:          # dense: many pairs within RTOL, none equal
+            value = leads[which] * (1 + rng.uniform(-3e-9, 3e-9))
+        elif which % 3 == 1:        # sparse: 5 RTOL and more apart, some equal
+            value = leads[which] * (1 + 5e-9 * rng.randint(-20, 20))
+        else:                       # a NaN now and then
+            value = float("nan") if k % 5 == 0 else leads[which] * (1 + 4e-9 * rng.randint(-3, 3))
+        v = t.emit(Op.NEG, (x,), value)
+        t.emit(Op.MUL, (v, x), 1.0)
+    expected = sweep(t)
+    assert len(expected) > 100
+    assert redundant_ops(t).fraction == expected
