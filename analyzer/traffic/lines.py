@@ -12,7 +12,9 @@ from analyzer.traffic.simulation import Simulation
 
 
 class LineByLine(Simulation):
-    """``self.lru`` maps each resident key to its size (a word) or its owner (a line)."""
+    """``self.lru`` maps each resident key to its size (a word) or its owner (a line). Every
+    allocation keeps lines of its own (no recycling): the reference the others are held to."""
+    recycles = False
 
     def _evict(self) -> None:
         lru, dirty, line = self.lru, self.dirty, self.line

@@ -23,9 +23,10 @@ _NUMPY_INTS = (int, np.integer)
 
 class Simulation(Accounting):
     """One pass over a trace through an LRU fast memory (see ``analyzer.traffic``)."""
+    recycles = True     # whether dead allocations' lines go to later ones (``analyzer.traffic.placement``)
 
     def __init__(self, trace: Trace, fast_memory: int, line: int) -> None:
-        super().__init__(index(trace, line), fast_memory, line)
+        super().__init__(index(trace, line, self.recycles), fast_memory, line)
         self.trace, self.values = trace, trace.values
         self.kind, self.store = self.layout.kind, self.layout.store
         self.scalar_key, self.line_owner = self.layout.scalar_key, self.layout.line_owner
@@ -107,6 +108,8 @@ class Simulation(Accounting):
             return
         start, end = self.layout.span[st]
         self._drop_lines(st, start // self.line, (end - 1) // self.line)
+        if st in self.layout.released:
+            self._settle(st)
 
     # ---- arrays ----
     def _keys(self, i: int) -> Any:
