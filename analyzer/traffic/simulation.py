@@ -16,7 +16,8 @@ from analyzer.array_summary import address, is_array
 from analyzer.ops import Op
 from analyzer.trace import NONE, OPS, SCALAR_BYTES, Trace
 from analyzer.traffic.accounting import FOREVER, FRESH, OVERWRITE, READ, UPDATE, Accounting, Traffic
-from analyzer.traffic.layout import ARRAY, ARRAY_KEYS, COMPUTING, SCALAR_INPUT, WORD, index, lines, word_size
+from analyzer.traffic.layout import ARRAY, ARRAY_KEYS, SCALAR_INPUT, WORD, index, lines, word_size
+from analyzer.traffic.plan import CHUNK, GENERAL, NO, SCALAR, Plan
 
 _NUMPY_INTS = (int, np.integer)
 
@@ -146,59 +147,9 @@ class Simulation(Accounting):
 
     # ---- the pass ----
     def run(self) -> Traffic:
-        kind, last, store = self.kind, self.last, self.store
-        lru, dirty, kept = self.lru, self.dirty, self.kept
-        scalar_key, line_owner = self.scalar_key, self.line_owner
-        t = self.trace
-        computing = bytes(op in COMPUTING for op in OPS)   # by op code
-        extras, wide = t.extras, t.wide
-        sizes = SCALAR_BYTES                # what word_size says of Python numbers
-        for i, (code, a, b, value) in enumerate(zip(t.ops, t.src0, t.src1, t.values)):   # the columns
-            self.now = i
-            srcs = (a, b) if b >= 0 else (a,) if a >= 0 else () if a == NONE else wide[i]
-            extra = extras.get(i)
-            if extra is None:
-                if not computing[code]:
-                    continue
-                for s in srcs:                  # the scalar hot path: words and input lines, inlined
-                    k = kind[s]
-                    if k == WORD:
-                        if s in lru:
-                            lru.move_to_end(s)
-                        else:
-                            self._word(s)
-                    elif k == SCALAR_INPUT:
-                        key = scalar_key[s]
-                        if key in lru:          # a hit: _key's first lines
-                            lru.move_to_end(key)
-                        else:
-                            self._key(key, line_owner[key])
-                    else:
-                        self._read(s)
-                if value is not None:           # _new_word, inlined
-                    size = sizes.get(type(value)) or word_size(value)
-                    lru[i] = size
-                    dirty.add(i)
-                    self.used += size
-                    if self.used > self.capacity:
-                        self._evict()
-                for s in srcs:
-                    st = store[s]
-                    if last[st] == i and st not in kept:
-                        self._drop(st)
-                if last[i] == i and i not in kept:  # a result no one reads: _drop of a word, inlined
-                    size = lru.pop(i, None)
-                    if size is not None:
-                        self.used -= size
-                        dirty.discard(i)
-                continue
-            self._array_op(i, OPS[code], srcs, value, extra)
-            for s in srcs:                      # (dropping twice drops nothing the second time)
-                if last[store[s]] == i:
-                    self._drop(store[s])
-            if last[store[i]] == i:
-                self._drop(store[i])
+        self._walk_trace()
         self.now = FOREVER
+        lru = self.lru
         written = self._dirty_lines()       # results reach slow memory at the end: owner -> bytes
         for key in self.dirty:
             if key < ARRAY_KEYS:
@@ -206,6 +157,90 @@ class Simulation(Accounting):
                 written[owner] = written.get(owner, 0) + size
         self.dirty.clear()
         return self._finish(written)
+
+    def _walk_trace(self) -> None:
+        """Every record in turn: the scalar ones the plan (``analyzer.traffic.plan``) marks in a
+        loop of their own, the rest through ``_record``."""
+        lru, dirty, line_owner = self.lru, self.dirty, self.line_owner
+        t, capacity = self.trace, self.capacity
+        sizes = SCALAR_BYTES                # what word_size says of Python numbers
+        plan = Plan(self.layout, t)
+        # the scalar hot path: ``_read``, ``_new_word`` and ``_drop`` of words and input lines,
+        # inlined; it sets ``self.now`` only before calling a method (hits need no clock)
+        for start in range(0, len(t), CHUNK):
+            stop = min(start + CHUNK, len(t))
+            for i, mode, x0, x1, dead, value in zip(range(start, stop), *plan.chunk(start, stop),
+                                                   t.values[start:stop]):
+                if mode != SCALAR:
+                    if mode == GENERAL:
+                        self.now = i
+                        self._record(i, value)
+                    continue
+                if x0 != NO:
+                    if x0 in lru:
+                        lru.move_to_end(x0)
+                    else:
+                        self.now = i
+                        self._word(x0) if x0 >= 0 else self._key(x0, line_owner[x0])
+                if x1 != NO:
+                    if x1 in lru:
+                        lru.move_to_end(x1)
+                    else:
+                        self.now = i
+                        self._word(x1) if x1 >= 0 else self._key(x1, line_owner[x1])
+                if value is not None:
+                    size = sizes.get(type(value)) or word_size(value)
+                    lru[i] = size
+                    dirty.add(i)
+                    self.used += size
+                    if self.used > capacity:
+                        self.now = i
+                        self._evict()
+                if dead:                        # words that die here leave without a write-back
+                    if dead & 1:
+                        size = lru.pop(x0, None)
+                        if size is not None:
+                            self.used -= size
+                            dirty.discard(x0)
+                    if dead & 2:
+                        size = lru.pop(x1, None)
+                        if size is not None:
+                            self.used -= size
+                            dirty.discard(x1)
+                    if dead & 4:
+                        size = lru.pop(i, None)
+                        if size is not None:
+                            self.used -= size
+                            dirty.discard(i)
+
+    def _record(self, i: int, value: Any) -> None:
+        """What record ``i`` (an op that moves data: a computing or an array op) touches and drops,
+        the definition: ``_walk_trace`` inlines it for scalar ops of at most two sources."""
+        t, last, store = self.trace, self.last, self.store
+        a, b = t.src0[i], t.src1[i]
+        srcs = (a, b) if b >= 0 else (a,) if a >= 0 else () if a == NONE else t.wide[i]
+        extra = t.extras.get(i)
+        if extra is None:
+            for s in srcs:
+                self._read(s)
+            if value is not None:
+                self._new_word(i, value)
+            for s in srcs:
+                st = store[s]
+                if last[st] == i and st not in self.kept:
+                    self._drop(st)
+            if last[i] == i and i not in self.kept:     # a result no one reads (a word)
+                size = self.lru.pop(i, None)
+                if size is not None:
+                    self.used -= size
+                    self.dirty.discard(i)
+            return
+        self._array_op(i, OPS[t.ops[i]], srcs, value, extra)
+        for s in srcs:                      # (dropping twice drops nothing the second time)
+            if last[store[s]] == i:
+                self._drop(store[s])
+        if last[store[i]] == i:
+            self._drop(store[i])
 
     def _array_op(self, i: int, op: Op, srcs: tuple[int, ...], value: Any, extra: Any) -> None:
         kind, store = self.kind, self.store
