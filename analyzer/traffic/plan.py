@@ -2,8 +2,8 @@
 its loop over scalar ops (most records of a scalar trace) reads the columns it needs and no tables.
 
 For each record: its mode (``SKIP``: touches nothing; ``SCALAR``: reads up to two words or
-scalar-input lines and may make a word; ``GENERAL``: anything else, an array op or an op with
-more sources), the keys its two reads touch (``NO``: none, a constant), and a bit mask of what dies
+scalar-input lines and may make a word; ``ELEMENT``: a numpy getitem, most often an element read
+``a[i, j]``; ``GENERAL``: anything else, an array op or an op with more sources), the keys its two reads touch (``NO``: none, a constant), and a bit mask of what dies
 with it (1, 2: the word its first, second read touches; 4: its own result).
 
 >>> from analyzer.trace import Trace
@@ -17,12 +17,15 @@ with it (1, 2: the word its first, second read touches; 4: its own result).
 """
 from __future__ import annotations
 
+from bisect import bisect_left
+
 import numpy as np
 
-from analyzer.trace import OPS, WIDE, Trace
+from analyzer.ops import Op
+from analyzer.trace import CODE, OPS, WIDE, Trace
 from analyzer.traffic.layout import ARRAY, COMPUTING, WORD, Layout
 
-SKIP, SCALAR, GENERAL = range(3)
+SKIP, SCALAR, GENERAL, ELEMENT = range(4)
 NO = -(1 << 62)         # no read (a key no word or line has)
 CHUNK = 1 << 15         # records planned at once: the plan of a chunk is a few lists that long
 
@@ -48,6 +51,8 @@ class Plan:
         self.array = kind == ARRAY
         self.extra = np.zeros(n, dtype=bool)
         self.extra[list(trace.extras)] = True
+        getitem = CODE[Op.GETITEM]
+        self.element = sorted(i for i, e in trace.extras.items() if e[4] == "getitem" and trace.ops[i] == getitem)
         self.computing = np.array([op in COMPUTING for op in OPS], dtype=bool)
 
     def chunk(self, start: int, stop: int) -> tuple[list[int], list[int], list[int], list[int]]:
@@ -59,6 +64,8 @@ class Plan:
         general = (s0 == WIDE) | (has0 & self.array[c0]) | (has1 & self.array[c1])
         modes = np.where(self.computing[self.codes[start:stop]], np.where(general, GENERAL, SCALAR), SKIP)
         modes[self.extra[start:stop]] = GENERAL
+        element = self.element[bisect_left(self.element, start):bisect_left(self.element, stop)]
+        modes[np.array(element, dtype=np.int64) - start] = ELEMENT
         first = np.where(has0, self.key[c0], NO)
         second = np.where(has1, self.key[c1], NO)
         last = self.last

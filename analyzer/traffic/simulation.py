@@ -14,10 +14,10 @@ import numpy as np
 
 from analyzer.array_summary import address, is_array
 from analyzer.ops import Op
-from analyzer.trace import NONE, OPS, SCALAR_BYTES, Trace
+from analyzer.trace import NONE, OPS, SCALAR_BYTES, WIDE, Trace
 from analyzer.traffic.accounting import FOREVER, FRESH, OVERWRITE, READ, UPDATE, Accounting, Traffic
 from analyzer.traffic.layout import ARRAY, ARRAY_KEYS, SCALAR_INPUT, WORD, index, lines, word_size
-from analyzer.traffic.plan import CHUNK, GENERAL, NO, SCALAR, Plan
+from analyzer.traffic.plan import CHUNK, ELEMENT, NO, SCALAR, Plan
 
 _NUMPY_INTS = (int, np.integer)
 
@@ -172,9 +172,9 @@ class Simulation(Accounting):
             for i, mode, x0, x1, dead, value in zip(range(start, stop), *plan.chunk(start, stop),
                                                    t.values[start:stop]):
                 if mode != SCALAR:
-                    if mode == GENERAL:
+                    if mode:
                         self.now = i
-                        self._record(i, value)
+                        self._element(i, value) if mode == ELEMENT else self._record(i, value)
                     continue
                 if x0 != NO:
                     if x0 in lru:
@@ -241,6 +241,38 @@ class Simulation(Accounting):
                 self._drop(store[s])
         if last[store[i]] == i:
             self._drop(store[i])
+
+    def _element(self, i: int, value: Any) -> None:
+        """``_record`` of a numpy getitem, for an element read ``a[i, j]`` with constant indices
+        in one call (``_getitem``'s first case and ``_record``'s drops); the rest to ``_record``."""
+        t, kind, values = self.trace, self.kind, self.values
+        a = t.src0[i]
+        srcs = t.wide[i] if a == WIDE else (a, t.src1[i]) if t.src1[i] >= 0 else (a,)
+        s = srcs[0]
+        if a == NONE or kind[s] != ARRAY or kind[i] != WORD:
+            return self._record(i, value)
+        at = self.elements.get(s)
+        if at is None:
+            arr = values[s]
+            at = self.elements[s] = (address(arr) + self.layout.shift[self.store[s]],
+                                     tuple(zip(arr.shape, arr.strides)))
+        ptr, axes = at
+        if len(srcs) - 1 != len(axes):
+            return self._record(i, value)
+        for k in range(1, len(srcs)):
+            v = values[srcs[k]]
+            if type(v) is not int or kind[srcs[k]]:      # an index that moves data, or not a plain int
+                return self._record(i, value)
+            n, stride = axes[k - 1]
+            ptr += (v % n) * stride
+        store, last = self.store, self.last
+        self._line(ptr // self.line, store[s])
+        self._new_word(i, value)
+        for s in srcs:
+            if last[store[s]] == i:
+                self._drop(store[s])
+        if last[i] == i:
+            self._drop(i)
 
     def _array_op(self, i: int, op: Op, srcs: tuple[int, ...], value: Any, extra: Any) -> None:
         kind, store = self.kind, self.store

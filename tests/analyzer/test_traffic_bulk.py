@@ -47,7 +47,7 @@ def program(steps: list[tuple]) -> Callable[..., Any]:
             elif kind == "sum":
                 words.append(p.sum())
             elif kind == "elem":
-                words.append(p[r % N, k % N])
+                words.append(p[r % N - N // 2, k % N])                 # negative indices too
             elif kind == "word":
                 words.append(w * words[r % len(words)] + 1.0)   # words among lines in the LRU order
             elif kind == "setelem":
