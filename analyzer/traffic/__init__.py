@@ -50,7 +50,8 @@ Every byte moved is one of five kinds, so attribution can split the traffic:
 >>> traffic(t, fast_memory=4096, line=8).kinds["spill"]      # x * 2.0 spills, then is read back
 16384
 
-The modules: ``layout`` (pass 1: what each record is, its addresses, when it dies), ``simulation``
+The modules: ``layout`` (pass 1: what each record is, its addresses, when it dies; ``placement``
+gives dead allocations' lines to later ones), ``simulation``
 (pass 2: what each op touches) with ``accounting`` (each byte's kind and owner, the ``Traffic``
 record), and two fast memories with the same figures: ``lines``, the definition, one line at a
 time, and ``lru`` + ``bulk`` (+ ``line_log``), many lines per numpy call. ``scalar`` answers

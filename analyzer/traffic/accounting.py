@@ -147,6 +147,15 @@ class Accounting:
         for owner, nbytes in bytes_of.items():
             self._count(None, owner, nbytes, True)
 
+    def _settle(self, st: int) -> None:
+        """Dead storage ``st``'s lines are free for later allocations: what was written out of them
+        is a spill now (``_finish`` counts the rest), and they are as if never used."""
+        start, end = self.layout.span[st]
+        first, stop = start // self.line, -(-end // self.line)
+        self.kinds["spill"] += int(np.count_nonzero(self.pending_lines[first:stop])) * self.line
+        self.pending_lines[first:stop] = False
+        self.seen_lines[first:stop] = False
+
     def _finish(self, written: dict[int, int]) -> Traffic:
         """The record, once ``written`` (owner -> bytes still dirty at the end) reach slow memory."""
         kept, line = self.kept, self.line
@@ -154,7 +163,10 @@ class Accounting:
             self._count("result" if owner in kept else "spill", owner, size, True)
         for owner, size in self.pending.values():    # written out and never read back
             self.kinds["result" if owner in kept else "spill"] += size
+        released = self.layout.released
         for st, (start, end) in self.layout.span.items():
+            if st in released:          # counted by ``_settle``
+                continue
             lines = np.count_nonzero(self.pending_lines[start // line:-(-end // line)])
             self.kinds["result" if st in kept else "spill"] += int(lines) * line
         reads, writes = (sum(m[k] for m in self.moved.values()) for k in (0, 1))

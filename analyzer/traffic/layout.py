@@ -2,9 +2,10 @@
 
 Every allocation is placed on lines of its own in the analysis's own address space, in trace
 order, so figures do not depend on where the allocator put it: array lines are numbered
-0, 1, ... there (a line's key is ``ARRAY_KEYS`` + its number). A scalar input's element
-takes its size within its input, and each input starts a new line (negative keys); a computed
-scalar is a word of its own (its key is its record id).
+0, 1, ... there (a line's key is ``ARRAY_KEYS`` + its number); a dead allocation's lines go to
+later ones (``analyzer.traffic.placement``), so there are about as many as the live arrays need.
+A scalar input's element takes its size within its input, and each input starts a new line
+(negative keys); a computed scalar is a word of its own (its key is its record id).
 
 >>> import numpy as np
 >>> from analyzer.trace import Trace
@@ -26,6 +27,7 @@ import numpy as np
 from analyzer.array_summary import ArraySummary, address, is_array
 from analyzer.ops import GUARDS, SCALAR_COST, Op
 from analyzer.trace import CODE, NONE, OPS, SCALAR_BYTES, Trace
+from analyzer.traffic.placement import place
 
 FREE, WORD, SCALAR_INPUT, ARRAY = range(4)
 ARRAY_KEYS = 1 << 52        # line keys of array lines; scalar-input lines are negative, words are ids
@@ -45,6 +47,7 @@ class Layout:
     span: dict[int, tuple[int, int]]  # array storage -> (start, end) in the analysis's addresses
     shift: dict[int, int]           # array storage -> what moves a real address there
     top: int                        # the end of the analysis's address space
+    released: frozenset[int] = frozenset()  # storages whose lines later allocations may reuse
 
 
 def word_size(value: Any) -> int:
@@ -97,8 +100,9 @@ def lines(a: np.ndarray, line: int, shift: int) -> range | np.ndarray:
     return np.unique(np.repeat(first, counts) + offsets)
 
 
-def index(trace: Trace, line: int) -> Layout:
-    """One pass over the trace's columns (see the module docstring)."""
+def index(trace: Trace, line: int, recycle: bool = True) -> Layout:
+    """One pass over the trace's columns (see the module docstring). With ``recycle``, a dead
+    allocation's lines go to allocations made after it (``analyzer.traffic.placement``)."""
     if not trace.extras and np.ndarray not in set(map(type, trace.values)):
         return _scalar_index(trace, line)
     n = len(trace)
@@ -107,9 +111,7 @@ def index(trace: Trace, line: int) -> Layout:
     last = list(range(n))
     scalar_inputs: list[int] = []
     by_start: dict[Any, int] = {}     # allocation -> its first record
-    span: dict[int, tuple[int, int]] = {}
-    shift: dict[int, int] = {}
-    vbase = 0
+    placed: list[tuple[int, int, int]] = []     # (first record, real start, bytes) of each allocation
     inputs: set[int] = set()
     computing = COMPUTING
     extent: dict[Any, int] = {}     # allocation -> the furthest end any array there reaches
@@ -130,9 +132,7 @@ def index(trace: Trace, line: int) -> Layout:
             st = by_start.setdefault(key, i)
             store[i] = st
             if st == i:             # each allocation starts a line of its own, in trace order
-                shift[i] = vbase - start
-                span[i] = (vbase, vbase + end - start)
-                vbase += -(-(end - start) // line) * line + line
+                placed.append((i, start, end - start))
                 if op is Op.INPUT or op is Op.CONST:
                     inputs.add(i)
             last[st] = i
@@ -148,8 +148,30 @@ def index(trace: Trace, line: int) -> Layout:
         for s in srcs:
             last[store[s]] = i
     kept = {store[o] for o in trace.outputs} | inputs
+    released = _released(trace, placed, store, last, kept) if recycle else {}
+    first, top = place([(st, -(-size // line) + 1) for st, _, size in placed], released)
+    shift = {st: first[st] * line - start for st, start, _ in placed}
+    span = {st: (first[st] * line, first[st] * line + size) for st, _, size in placed}
     scalar_key, line_owner = _input_lines(trace, scalar_inputs, line)
-    return Layout(kind, store, last, kept, inputs, scalar_key, line_owner, span, shift, vbase)
+    return Layout(kind, store, last, kept, inputs, scalar_key, line_owner, span, shift, top * line,
+                  frozenset(released))
+
+
+def _released(trace: Trace, placed: list[tuple[int, int, int]], store: list[int], last: list[int],
+              kept: set[int]) -> dict[int, int]:
+    """Allocation -> the record after which its lines are free: the one that drops it
+    (``Simulation.run`` drops a storage at its last record if that is an array op, or a scalar op
+    that reads it; after any other record its lines could stay resident, and it is never freed)."""
+    computing = bytes(op in COMPUTING for op in OPS)
+    extras, ops = trace.extras, trace.ops
+    free: dict[int, int] = {}
+    for st, _, _ in placed:
+        d = last[st]
+        if st in kept:
+            continue
+        if d in extras or (computing[ops[d]] and any(store[s] == st for s in trace.sources(d))):
+            free[st] = d
+    return free
 
 
 def _allocation_key(value: Any, start: int) -> Any:

@@ -1,18 +1,32 @@
 """The fast memory by definition: one ordered dict of everything resident, oldest first, every
-line touched one at a time. Slow on large arrays; the tests hold ``Bulk`` to its figures."""
+line touched one at a time, every record walked through ``Simulation._record``, every allocation
+on lines of its own. Slow on large arrays; the tests hold ``Bulk`` to its figures."""
 from __future__ import annotations
 
 from typing import Any
 
 import numpy as np
 
+from analyzer.trace import OPS
 from analyzer.traffic.accounting import FRESH
-from analyzer.traffic.layout import ARRAY_KEYS
+from analyzer.traffic.layout import ARRAY_KEYS, COMPUTING
 from analyzer.traffic.simulation import Simulation
 
 
 class LineByLine(Simulation):
-    """``self.lru`` maps each resident key to its size (a word) or its owner (a line)."""
+    """``self.lru`` maps each resident key to its size (a word) or its owner (a line). Every
+    allocation keeps lines of its own (no recycling): the reference the others are held to."""
+    recycles = False
+
+    def _walk_trace(self) -> None:
+        """Every record that moves data through ``_record`` (no plan, no inlined hot path)."""
+        t = self.trace
+        computing = bytes(op in COMPUTING for op in OPS)
+        extras = t.extras
+        for i, (code, value) in enumerate(zip(t.ops, t.values)):
+            if computing[code] or i in extras:
+                self.now = i
+                self._record(i, value)
 
     def _evict(self) -> None:
         lru, dirty, line = self.lru, self.dirty, self.line

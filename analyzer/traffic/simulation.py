@@ -14,18 +14,20 @@ import numpy as np
 
 from analyzer.array_summary import address, is_array
 from analyzer.ops import Op
-from analyzer.trace import NONE, OPS, SCALAR_BYTES, Trace
+from analyzer.trace import NONE, OPS, SCALAR_BYTES, WIDE, Trace
 from analyzer.traffic.accounting import FOREVER, FRESH, OVERWRITE, READ, UPDATE, Accounting, Traffic
-from analyzer.traffic.layout import ARRAY, ARRAY_KEYS, COMPUTING, SCALAR_INPUT, WORD, index, lines, word_size
+from analyzer.traffic.layout import ARRAY, ARRAY_KEYS, SCALAR_INPUT, WORD, index, lines, word_size
+from analyzer.traffic.plan import CHUNK, ELEMENT, NO, SCALAR, Plan
 
 _NUMPY_INTS = (int, np.integer)
 
 
 class Simulation(Accounting):
     """One pass over a trace through an LRU fast memory (see ``analyzer.traffic``)."""
+    recycles = True     # whether dead allocations' lines go to later ones (``analyzer.traffic.placement``)
 
     def __init__(self, trace: Trace, fast_memory: int, line: int) -> None:
-        super().__init__(index(trace, line), fast_memory, line)
+        super().__init__(index(trace, line, self.recycles), fast_memory, line)
         self.trace, self.values = trace, trace.values
         self.kind, self.store = self.layout.kind, self.layout.store
         self.scalar_key, self.line_owner = self.layout.scalar_key, self.layout.line_owner
@@ -107,6 +109,8 @@ class Simulation(Accounting):
             return
         start, end = self.layout.span[st]
         self._drop_lines(st, start // self.line, (end - 1) // self.line)
+        if st in self.layout.released:
+            self._settle(st)
 
     # ---- arrays ----
     def _keys(self, i: int) -> Any:
@@ -143,59 +147,9 @@ class Simulation(Accounting):
 
     # ---- the pass ----
     def run(self) -> Traffic:
-        kind, last, store = self.kind, self.last, self.store
-        lru, dirty, kept = self.lru, self.dirty, self.kept
-        scalar_key, line_owner = self.scalar_key, self.line_owner
-        t = self.trace
-        computing = bytes(op in COMPUTING for op in OPS)   # by op code
-        extras, wide = t.extras, t.wide
-        sizes = SCALAR_BYTES                # what word_size says of Python numbers
-        for i, (code, a, b, value) in enumerate(zip(t.ops, t.src0, t.src1, t.values)):   # the columns
-            self.now = i
-            srcs = (a, b) if b >= 0 else (a,) if a >= 0 else () if a == NONE else wide[i]
-            extra = extras.get(i)
-            if extra is None:
-                if not computing[code]:
-                    continue
-                for s in srcs:                  # the scalar hot path: words and input lines, inlined
-                    k = kind[s]
-                    if k == WORD:
-                        if s in lru:
-                            lru.move_to_end(s)
-                        else:
-                            self._word(s)
-                    elif k == SCALAR_INPUT:
-                        key = scalar_key[s]
-                        if key in lru:          # a hit: _key's first lines
-                            lru.move_to_end(key)
-                        else:
-                            self._key(key, line_owner[key])
-                    else:
-                        self._read(s)
-                if value is not None:           # _new_word, inlined
-                    size = sizes.get(type(value)) or word_size(value)
-                    lru[i] = size
-                    dirty.add(i)
-                    self.used += size
-                    if self.used > self.capacity:
-                        self._evict()
-                for s in srcs:
-                    st = store[s]
-                    if last[st] == i and st not in kept:
-                        self._drop(st)
-                if last[i] == i and i not in kept:  # a result no one reads: _drop of a word, inlined
-                    size = lru.pop(i, None)
-                    if size is not None:
-                        self.used -= size
-                        dirty.discard(i)
-                continue
-            self._array_op(i, OPS[code], srcs, value, extra)
-            for s in srcs:                      # (dropping twice drops nothing the second time)
-                if last[store[s]] == i:
-                    self._drop(store[s])
-            if last[store[i]] == i:
-                self._drop(store[i])
+        self._walk_trace()
         self.now = FOREVER
+        lru = self.lru
         written = self._dirty_lines()       # results reach slow memory at the end: owner -> bytes
         for key in self.dirty:
             if key < ARRAY_KEYS:
@@ -203,6 +157,122 @@ class Simulation(Accounting):
                 written[owner] = written.get(owner, 0) + size
         self.dirty.clear()
         return self._finish(written)
+
+    def _walk_trace(self) -> None:
+        """Every record in turn: the scalar ones the plan (``analyzer.traffic.plan``) marks in a
+        loop of their own, the rest through ``_record``."""
+        lru, dirty, line_owner = self.lru, self.dirty, self.line_owner
+        t, capacity = self.trace, self.capacity
+        sizes = SCALAR_BYTES                # what word_size says of Python numbers
+        plan = Plan(self.layout, t)
+        # the scalar hot path: ``_read``, ``_new_word`` and ``_drop`` of words and input lines,
+        # inlined; it sets ``self.now`` only before calling a method (hits need no clock)
+        for start in range(0, len(t), CHUNK):
+            stop = min(start + CHUNK, len(t))
+            for i, mode, x0, x1, dead, value in zip(range(start, stop), *plan.chunk(start, stop),
+                                                   t.values[start:stop]):
+                if mode != SCALAR:
+                    if mode:
+                        self.now = i
+                        self._element(i, value) if mode == ELEMENT else self._record(i, value)
+                    continue
+                if x0 != NO:
+                    if x0 in lru:
+                        lru.move_to_end(x0)
+                    else:
+                        self.now = i
+                        self._word(x0) if x0 >= 0 else self._key(x0, line_owner[x0])
+                if x1 != NO:
+                    if x1 in lru:
+                        lru.move_to_end(x1)
+                    else:
+                        self.now = i
+                        self._word(x1) if x1 >= 0 else self._key(x1, line_owner[x1])
+                if value is not None:
+                    size = sizes.get(type(value)) or word_size(value)
+                    lru[i] = size
+                    dirty.add(i)
+                    self.used += size
+                    if self.used > capacity:
+                        self.now = i
+                        self._evict()
+                if dead:                        # words that die here leave without a write-back
+                    if dead & 1:
+                        size = lru.pop(x0, None)
+                        if size is not None:
+                            self.used -= size
+                            dirty.discard(x0)
+                    if dead & 2:
+                        size = lru.pop(x1, None)
+                        if size is not None:
+                            self.used -= size
+                            dirty.discard(x1)
+                    if dead & 4:
+                        size = lru.pop(i, None)
+                        if size is not None:
+                            self.used -= size
+                            dirty.discard(i)
+
+    def _record(self, i: int, value: Any) -> None:
+        """What record ``i`` (an op that moves data: a computing or an array op) touches and drops,
+        the definition: ``_walk_trace`` inlines it for scalar ops of at most two sources."""
+        t, last, store = self.trace, self.last, self.store
+        a, b = t.src0[i], t.src1[i]
+        srcs = (a, b) if b >= 0 else (a,) if a >= 0 else () if a == NONE else t.wide[i]
+        extra = t.extras.get(i)
+        if extra is None:
+            for s in srcs:
+                self._read(s)
+            if value is not None:
+                self._new_word(i, value)
+            for s in srcs:
+                st = store[s]
+                if last[st] == i and st not in self.kept:
+                    self._drop(st)
+            if last[i] == i and i not in self.kept:     # a result no one reads (a word)
+                size = self.lru.pop(i, None)
+                if size is not None:
+                    self.used -= size
+                    self.dirty.discard(i)
+            return
+        self._array_op(i, OPS[t.ops[i]], srcs, value, extra)
+        for s in srcs:                      # (dropping twice drops nothing the second time)
+            if last[store[s]] == i:
+                self._drop(store[s])
+        if last[store[i]] == i:
+            self._drop(store[i])
+
+    def _element(self, i: int, value: Any) -> None:
+        """``_record`` of a numpy getitem, for an element read ``a[i, j]`` with constant indices
+        in one call (``_getitem``'s first case and ``_record``'s drops); the rest to ``_record``."""
+        t, kind, values = self.trace, self.kind, self.values
+        a = t.src0[i]
+        srcs = t.wide[i] if a == WIDE else (a, t.src1[i]) if t.src1[i] >= 0 else (a,)
+        s = srcs[0]
+        if a == NONE or kind[s] != ARRAY or kind[i] != WORD:
+            return self._record(i, value)
+        at = self.elements.get(s)
+        if at is None:
+            arr = values[s]
+            at = self.elements[s] = (address(arr) + self.layout.shift[self.store[s]],
+                                     tuple(zip(arr.shape, arr.strides)))
+        ptr, axes = at
+        if len(srcs) - 1 != len(axes):
+            return self._record(i, value)
+        for k in range(1, len(srcs)):
+            v = values[srcs[k]]
+            if type(v) is not int or kind[srcs[k]]:      # an index that moves data, or not a plain int
+                return self._record(i, value)
+            n, stride = axes[k - 1]
+            ptr += (v % n) * stride
+        store, last = self.store, self.last
+        self._line(ptr // self.line, store[s])
+        self._new_word(i, value)
+        for s in srcs:
+            if last[store[s]] == i:
+                self._drop(store[s])
+        if last[i] == i:
+            self._drop(i)
 
     def _array_op(self, i: int, op: Op, srcs: tuple[int, ...], value: Any, extra: Any) -> None:
         kind, store = self.kind, self.store

@@ -10,6 +10,7 @@ from typing import Any, Callable
 import numpy as np
 import pytest
 
+from analyzer.ops import Op
 from analyzer.trace import Trace
 from analyzer.tracers import run
 from analyzer.traffic import traffic
@@ -46,7 +47,7 @@ def program(steps: list[tuple]) -> Callable[..., Any]:
             elif kind == "sum":
                 words.append(p.sum())
             elif kind == "elem":
-                words.append(p[r % N, k % N])
+                words.append(p[r % N - N // 2, k % N])                 # negative indices too
             elif kind == "word":
                 words.append(w * words[r % len(words)] + 1.0)   # words among lines in the LRU order
             elif kind == "setelem":
@@ -112,3 +113,37 @@ def test_element_loops_move_the_same_bytes_in_bulk_as_line_by_line(fast_memory):
     run(by_columns_with_temporaries, {"a": np.random.default_rng(5).normal(size=(48, 48))}, trace)
     for line in (8, 64):
         assert figures(trace, fast_memory, line, True) == figures(trace, fast_memory, line, False)
+
+
+def random_scalar_program(seed: int) -> Trace:
+    """Scalar records as the planned loop of ``Simulation`` meets them: inputs on a few lines, words of
+    several sizes, one source read twice (``x * x``), three sources, guards without a value, calls
+    that read a word (not walked: it is never dropped), results no one reads."""
+    rng = np.random.default_rng(seed)
+    t = Trace()
+    values = (1.5, 3, 2 + 1j, np.float32(0.5), np.int16(3))
+    pool = [t.input(f"x[{k}]", 1.0 + k) for k in range(int(rng.integers(1, 20)))]
+    pool.append(t.const(2.0))
+    for _ in range(int(rng.integers(20, 300))):
+        op = (Op.ADD, Op.MUL, Op.NEG, Op.WHERE, Op.BRANCH, Op.CALL)[int(rng.integers(6))]
+        arity = {Op.NEG: 1, Op.BRANCH: 1, Op.WHERE: 3}.get(op, 2)
+        srcs = tuple(pool[-1 - int(rng.integers(min(6, len(pool))))] if rng.random() < 0.7 else
+                     pool[int(rng.integers(len(pool)))] for _ in range(arity))
+        if op is Op.MUL and rng.random() < 0.3:
+            srcs = (srcs[0], srcs[0])
+        value = None if op in (Op.BRANCH, Op.CALL) else values[int(rng.integers(len(values)))]
+        i = t.emit(op, srcs, value)
+        if value is not None and rng.random() < 0.9:
+            pool.append(i)
+    t.outputs = tuple(pool[-2:])
+    return t
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_random_scalar_programs_move_the_same_bytes_planned_as_record_by_record(seed):
+    trace = random_scalar_program(seed)
+    for fast_memory in (16, 24, 64, 128, 256, 1024):
+        for line in (8, 16, 64):
+            if fast_memory >= line:
+                assert figures(trace, fast_memory, line, True) == figures(trace, fast_memory, line, False), \
+                    (fast_memory, line)
