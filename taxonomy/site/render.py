@@ -57,10 +57,12 @@ def _environment():
     from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
     from .anchors import anchor_headings
+    from .fragments import rendered_once
 
     env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True,
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters["anchor_headings"] = anchor_headings
+    env.globals["measurement_section"] = rendered_once(env.get_template("measurement.html"))
     return env
 
 

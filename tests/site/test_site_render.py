@@ -215,3 +215,18 @@ def test_an_approximation_shows_what_it_saves_instead_of_an_attribution(tmp_path
     assert "Share of the saving" not in section                 # no attribution bars for a changed function
     decisive = re.findall(r'<tr class="decisive"><th scope="row"><strong>([^<]+)</strong>', section)
     assert "input bytes read" in decisive and f"{record.baseline.input_bytes:,}" in section
+
+
+def test_entries_sharing_a_probe_each_show_their_own_filing_and_rerun_command(tmp_path, fft_record):
+    catalog = tmp_path / "catalog"
+    catalog.mkdir()
+    for ident, category in (("a", "caching"), ("b", "inlining"), ("c", "caching")):
+        (catalog / f"{ident}.yaml").write_text(f"id: {ident}\nname: {ident}\ncategory: {category}\nsummary: s\n"
+                                               "probes: [{name: fft, front_end: scalar}]\n")
+    render_site(catalog, tmp_path / "site", measurement_for=lambda probe: (fft_record, None))
+    sections = {ident: (tmp_path / "site" / "entries" / f"{ident}.html").read_text(encoding="utf-8")
+                .split('<section class="measurement"')[1].split("</section>")[0] for ident in "abc"}
+    assert fft_record.verdict == "unexplained"          # so each filing differs from it, and says so
+    assert "filing (caching)" in sections["a"] and "filing (inlining)" in sections["b"]
+    assert [f"taxo analyze {ident}</code>" in sections[ident] for ident in "abc"] == [True] * 3
+    assert sections["c"] == sections["a"].replace("taxo analyze a<", "taxo analyze c<")
