@@ -41,10 +41,27 @@ def field_texts(entry: Entry) -> list[str]:
     return [texts[name] for name, _ in RANKING["fields"]]
 
 
+# Every byte but a-z and 0-9 made a space: on ASCII text, splitting what this leaves finds the
+# words `words` finds, without a regex (2-3x faster over a catalog's descriptions).
+_SPACE_BUT_WORD = bytes(c if 48 <= c <= 57 or 97 <= c <= 122 else 32 for c in range(256))
+
+
+def distinct_words(text: str) -> str:
+    """The distinct `words` of `text`, sorted and joined by spaces: a field as the index holds it.
+
+    >>> distinct_words("Cache the cache; CACHE-line 2x"), distinct_words("Hörner's naïve")
+    ('2x cache line the', 'horner naive s')
+    """
+    lowered = text.lower()
+    if lowered.isascii():
+        return b" ".join(sorted(set(lowered.encode("ascii").translate(_SPACE_BUT_WORD).split()))).decode("ascii")
+    return " ".join(sorted(set(words(text))))
+
+
 def search_record(entry: Entry) -> dict[str, Any]:
     """What the ranking reads of an entry: each field's distinct words, and its keys (id, name,
     aliases) as words; both the site's index and `search` use exactly this."""
-    return {"f": [" ".join(sorted(set(words(text)))) for text in field_texts(entry)],
+    return {"f": [distinct_words(text) for text in field_texts(entry)],
             "k": [" ".join(key) for key in map(words, (entry.id, entry.name, *entry.aliases)) if key]}
 
 
