@@ -59,7 +59,8 @@ def _environment():
     from .anchors import anchor_headings
     from .fragments import rendered_once
 
-    env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True,
+    # auto_reload off: a render loads each template once, not a stat of base.html per page
+    env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True, auto_reload=False,
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters["anchor_headings"] = anchor_headings
     env.globals["measurement_section"] = rendered_once(env.get_template("measurement.html"))
