@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from .lookup import edit_distance, words
+from .lookup import edit_distance, word_text, words
 from .model import Entry
 
 RANKING: dict[str, Any] = {
@@ -41,8 +41,8 @@ def field_texts(entry: Entry) -> list[str]:
     return [texts[name] for name, _ in RANKING["fields"]]
 
 
-# Every byte but a-z and 0-9 made a space: on ASCII text, splitting what this leaves finds the
-# words `words` finds, without a regex (2-3x faster over a catalog's descriptions).
+# Every byte but a-z and 0-9 made a space: splitting what this leaves of a text's UTF-8 finds the
+# words `words` finds (other characters' bytes are all >= 0x80), 2-3x faster than its regex.
 _SPACE_BUT_WORD = bytes(c if 48 <= c <= 57 or 97 <= c <= 122 else 32 for c in range(256))
 
 
@@ -52,10 +52,8 @@ def distinct_words(text: str) -> str:
     >>> distinct_words("Cache the cache; CACHE-line 2x"), distinct_words("Hörner's naïve")
     ('2x cache line the', 'horner naive s')
     """
-    lowered = text.lower()
-    if lowered.isascii():
-        return b" ".join(sorted(set(lowered.encode("ascii").translate(_SPACE_BUT_WORD).split()))).decode("ascii")
-    return " ".join(sorted(set(words(text))))
+    folded = word_text(text).encode("utf-8", "surrogatepass")
+    return b" ".join(sorted(set(folded.translate(_SPACE_BUT_WORD).split()))).decode("ascii")
 
 
 def search_record(entry: Entry) -> dict[str, Any]:

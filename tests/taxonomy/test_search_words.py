@@ -13,6 +13,7 @@ TEXTS = [
     "Hörner's naïve café — ω² e\u20d7x",
     "\u212a is the Kelvin sign, lowered to an ASCII k",
     "`code` **bold** _em_ <b>tags</b> &amp; \x7f\x1b",
+    "ﬁne ＡＢＣ１ 记忆表 Ωmega ½ x\u00a0y \ud800 lone surrogate",
 ]
 
 
