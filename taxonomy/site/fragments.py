@@ -1,5 +1,6 @@
 """Parts of pages that many pages show alike, rendered once per render (and worker process).
 
+The header and navigation are the same on every page of one depth and place (`rendered_per_arguments`).
 A measurement section is the same on every entry page that shows that probe's measurement in
 that place under that filing (`pages._probe_context` makes its context once, as `shared`); its
 charts, tables and glossary cost more than the rest of the page, so its HTML is kept.
@@ -27,5 +28,25 @@ def rendered_once(template) -> Callable[[dict[str, Any]], Markup]:
         if id(shared) not in done:
             done[id(shared)] = shared, Markup(template.render(m=shared))  # autoescaped: safe to embed
         return done[id(shared)][1]
+
+    return render
+
+
+def rendered_per_arguments(template, **fixed: Any) -> Callable[..., Markup]:
+    """A function of keyword arguments (hashable values) that returns `template` rendered with
+    them and `fixed`, rendering each distinct set of arguments only the first time.
+
+    >>> from jinja2 import Environment
+    >>> greet = rendered_per_arguments(Environment(autoescape=True).from_string("{{ hi }} {{ who }}"), hi="<hi>")
+    >>> greet(who="you"), greet(who="you") is greet(who="you")
+    (Markup('&lt;hi&gt; you'), True)
+    """
+    done: dict[tuple, Markup] = {}
+
+    def render(**arguments: Any) -> Markup:
+        key = tuple(arguments.items())
+        if key not in done:
+            done[key] = Markup(template.render(**fixed, **arguments))  # autoescaped: safe to embed
+        return done[key]
 
     return render

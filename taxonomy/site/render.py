@@ -21,6 +21,7 @@ from ..loader import load_catalog, load_taxonomy
 from ..parallel import few_collections, map_chunks
 from ..paths import default_catalog
 from .measurement import measurement_view
+from .fragments import rendered_per_arguments
 from .output_folder import MARKER as SITE_MARKER, new_site_folder, replace_folder
 from .pages import ProbeView, Site, category_context, debate_context, entry_context, row, slug
 from .svg import css_class
@@ -183,7 +184,8 @@ def _write_site(site: Site, env, out_dir: Path, base_url: str, skipped: list[str
     for sub in ("entries", "categories", "static"):
         (out_dir / sub).mkdir(parents=True, exist_ok=True)
     base = base_url.rstrip("/") + "/" if base_url else ""
-    common = {"csp": CSP, "nav_categories": site.taxonomy.categories}
+    common = {"csp": CSP, "site_header": rendered_per_arguments(env.get_template("header.html"),
+                                                                nav_categories=site.taxonomy.categories)}
     urls: list[str] = []
 
     def write(path: str, template, **context) -> None:
