@@ -102,6 +102,19 @@ def test_search_index_is_a_script_that_cannot_be_broken_out_of(site, hostile_cat
     assert "<script>" in hostile["d"]       # the text is intact once parsed
 
 
+@pytest.mark.parametrize("parallel_from", [10**9, 2])  # records made here, or by the page workers
+def test_search_index_holds_each_entrys_record_in_site_order_as_one_compact_list(hostile_catalog, tmp_path,
+                                                                                 monkeypatch, parallel_from):
+    import taxonomy.parallel
+    from taxonomy.site.render import build_site, index_record, script_json
+
+    monkeypatch.setattr(taxonomy.parallel, "PARALLEL_FROM", parallel_from)
+    render_site(hostile_catalog, tmp_path / "site", measurement_for=lambda probe: (None, None))
+    site, _ = build_site(hostile_catalog, lambda probe: (None, None))
+    index_line = (tmp_path / "site" / "search-index.js").read_text(encoding="utf-8").splitlines()[1]
+    assert index_line == f"window.TAXO_INDEX = {script_json([index_record(e) for e in site.entries])};"
+
+
 def test_sitemap_lists_every_page(site):
     sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
     locs = set(re.findall(r"<loc>([^<]+)</loc>", sitemap))
