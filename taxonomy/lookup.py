@@ -63,12 +63,22 @@ def words(text: str) -> list[str]:
     >>> words("Hörner's method, 2nd-order"), words("naïve — ω² e\u20d7x")
     (['horner', 's', 'method', '2nd', 'order'], ['naive', '2', 'ex'])
     """
+    return _WORD.findall(word_text(text))
+
+
+def word_text(text: str) -> str:
+    """`text` lowercased, with accents folded and combining marks dropped: what `words` splits
+    (any character but a-z and 0-9 separates two words).
+
+    >>> word_text("Hörner's — naïve")
+    "horner's — naive"
+    """
     lowered = text.lower()
     if lowered.isascii():  # NFKD leaves ASCII as it is
-        return _WORD.findall(lowered)
+        return lowered
     folded = unicodedata.normalize("NFKD", lowered)
     # Combining marks are dropped; only non-ASCII runs can hold one, so only they are looked at.
-    return _WORD.findall(folded if folded.isascii() else _NON_ASCII.sub(_drop_marks, folded))
+    return folded if folded.isascii() else _NON_ASCII.sub(_drop_marks, folded)
 
 
 def edit_distance(a: str, b: str, limit: int) -> int:

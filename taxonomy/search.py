@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from .lookup import edit_distance, words
+from .lookup import edit_distance, word_text, words
 from .model import Entry
 
 RANKING: dict[str, Any] = {
@@ -41,10 +41,25 @@ def field_texts(entry: Entry) -> list[str]:
     return [texts[name] for name, _ in RANKING["fields"]]
 
 
+# Every byte but a-z and 0-9 made a space: splitting what this leaves of a text's UTF-8 finds the
+# words `words` finds (other characters' bytes are all >= 0x80), 2-3x faster than its regex.
+_SPACE_BUT_WORD = bytes(c if 48 <= c <= 57 or 97 <= c <= 122 else 32 for c in range(256))
+
+
+def distinct_words(text: str) -> str:
+    """The distinct `words` of `text`, sorted and joined by spaces: a field as the index holds it.
+
+    >>> distinct_words("Cache the cache; CACHE-line 2x"), distinct_words("Hörner's naïve")
+    ('2x cache line the', 'horner naive s')
+    """
+    folded = word_text(text).encode("utf-8", "surrogatepass")
+    return b" ".join(sorted(set(folded.translate(_SPACE_BUT_WORD).split()))).decode("ascii")
+
+
 def search_record(entry: Entry) -> dict[str, Any]:
     """What the ranking reads of an entry: each field's distinct words, and its keys (id, name,
     aliases) as words; both the site's index and `search` use exactly this."""
-    return {"f": [" ".join(sorted(set(words(text)))) for text in field_texts(entry)],
+    return {"f": [distinct_words(text) for text in field_texts(entry)],
             "k": [" ".join(key) for key in map(words, (entry.id, entry.name, *entry.aliases)) if key]}
 
 

@@ -10,6 +10,7 @@ their text is already escaped, and ids are built from letters and digits only.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from html import unescape
 
 from markupsafe import Markup
@@ -24,6 +25,7 @@ _ID = re.compile(r"""id=["']([^"']+)["']""")
 _WORD = re.compile(r"[a-z0-9]+")
 
 
+@lru_cache(maxsize=1024)  # most headings are the templates' own, the same on every page
 def _slug(html: str) -> str:
     text = _TAG.sub("", html) if "<" in html else html
     text = (unescape(text) if "&" in text else text).lower()

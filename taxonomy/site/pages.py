@@ -61,6 +61,8 @@ class Site:
     linked_from: dict[str, list[str]] = field(default_factory=dict)  # entry id -> ids whose related name it
     # (id of a measurement view, filing) -> its context: entries sharing a probe share its charts
     measured: dict[tuple[int, str], Any] = field(default_factory=dict, repr=False)
+    # (id of a view, probe, front-end, first?, filing) -> what its section shows (_probe_context)
+    probe_sections: dict[tuple, dict[str, Any]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         self.by_id = {e.id: e for e in self.entries}
@@ -152,12 +154,18 @@ def _measured(site: Site, view: MeasurementView | None, entry: Entry) -> dict[st
 
 
 def _probe_context(site: Site, entry: Entry, probe: ProbeView, k: int) -> dict[str, Any]:
-    context = _measured(site, probe.view, entry) or {}
-    return {**context, "view": probe.view, "probe": probe.probe, "error": probe.error,
+    """One probe's section of an entry page: `shared`, the same for every entry with this probe in
+    this place (first or not) and filing, made once (the renderer keeps its HTML), and `rerun`."""
+    key = (id(probe.view), probe.probe, probe.front_end, k == 0, entry.category)
+    if key not in site.probe_sections:
+        context = _measured(site, probe.view, entry) or {}
+        site.probe_sections[key] = {
+            **context, "view": probe.view, "probe": probe.probe, "error": probe.error, "filing": entry.category,
             "source": site.probe_sources.get(probe.probe), "method_href": "../method.html" if site.method_html else None,
             "title": "Measured on torch.nn modules" if probe.front_end == "torch" else "Measured by the analyzer",
-            "anchor": "measurement" if k == 0 else f"measurement-{slug(probe.probe)}",
-            "rerun": entry.id if k == 0 else probe.probe}
+            "anchor": "measurement" if k == 0 else f"measurement-{slug(probe.probe)}"}
+    shared = site.probe_sections[key]
+    return {**shared, "shared": shared, "rerun": entry.id if k == 0 else probe.probe}
 
 
 def row(site: Site, entry: Entry, root: str) -> dict[str, Any]:

@@ -21,6 +21,7 @@ from ..loader import load_catalog, load_taxonomy
 from ..parallel import few_collections, map_chunks
 from ..paths import default_catalog
 from .measurement import measurement_view
+from .fragments import rendered_per_arguments
 from .output_folder import MARKER as SITE_MARKER, new_site_folder, replace_folder
 from .pages import ProbeView, Site, category_context, debate_context, entry_context, row, slug
 from .svg import css_class
@@ -57,10 +58,13 @@ def _environment():
     from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
     from .anchors import anchor_headings
+    from .fragments import rendered_once
 
-    env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True,
+    # auto_reload off: a render loads each template once, not a stat of base.html per page
+    env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True, auto_reload=False,
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters["anchor_headings"] = anchor_headings
+    env.globals["measurement_section"] = rendered_once(env.get_template("measurement.html"))
     return env
 
 
@@ -71,23 +75,32 @@ def index_record(entry) -> dict:
     return {"id": entry.id, "c": entry.category, "d": entry.domain, "y": entry.introduced, **search_record(entry)}
 
 
-def search_index_js(site: Site, records: list[dict] | None = None) -> str:
-    """The index's data and taxo search's ranking as a script assigning two globals: `<script src>`
-    works from file://, where fetch() of a local JSON file does not. `<`, `>`, `&` and the line
-    separators are \\u-escaped so the text can never end a script or break the statement.
+def script_json(value) -> str:
+    r"""`value` as compact JSON that is safe inside a script: `<`, `>`, `&` and the line separators
+    are \u-escaped, so the text can never end a script or break the statement.
 
-    `records` are the entries' `index_record`s in site order, when the page writers made them."""
+    >>> script_json({"t": "</script>&"})
+    '{"t":"\\u003c/script\\u003e\\u0026"}'
+    """
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    for char, code in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
+                       ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+        text = text.replace(char, code)
+    return text
+
+
+def search_index_js(site: Site, records: list[str] | None = None) -> str:
+    """The index's data and taxo search's ranking as a script assigning two globals: `<script src>`
+    works from file://, where fetch() of a local JSON file does not. Every value is `script_json`.
+
+    `records` are the entries' `index_record`s as `script_json`, in site order, when the page
+    writers made them (in the workers, for a large catalog)."""
     from ..search import RANKING
 
-    records = records if records is not None else [index_record(e) for e in site.entries]
-    lines = []
-    for name, value in (("TAXO_SEARCH", RANKING), ("TAXO_INDEX", records)):
-        text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-        for char, code in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
-                           ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
-            text = text.replace(char, code)
-        lines.append(f"window.{name} = {text};\n")
-    return "".join(lines)
+    records = records if records is not None else [script_json(index_record(e)) for e in site.entries]
+    # A list's compact JSON is its items' joined by commas: the same text as one json.dumps
+    return (f"window.TAXO_SEARCH = {script_json(RANKING)};\n"
+            f"window.TAXO_INDEX = [{','.join(records)}];\n")
 
 
 _shared: dict = {}       # what forked workers inherit: no pickling of the site
@@ -180,7 +193,8 @@ def _write_site(site: Site, env, out_dir: Path, base_url: str, skipped: list[str
     for sub in ("entries", "categories", "static"):
         (out_dir / sub).mkdir(parents=True, exist_ok=True)
     base = base_url.rstrip("/") + "/" if base_url else ""
-    common = {"csp": CSP, "nav_categories": site.taxonomy.categories}
+    common = {"csp": CSP, "site_header": rendered_per_arguments(env.get_template("header.html"),
+                                                                nav_categories=site.taxonomy.categories)}
     urls: list[str] = []
 
     def write(path: str, template, **context) -> None:
@@ -222,7 +236,7 @@ def _write_site(site: Site, env, out_dir: Path, base_url: str, skipped: list[str
     return pages
 
 
-def _write_entries(ids: list[str]) -> list[tuple[str, str | None, dict]]:
+def _write_entries(ids: list[str]) -> list[tuple[str, str | None, str]]:
     """Write the pages of these entries: (url, None, its search record), or ("", `path: why`,
     its search record) for a page that failed.
 
@@ -232,11 +246,11 @@ def _write_entries(ids: list[str]) -> list[tuple[str, str | None, dict]]:
     """
     site, base, out_dir = _shared["site"], _shared["base"], _shared["out_dir"]
     template = _shared["env"].get_template("entry.html")
-    results: list[tuple[str, str | None, dict]] = []
+    results: list[tuple[str, str | None, str]] = []
     for entry_id in ids:
         path = f"entries/{site.slugs[entry_id]}.html"
         entry = site.by_id[entry_id]
-        record = index_record(entry)
+        record = script_json(index_record(entry))
         try:
             html = template.render(root="../", canonical=base + path if base else "", **_shared["common"],
                                    **entry_context(site, entry, "../"))

@@ -101,6 +101,16 @@ def test_the_navigation_marks_the_current_page(site, path, current):
     assert re.findall(r'aria-current="page">([^<]+)</a>', html) == [current]
 
 
+def test_every_pages_navigation_leads_to_the_sites_pages_from_where_it_is(site):
+    from taxonomy.loader import load_taxonomy
+
+    links = 3 + len(load_taxonomy().categories)  # the brand, the catalog, each category, the debate
+    for path in [site / "index.html", site / "entries" / "fft.html", site / "categories" / "caching.html"]:
+        header = path.read_text(encoding="utf-8").split("<header")[1].split("</header>")[0]
+        targets = re.findall(r'href="([^"]+)"', header)
+        assert len(targets) == links and all((path.parent / t).resolve().is_file() for t in targets), path
+
+
 def test_every_section_heading_has_an_id_and_a_link_to_itself(site):
     for path in sorted(site.rglob("*.html")):
         html = path.read_text(encoding="utf-8")

@@ -102,6 +102,19 @@ def test_search_index_is_a_script_that_cannot_be_broken_out_of(site, hostile_cat
     assert "<script>" in hostile["d"]       # the text is intact once parsed
 
 
+@pytest.mark.parametrize("parallel_from", [10**9, 2])  # records made here, or by the page workers
+def test_search_index_holds_each_entrys_record_in_site_order_as_one_compact_list(hostile_catalog, tmp_path,
+                                                                                 monkeypatch, parallel_from):
+    import taxonomy.parallel
+    from taxonomy.site.render import build_site, index_record, script_json
+
+    monkeypatch.setattr(taxonomy.parallel, "PARALLEL_FROM", parallel_from)
+    render_site(hostile_catalog, tmp_path / "site", measurement_for=lambda probe: (None, None))
+    site, _ = build_site(hostile_catalog, lambda probe: (None, None))
+    index_line = (tmp_path / "site" / "search-index.js").read_text(encoding="utf-8").splitlines()[1]
+    assert index_line == f"window.TAXO_INDEX = {script_json([index_record(e) for e in site.entries])};"
+
+
 def test_sitemap_lists_every_page(site):
     sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
     locs = set(re.findall(r"<loc>([^<]+)</loc>", sitemap))
@@ -215,3 +228,18 @@ def test_an_approximation_shows_what_it_saves_instead_of_an_attribution(tmp_path
     assert "Share of the saving" not in section                 # no attribution bars for a changed function
     decisive = re.findall(r'<tr class="decisive"><th scope="row"><strong>([^<]+)</strong>', section)
     assert "input bytes read" in decisive and f"{record.baseline.input_bytes:,}" in section
+
+
+def test_entries_sharing_a_probe_each_show_their_own_filing_and_rerun_command(tmp_path, fft_record):
+    catalog = tmp_path / "catalog"
+    catalog.mkdir()
+    for ident, category in (("a", "caching"), ("b", "inlining"), ("c", "caching")):
+        (catalog / f"{ident}.yaml").write_text(f"id: {ident}\nname: {ident}\ncategory: {category}\nsummary: s\n"
+                                               "probes: [{name: fft, front_end: scalar}]\n")
+    render_site(catalog, tmp_path / "site", measurement_for=lambda probe: (fft_record, None))
+    sections = {ident: (tmp_path / "site" / "entries" / f"{ident}.html").read_text(encoding="utf-8")
+                .split('<section class="measurement"')[1].split("</section>")[0] for ident in "abc"}
+    assert fft_record.verdict == "unexplained"          # so each filing differs from it, and says so
+    assert "filing (caching)" in sections["a"] and "filing (inlining)" in sections["b"]
+    assert [f"taxo analyze {ident}</code>" in sections[ident] for ident in "abc"] == [True] * 3
+    assert sections["c"] == sections["a"].replace("taxo analyze a<", "taxo analyze c<")
