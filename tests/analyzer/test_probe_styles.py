@@ -3,7 +3,8 @@
 Each probe in tests/analyzer/probe_styles/ reaches its work another way than a module-level
 function called by name on traced inputs: methods, closures, dict dispatch, lambdas,
 functools.partial, lru_cache, literal accumulators and base cases, range counters, nested
-helpers. The expected counts are derived by hand below, from the probe's source.
+helpers, comparisons handed to builtins. The expected counts are derived by hand below, from the
+probe's source.
 """
 from __future__ import annotations
 
@@ -61,6 +62,9 @@ EXPECTED = {
     "range_counters": Expected(8, Counts(2 * 64, 64, 1), Counts(8 + 64, 64, 1), "caching"),
     # term(x, y) = x*y and accumulate(acc, v) = acc + v per pair
     "nested_helpers": Expected(n, Counts(n, n, 1 + 2 * n), Counts(n, n, 1), "inlining"),
+    # v*v per element for max, a tally add and a sum add per element; the baseline's list of
+    # v*3.0 is never read; summary() entered once
+    "comparisons": Expected(n, Counts(2 * n, 2 * n, 1 + 1), Counts(n, 2 * n, 1 + 1), "dead-code-elimination"),
 }
 
 
@@ -77,6 +81,16 @@ def test_counts_and_verdict(name):
     assert got == {"baseline": want.baseline, "optimized": want.optimized}
     assert m.equivalence == "equal"
     assert m.verdict == want.verdict == probe.claim
+
+
+def test_tests_are_live_through_what_reads_them():
+    """A comparison is a traced bool: sorted and max branch on theirs, the tally hashes its key,
+    sum adds them, so all are live. Dead: the n products of the unread list, and the tally's
+    adds for the key False (never returned): xs[k] = (7k mod 11) / 11, whose numerators for
+    k < 16 are 0 7 3 10 6 2 9 5 1 8 4 0 7 3 10 6; 8 of them are at most 5 (at most t = 0.5)."""
+    _, trace, _ = trace_version(load(STYLES / "comparisons.py"), "baseline", 16)
+    dead = [trace.node(i).op.value for i in passes(trace).liveness.dead]
+    assert sorted(dead) == ["add"] * 8 + ["mul"] * 16
 
 
 def test_naive_recursion_compares_once_per_call():
