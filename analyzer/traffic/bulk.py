@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from analyzer.passes.columns import distinct
 from analyzer.traffic.accounting import FRESH, READ
 from analyzer.traffic.layout import ARRAY_KEYS
 from analyzer.traffic.lru import FastMemory
@@ -50,7 +51,7 @@ class Bulk(FastMemory):
         streamed = len(seq) >= 2 * room and disjoint
         head = seq[:room] if streamed else seq
         heads = None if which is None else which[:len(head)]
-        if disjoint or len(np.unique(head)) == len(head):
+        if disjoint or len(distinct(head)) == len(head):
             for start in range(0, len(head), room):
                 keys = head[start:start + room]
                 self._touch(keys, keys, None if heads is None else heads[start:start + room], regions)

@@ -26,6 +26,7 @@ import numpy as np
 
 from analyzer.array_summary import ArraySummary, address, is_array
 from analyzer.ops import GUARDS, SCALAR_COST, Op
+from analyzer.passes.columns import distinct
 from analyzer.trace import CODE, NONE, OPS, SCALAR_BYTES, Trace
 from analyzer.traffic.placement import place
 
@@ -95,9 +96,9 @@ def lines(a: np.ndarray, line: int, shift: int) -> range | np.ndarray:
     first, last = starts // line, (starts + span - 1) // line
     counts = last - first + 1
     if counts.max() <= 2:
-        return np.unique(np.concatenate([first, last]))
+        return distinct(np.concatenate([first, last]))
     offsets = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
-    return np.unique(np.repeat(first, counts) + offsets)
+    return distinct(np.repeat(first, counts) + offsets)
 
 
 def index(trace: Trace, line: int, recycle: bool = True) -> Layout:
