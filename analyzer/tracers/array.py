@@ -35,7 +35,7 @@ from analyzer.array_summary import is_array
 from analyzer.buffers import element_ids, root
 from analyzer.ops import Op
 from analyzer.trace import ALL_ELEMENTS, CODE, ArrayCost, Trace
-from analyzer.tracers.array_release import SESSION as RELEASE, note, release_of
+from analyzer.tracers.array_release import note
 from analyzer.tracers.array_cost import (KIND, ADDITIVE, ELEMENTWISE, MULTIPLICATIVE, UFUNC_OPS, cost_of,
                                          materialized, new_cost)
 from analyzer.tracers.library_cost import function_cost
@@ -251,10 +251,8 @@ def array_ufunc(_: Any, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs: An
             t.extras[i] = cost
         else:
             i = t.emit(op, tuple(srcs), result, cost)
-        (t.sessions.get(RELEASE) or release_of(t)).note(i, result)
-        w = TracedArray()
-        w.a, w.i, w.t = result, i, t
-        return w
+        note(t, i, result)
+        return traced_array(result, i, t)
     cost = cost_of(op, name, raw, result, method == "reduce")
     if targets:     # written in place: nothing new materialized, the target gets a new id
         wrapped = _wrap(t, op, tuple(srcs), result, cost._replace(bytes=0))

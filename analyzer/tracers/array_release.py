@@ -36,7 +36,7 @@ RELEASE_AFTER = 64 << 20
 # integers, floats and complex numbers except float32
 _RELEASED = frozenset(np.dtype(c).num for c in np.typecodes["AllInteger"] + np.typecodes["AllFloat"]
                       if np.dtype(c) != np.float32)
-SESSION = "numpy"      # (its key in ``Trace.sessions``: the front-end's name, so ``run`` finishes it)
+_KEY = "numpy"         # (its key in ``Trace.sessions``: the front-end's name, so ``run`` finishes it)
 
 
 def _references(values: list, i: int) -> int:
@@ -81,19 +81,19 @@ class Release:
 
 def release_of(t: Trace) -> Release:
     """The trace's ``Release`` (made on first use)."""
-    state = t.sessions.get(SESSION)
+    state = t.sessions.get(_KEY)
     if state is None:
-        state = t.sessions[SESSION] = Release(t)
+        state = t.sessions[_KEY] = Release(t)
     return state
 
 
 def finish(t: Trace) -> None:
     """The last sweep, once the version returned."""
-    state = t.sessions.pop(SESSION, None)
+    state = t.sessions.pop(_KEY, None)
     if state is not None:
         state.sweep()
 
 
 def note(t: Trace, i: int, a: np.ndarray) -> None:
     """``Release.note`` on ``t``'s release."""
-    (t.sessions.get(SESSION) or release_of(t)).note(i, a)
+    (t.sessions.get(_KEY) or release_of(t)).note(i, a)
