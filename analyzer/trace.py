@@ -14,10 +14,10 @@ running function as ``fn_runs``, one entry per change. ``trace.records`` reads t
 tuples (and appends tuples), for code that reads one record at a time; the passes read the
 columns. Tracers append; passes only read.
 
-Tracers append a record's sources to two lists, through ``first`` and ``second`` (their bound
-``append``s), that ``src0`` and ``src1`` move into the arrays when read (``unpack``): an
-``array("i")`` append is a method call that parses its argument, some 480 instructions; a list
-append is about 100, and the move about 60 a record, in C.
+Tracers append a record's sources through ``first`` and ``second``, into the trace's recorder
+(``analyzer/recorder.py``: C buffers when the compiled recorder is built, else two lists); ``src0``
+and ``src1`` move them into the arrays when read (``unpack``). An ``array("i")`` append is a
+method call that parses its argument, some 480 instructions; a list append is about 100.
 
 >>> t = Trace(); a = t.input("a", 2.0); b = t.const(3.0)
 >>> t.node(t.emit(Op.MUL, (a, b), 6.0)).op
@@ -36,9 +36,12 @@ from typing import Any, Iterable, Iterator, NamedTuple
 
 from analyzer.measurement import Cost
 from analyzer.ops import ARITHMETIC, SCALAR_COST, Op
+from analyzer.recorder import COMPILED, recorder
 
 OPS = tuple(Op)                                 # code -> op
 CODE = {op: k for k, op in enumerate(OPS)}      # op -> code, one byte
+if COMPILED:
+    COMPILED.configure(tuple(CODE[Op(name)] for name in COMPILED.OPS))
 NONE = -1       # src0/src1 of a record with fewer sources
 WIDE = -2       # src0 of a record with three or more sources (they are in ``Trace.wide``)
 
@@ -139,10 +142,6 @@ class Trace:
         self.ops = bytearray()                      # code of each record's op
         self._src0 = array("i")                     # first source, NONE or WIDE
         self._src1 = array("i")                     # second source or NONE
-        self._firsts: list[int] = []                # sources of the records after the arrays' (``unpack``)
-        self._seconds: list[int] = []
-        self.first = self._firsts.append            # what tracers call: a record's first source,
-        self.second = self._seconds.append          # then its second (NONE if it has fewer)
         self.values: list[Any] = []
         self.wide: dict[int, tuple[int, ...]] = {}  # sources of records with three or more
         self.extras: dict[int, ArrayCost] = {}      # cost of array ops
@@ -166,27 +165,42 @@ class Trace:
         self._consts: dict[tuple, int] = {}
         self._fn_ids: dict[str, int] = {}
         self.records = Records(self)                # the records as tuples, made when read
+        self._attach()
+
+    def _attach(self) -> None:
+        """The recorder the tracers append through: ``first(i)`` and ``second(i)`` take a record's
+        sources (NONE if it has fewer), until ``unpack`` moves them into the arrays."""
+        self._recorder = recorder(self.ops, self.values, self._consts)
+        self.first, self.second = self._recorder.first, self._recorder.second
+
+    def __getstate__(self) -> dict[str, Any]:
+        self.unpack()
+        state = dict(self.__dict__)
+        for name in ("_recorder", "first", "second"):
+            del state[name]
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._attach()
 
     @property
     def src0(self) -> array:
         """The first source of every record (NONE or WIDE where it has none or more than two)."""
-        if self._firsts:
+        if len(self._recorder):
             self.unpack()
         return self._src0
 
     @property
     def src1(self) -> array:
         """The second source of every record (NONE where it has fewer)."""
-        if self._firsts:
+        if len(self._recorder):
             self.unpack()
         return self._src1
 
     def unpack(self) -> None:
         """Move the sources appended through ``first`` and ``second`` into ``src0`` and ``src1``."""
-        self._src0.fromlist(self._firsts)
-        self._src1.fromlist(self._seconds)
-        self._firsts.clear()
-        self._seconds.clear()
+        self._recorder.move_into(self._src0, self._src1)
 
     @property
     def fn(self) -> int:

@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from typing import Any, Callable, Iterator
 
 from analyzer.ops import ARITHMETIC, IMPURE, Op
+from analyzer.recorder import COMPILED
 from analyzer.trace import CODE, NONE, Trace
 from analyzer.tracers.instrument import BINARY, COMPARE, IN_PLACE, UNARY, helper
 from analyzer.tracers.scalar import SYMBOLS, Scalar, plain_numbers, scalar
@@ -134,6 +135,14 @@ def _recorder(template: str, t: Trace, op: Op, fallback: Callable | None, plain:
     return make(t, fallback, plain, t.const, t.ops, t.first, t.second, t.values)
 
 
+def _python_binary(op: str, t: Trace, fallback: Callable, plain: frozenset[type]) -> Callable:
+    return _recorder(_BINARY, t, Op(op), fallback, plain)
+
+
+def _python_unary(op: str, t: Trace, fallback: None, plain: frozenset[type]) -> Callable:
+    return _recorder(_UNARY, t, Op(op), fallback, plain)
+
+
 _STRETCH = 1 << 16      # iterations of a traced loop between two ``Trace.unpack``s
 
 
@@ -151,14 +160,17 @@ class Counters:
         return scalar(v, t.emit(Op.INDEX, self.srcs, v), t)
 
     def __iter__(self) -> Iterator[Scalar]:
-        t, srcs = self.t, self.srcs
-        if len(srcs) > 2:
-            for v in self.r:
-                yield self._counter(v)
-            return
+        if len(self.srcs) > 2:
+            return map(self._counter, self.r)
+        a, b = (*self.srcs, NONE, NONE)[:2]
+        if COMPILED:
+            return COMPILED.count(self.r, a, b, self.t)
+        return self._count(a, b)
+
+    def _count(self, a: int, b: int) -> Iterator[Scalar]:
+        t = self.t
         ops, first, second, values = t.ops, t.first, t.second, t.values
         index = CODE[Op.INDEX]
-        a, b = (*srcs, NONE, NONE)[:2]
         r = self.r
         for start in range(0, len(r), _STRETCH):
             for v in r[start:start + _STRETCH]:
@@ -234,13 +246,14 @@ def traced_helpers(t: Trace) -> dict[str, Any]:
     """The helpers of one run: plain operands become constants of ``t``; calls enter ``t``."""
     h: dict[str, Any] = {}
     plain = plain_numbers()
+    binary, unary = (COMPILED.binary, COMPILED.unary) if COMPILED else (_python_binary, _python_unary)
     for node_type, (suffix, op, f) in BINARY.items():
-        h[suffix] = _recorder(_BINARY, t, op, f, plain)
-        h["i" + suffix] = _recorder(_BINARY, t, op, IN_PLACE[node_type], plain)
+        h[suffix] = binary(op.value, t, f, plain)
+        h["i" + suffix] = binary(op.value, t, IN_PLACE[node_type], plain)
     for suffix, op, _ in UNARY.values():
-        h[suffix] = _recorder(_UNARY, t, op, None, plain)
+        h[suffix] = unary(op.value, t, None, plain)
     for suffix, op, f in COMPARE.values():      # a comparison records as a binary operator does
-        h[suffix] = _recorder(_BINARY, t, op, f, plain)
+        h[suffix] = binary(op.value, t, f, plain)
     h["chain"] = _chain({suffix: h[suffix] for suffix, _, _ in COMPARE.values()})
     h["enter"] = t.enter
 

@@ -24,6 +24,7 @@ import sys
 from typing import Any, Callable
 
 from analyzer.ops import Op
+from analyzer.recorder import COMPILED
 from analyzer.trace import CODE, NONE, Trace
 
 NUMBERS = (int, float, complex)
@@ -138,48 +139,18 @@ def _guard(op: Op, f: Callable[[Any], Any]) -> Callable:
     return method
 
 
-class Scalar:
-    """A traced number: ``v`` is its value, ``i`` the id of the record that made it in trace ``t``
-    (made by ``scalar(v, i, t)``)."""
-    __slots__ = ("v", "i", "t")
+class ScalarMethods:
+    """What a traced number does beyond its operators, in Python: rounding, numpy and torch
+    meeting it, printing it, and the number's own methods (the value escapes)."""
+    __slots__ = ()
 
-
-    __add__, __radd__ = _binary(Op.ADD)
-    __sub__, __rsub__ = _binary(Op.SUB)
-    __mul__, __rmul__ = _binary(Op.MUL)
-    __truediv__, __rtruediv__ = _binary(Op.DIV)
-    __floordiv__, __rfloordiv__ = _binary(Op.FLOORDIV)
-    __mod__, __rmod__ = _binary(Op.MOD)
-    __pow__, __rpow__ = _binary(Op.POW)
-    __and__, __rand__ = _binary(Op.AND)
-    __or__, __ror__ = _binary(Op.OR)
-    __xor__, __rxor__ = _binary(Op.XOR)
-    __lshift__, __rlshift__ = _binary(Op.LSHIFT)
-    __rshift__, __rrshift__ = _binary(Op.RSHIFT)
-    __invert__ = _unary(Op.INVERT, operator.invert)
-    __neg__ = _unary(Op.NEG, operator.neg)
-    __abs__ = _unary(Op.ABS, abs)
     __floor__ = _unary(Op.FLOOR, math.floor)     # math.floor(x) even without the math stand-in
     __ceil__ = _unary(Op.CEIL, math.ceil)
     __trunc__ = _unary(Op.TRUNC, math.trunc)
     conjugate = _unary(Op.CONJ, lambda v: v.conjugate())
     real = property(_unary(Op.REAL, lambda v: v.real))
     imag = property(_unary(Op.IMAG, lambda v: v.imag))
-    __lt__ = _compare(Op.LT)
-    __le__ = _compare(Op.LE)
-    __gt__ = _compare(Op.GT)
-    __ge__ = _compare(Op.GE)
-    __eq__ = _compare(Op.EQ)     # so traced values work as dict keys
-    __ne__ = _compare(Op.NE)
-    __hash__ = _guard(Op.KEY, hash)
-    __bool__ = _guard(Op.BRANCH, bool)
-    __index__ = _guard(Op.INDEX, operator.index)
-    __int__ = _guard(Op.ESCAPE, int)
-    __float__ = _guard(Op.ESCAPE, float)
     __complex__ = _guard(Op.ESCAPE, complex)
-
-    def __pos__(self) -> Scalar:
-        return self
 
     def __round__(self, ndigits: int | None = None) -> Scalar:
         t = self.t
@@ -221,6 +192,55 @@ class Scalar:
     def __torch_function__(cls, func: Any, types: Any, args: tuple = (), kwargs: dict | None = None) -> Any:
         """A traced number passed to torch enters as its plain value (an escape)."""
         return func(*_escaped(args), **{k: _escaped(v) for k, v in (kwargs or {}).items()})
+
+
+class PythonScalar(ScalarMethods):
+    """A traced number: ``v`` is its value, ``i`` the id of the record that made it in trace ``t``
+    (made by ``scalar(v, i, t)``). The compiled recorder's ``Scalar`` has the same operators in C."""
+    __slots__ = ("v", "i", "t")
+
+    __add__, __radd__ = _binary(Op.ADD)
+    __sub__, __rsub__ = _binary(Op.SUB)
+    __mul__, __rmul__ = _binary(Op.MUL)
+    __truediv__, __rtruediv__ = _binary(Op.DIV)
+    __floordiv__, __rfloordiv__ = _binary(Op.FLOORDIV)
+    __mod__, __rmod__ = _binary(Op.MOD)
+    __pow__, __rpow__ = _binary(Op.POW)
+    __and__, __rand__ = _binary(Op.AND)
+    __or__, __ror__ = _binary(Op.OR)
+    __xor__, __rxor__ = _binary(Op.XOR)
+    __lshift__, __rlshift__ = _binary(Op.LSHIFT)
+    __rshift__, __rrshift__ = _binary(Op.RSHIFT)
+    __invert__ = _unary(Op.INVERT, operator.invert)
+    __neg__ = _unary(Op.NEG, operator.neg)
+    __abs__ = _unary(Op.ABS, abs)
+    __lt__ = _compare(Op.LT)
+    __le__ = _compare(Op.LE)
+    __gt__ = _compare(Op.GT)
+    __ge__ = _compare(Op.GE)
+    __eq__ = _compare(Op.EQ)     # so traced values work as dict keys
+    __ne__ = _compare(Op.NE)
+    __hash__ = _guard(Op.KEY, hash)
+    __bool__ = _guard(Op.BRANCH, bool)
+    __index__ = _guard(Op.INDEX, operator.index)
+    __int__ = _guard(Op.ESCAPE, int)
+    __float__ = _guard(Op.ESCAPE, float)
+
+    def __pos__(self) -> Scalar:
+        return self
+
+
+def _compiled_scalar() -> type:
+    """The compiled recorder's Scalar, given ScalarMethods' methods."""
+    cls = COMPILED.Scalar
+    for name, member in vars(ScalarMethods).items():
+        if name not in ("__module__", "__qualname__", "__doc__", "__slots__"):
+            setattr(cls, name, member)
+    return cls
+
+
+# The class every tracer makes and tests for (``type(x) is Scalar``): one of the two per process.
+Scalar = _compiled_scalar() if COMPILED else PythonScalar
 
 
 def scalar(v: Any, i: int, t: Trace) -> Scalar:

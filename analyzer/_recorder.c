@@ -1,0 +1,1021 @@
+/* The compiled recorder: the scalar tracer's hot path in C (optional; analyzer/recorder.py picks
+ * it when it is built and current, and falls back to the pure-Python tracer otherwise).
+ *
+ * It records exactly what the pure-Python tracer records, in the same order:
+ *
+ *   Recorder   a trace's append side: its op codes (the trace's bytearray), its values (the
+ *              trace's list), its constants (the trace's dict), and the sources of the records
+ *              not yet moved into the trace's arrays (two int32 buffers; Trace.unpack moves them).
+ *   Scalar     a traced number (v, i, t): every operator appends one record and returns a new
+ *              Scalar; a comparison returns a traced bool; bool(), hash(), index(), int() and
+ *              float() are guards. Python methods (round, __array_ufunc__, ...) are added to the
+ *              type by analyzer/tracers/scalar.py.
+ *   Binary, Unary   the instrumented front-end's helpers (``__taxo_add__(a, b)``): operators on the
+ *              run's Scalars and plain numbers are recorded, anything else runs the fallback.
+ *   Count      the counters of a loop whose bound is dynamic: each one an ``index`` record.
+ *
+ * A record is the op's code, its first and second source (-1: none) and its value. Ids are
+ * int32, as the trace's source arrays are.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <structmember.h>
+#include <stdint.h>
+#include <string.h>
+
+#define NO_SOURCE (-1)
+#ifndef TAXO_SOURCE_DIGEST
+#define TAXO_SOURCE_DIGEST ""       /* the build defines it: the sha256 of this file */
+#endif
+
+/* The ops this module records, in the order of OPS (their names in analyzer.ops.Op). */
+enum {
+    K_ADD, K_SUB, K_MUL, K_DIV, K_FLOORDIV, K_MOD, K_POW, K_AND, K_OR, K_XOR, K_LSHIFT, K_RSHIFT,
+    K_LT, K_LE, K_GT, K_GE, K_EQ, K_NE,
+    K_NEG, K_INVERT, K_ABS,
+    K_BRANCH, K_KEY, K_INDEX, K_ESCAPE, K_CONST,
+    K_COUNT
+};
+static const char *OP_NAMES[K_COUNT] = {
+    "add", "sub", "mul", "div", "floordiv", "mod", "pow", "and", "or", "xor", "lshift", "rshift",
+    "lt", "le", "gt", "ge", "eq", "ne",
+    "neg", "invert", "abs",
+    "branch", "key", "index", "escape", "const",
+};
+static unsigned char CODE[K_COUNT];     /* each op's code in the trace, set by configure() */
+static int configured = 0;
+static PyTypeObject *ScalarType = NULL;
+static PyObject *str_recorder = NULL;   /* "_recorder": the attribute of a Trace */
+
+static PyObject *
+compute(int k, PyObject *a, PyObject *b)
+{
+    switch (k) {
+    case K_ADD: return PyNumber_Add(a, b);
+    case K_SUB: return PyNumber_Subtract(a, b);
+    case K_MUL: return PyNumber_Multiply(a, b);
+    case K_DIV: return PyNumber_TrueDivide(a, b);
+    case K_FLOORDIV: return PyNumber_FloorDivide(a, b);
+    case K_MOD: return PyNumber_Remainder(a, b);
+    case K_POW: return PyNumber_Power(a, b, Py_None);
+    case K_AND: return PyNumber_And(a, b);
+    case K_OR: return PyNumber_Or(a, b);
+    case K_XOR: return PyNumber_Xor(a, b);
+    case K_LSHIFT: return PyNumber_Lshift(a, b);
+    case K_RSHIFT: return PyNumber_Rshift(a, b);
+    case K_LT: return PyObject_RichCompare(a, b, Py_LT);
+    case K_LE: return PyObject_RichCompare(a, b, Py_LE);
+    case K_GT: return PyObject_RichCompare(a, b, Py_GT);
+    case K_GE: return PyObject_RichCompare(a, b, Py_GE);
+    case K_EQ: return PyObject_RichCompare(a, b, Py_EQ);
+    case K_NE: return PyObject_RichCompare(a, b, Py_NE);
+    case K_NEG: return PyNumber_Negative(a);
+    case K_INVERT: return PyNumber_Invert(a);
+    case K_ABS: return PyNumber_Absolute(a);
+    }
+    PyErr_SetString(PyExc_SystemError, "_recorder: not a computing op");
+    return NULL;
+}
+
+static int
+name_to_op(PyObject *name)
+{
+    const char *s = PyUnicode_AsUTF8(name);
+    if (s == NULL)
+        return -1;
+    for (int k = 0; k < K_COUNT; k++)
+        if (strcmp(s, OP_NAMES[k]) == 0)
+            return k;
+    PyErr_Format(PyExc_ValueError, "_recorder records no op %R", name);
+    return -1;
+}
+
+/* ---------------------------------------------------------------- Recorder */
+
+typedef struct {
+    PyObject_HEAD
+    PyObject *ops;          /* bytearray: each record's op code */
+    PyObject *values;       /* list: each record's value */
+    PyObject *consts;       /* dict: (type, value) -> id of its CONST record */
+    int32_t *src[2];        /* sources not yet moved into the trace's arrays */
+    Py_ssize_t n[2], cap[2];
+} Recorder;
+
+static PyTypeObject RecorderType;
+
+static int
+push(Recorder *r, int which, Py_ssize_t x)
+{
+    if (r->n[which] == r->cap[which]) {
+        Py_ssize_t cap = r->cap[which] ? r->cap[which] * 2 : 4096;
+        int32_t *grown = PyMem_Realloc(r->src[which], (size_t)cap * sizeof(int32_t));
+        if (grown == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        r->src[which] = grown;
+        r->cap[which] = cap;
+    }
+    r->src[which][r->n[which]++] = (int32_t)x;
+    return 0;
+}
+
+/* Append one record; its id, or -1 with an exception set. ``v`` is borrowed. */
+static Py_ssize_t
+record(Recorder *r, int k, Py_ssize_t a, Py_ssize_t b, PyObject *v)
+{
+    PyObject *ops = r->ops;
+    Py_ssize_t n = PyByteArray_GET_SIZE(ops);
+    if (PyByteArray_Resize(ops, n + 1) < 0)
+        return -1;
+    PyByteArray_AS_STRING(ops)[n] = (char)CODE[k];
+    if (push(r, 0, a) < 0 || push(r, 1, b) < 0)
+        return -1;
+    if (PyList_Append(r->values, v) < 0)
+        return -1;
+    return PyList_GET_SIZE(r->values) - 1;
+}
+
+/* The id of a constant (Trace.const): equal constants of one type share one record. */
+static Py_ssize_t
+const_id(Recorder *r, PyObject *value)
+{
+    PyObject *key = PyTuple_Pack(2, (PyObject *)Py_TYPE(value), value);
+    if (key == NULL)
+        return -1;
+    PyObject *hit = PyDict_GetItemWithError(r->consts, key);      /* borrowed */
+    if (hit != NULL) {
+        Py_DECREF(key);
+        return PyLong_AsSsize_t(hit);
+    }
+    int shared = 1;
+    if (PyErr_Occurred()) {
+        if (!PyErr_ExceptionMatches(PyExc_TypeError)) {
+            Py_DECREF(key);
+            return -1;
+        }
+        PyErr_Clear();          /* unhashable: no sharing */
+        shared = 0;
+    }
+    Py_ssize_t i = record(r, K_CONST, NO_SOURCE, NO_SOURCE, value);
+    if (i >= 0 && shared) {
+        PyObject *id = PyLong_FromSsize_t(i);
+        if (id == NULL || PyDict_SetItem(r->consts, key, id) < 0) {
+            Py_XDECREF(id);
+            Py_DECREF(key);
+            return -1;
+        }
+        Py_DECREF(id);
+    }
+    Py_DECREF(key);
+    return i;
+}
+
+static PyObject *
+Recorder_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
+{
+    PyObject *ops, *values, *consts;
+    static char *kwlist[] = {"ops", "values", "consts", NULL};
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O!O!O!:Recorder", kwlist, &PyByteArray_Type, &ops,
+                                     &PyList_Type, &values, &PyDict_Type, &consts))
+        return NULL;
+    if (!configured) {
+        PyErr_SetString(PyExc_RuntimeError, "_recorder.configure() was not called");
+        return NULL;
+    }
+    Recorder *r = (Recorder *)type->tp_alloc(type, 0);
+    if (r == NULL)
+        return NULL;
+    Py_INCREF(ops);
+    Py_INCREF(values);
+    Py_INCREF(consts);
+    r->ops = ops;
+    r->values = values;
+    r->consts = consts;
+    return (PyObject *)r;
+}
+
+static int
+Recorder_traverse(Recorder *r, visitproc visit, void *arg)
+{
+    Py_VISIT(r->ops);
+    Py_VISIT(r->values);
+    Py_VISIT(r->consts);
+    return 0;
+}
+
+static int
+Recorder_clear(Recorder *r)
+{
+    Py_CLEAR(r->ops);
+    Py_CLEAR(r->values);
+    Py_CLEAR(r->consts);
+    return 0;
+}
+
+static void
+Recorder_dealloc(Recorder *r)
+{
+    PyObject_GC_UnTrack(r);
+    Recorder_clear(r);
+    PyMem_Free(r->src[0]);
+    PyMem_Free(r->src[1]);
+    Py_TYPE(r)->tp_free((PyObject *)r);
+}
+
+static PyObject *
+push_method(Recorder *r, PyObject *arg, int which)
+{
+    Py_ssize_t x = PyLong_AsSsize_t(arg);
+    if (x == -1 && PyErr_Occurred())
+        return NULL;
+    if (x < INT32_MIN || x > INT32_MAX) {
+        PyErr_SetString(PyExc_OverflowError, "a source id must fit in 32 bits");
+        return NULL;
+    }
+    if (push(r, which, x) < 0)
+        return NULL;
+    Py_RETURN_NONE;
+}
+
+static PyObject *
+Recorder_first(Recorder *r, PyObject *arg)
+{
+    return push_method(r, arg, 0);
+}
+
+static PyObject *
+Recorder_second(Recorder *r, PyObject *arg)
+{
+    return push_method(r, arg, 1);
+}
+
+/* move_into(src0, src1): append the waiting sources to the two arrays ("i") and forget them. */
+static PyObject *
+Recorder_move_into(Recorder *r, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 2) {
+        PyErr_SetString(PyExc_TypeError, "move_into(src0, src1) takes two arrays");
+        return NULL;
+    }
+    for (int which = 0; which < 2; which++) {
+        PyObject *bytes = PyBytes_FromStringAndSize((const char *)r->src[which],
+                                                    r->n[which] * (Py_ssize_t)sizeof(int32_t));
+        if (bytes == NULL)
+            return NULL;
+        PyObject *done = PyObject_CallMethod(args[which], "frombytes", "O", bytes);
+        Py_DECREF(bytes);
+        if (done == NULL)
+            return NULL;
+        Py_DECREF(done);
+    }
+    for (int which = 0; which < 2; which++) {
+        r->n[which] = 0;
+        if (r->cap[which] > 65536) {    /* a long run's buffers: not held while the trace is analyzed */
+            PyMem_Free(r->src[which]);
+            r->src[which] = NULL;
+            r->cap[which] = 0;
+        }
+    }
+    Py_RETURN_NONE;
+}
+
+static Py_ssize_t
+Recorder_len(Recorder *r)
+{
+    return r->n[0];
+}
+
+static PyMethodDef Recorder_methods[] = {
+    {"first", (PyCFunction)Recorder_first, METH_O, "Append a record's first source (-1: none)."},
+    {"second", (PyCFunction)Recorder_second, METH_O, "Append a record's second source (-1: none)."},
+    {"move_into", (PyCFunction)(void (*)(void))Recorder_move_into, METH_FASTCALL,
+     "move_into(src0, src1): append the waiting sources to the two int32 arrays, and forget them."},
+    {NULL}
+};
+
+static PySequenceMethods Recorder_as_sequence = {.sq_length = (lenfunc)Recorder_len};
+
+static PyTypeObject RecorderType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "analyzer._recorder.Recorder",
+    .tp_doc = "Recorder(ops, values, consts): the append side of one trace. len(): sources waiting.",
+    .tp_basicsize = sizeof(Recorder),
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC,
+    .tp_new = Recorder_new,
+    .tp_traverse = (traverseproc)Recorder_traverse,
+    .tp_clear = (inquiry)Recorder_clear,
+    .tp_dealloc = (destructor)Recorder_dealloc,
+    .tp_methods = Recorder_methods,
+    .tp_as_sequence = &Recorder_as_sequence,
+};
+
+/* The recorder of trace ``t`` (a new reference), or NULL with TypeError. */
+static Recorder *
+recorder_of(PyObject *t)
+{
+    PyObject *rec = PyObject_GetAttr(t, str_recorder);
+    if (rec == NULL && PyErr_ExceptionMatches(PyExc_AttributeError))
+        PyErr_Clear();
+    else if (rec == NULL)
+        return NULL;
+    if (rec == NULL || !Py_IS_TYPE(rec, &RecorderType)) {
+        Py_XDECREF(rec);
+        PyErr_Format(PyExc_TypeError, "%.100s is not a Trace with a compiled recorder", Py_TYPE(t)->tp_name);
+        return NULL;
+    }
+    return (Recorder *)rec;
+}
+
+/* ---------------------------------------------------------------- Scalar */
+
+typedef struct {
+    PyObject_HEAD
+    PyObject *v;            /* the number */
+    PyObject *t;            /* the trace */
+    Recorder *rec;          /* the trace's recorder (t._recorder) */
+    Py_ssize_t i;           /* the id of the record that made it */
+} ScalarObject;
+
+#define IS_SCALAR(o) Py_IS_TYPE((o), ScalarType)
+#define AS_SCALAR(o) ((ScalarObject *)(o))
+
+/* A new Scalar; steals ``v``. */
+static PyObject *
+make_scalar(PyObject *v, Py_ssize_t i, PyObject *t, Recorder *rec)
+{
+    ScalarObject *s = PyObject_New(ScalarObject, ScalarType);
+    if (s == NULL) {
+        Py_DECREF(v);
+        return NULL;
+    }
+    Py_INCREF(t);
+    Py_INCREF(rec);
+    s->v = v;
+    s->t = t;
+    s->rec = rec;
+    s->i = i;
+    return (PyObject *)s;
+}
+
+static int
+has_recorder(ScalarObject *s)
+{
+    if (s->rec != NULL && s->v != NULL)
+        return 1;
+    PyErr_SetString(PyExc_AttributeError, "a Scalar needs its v, i and t set before it is used");
+    return 0;
+}
+
+/* Record op k of sources (a, b) whose value is ``v`` (stolen), in the trace of ``s``. */
+static PyObject *
+finish(ScalarObject *s, int k, Py_ssize_t a, Py_ssize_t b, PyObject *v)
+{
+    Py_ssize_t i = record(s->rec, k, a, b, v);
+    if (i < 0) {
+        Py_DECREF(v);
+        return NULL;
+    }
+    return make_scalar(v, i, s->t, s->rec);
+}
+
+/* isinstance(x, (int, float, complex)): what Scalar's own operators take as a constant. */
+static inline int
+is_number(PyObject *x)
+{
+    return PyFloat_Check(x) || PyLong_Check(x) || PyComplex_Check(x);
+}
+
+/* a <op> b where one of them is a Scalar (the number slots): the Scalar's own operator, forward
+ * (a Scalar) or reflected (b a Scalar, a a plain number). */
+static PyObject *
+scalar_binary(int k, PyObject *a, PyObject *b)
+{
+    ScalarObject *s;
+    PyObject *v;
+    Py_ssize_t ai, bi;
+    if (IS_SCALAR(a)) {
+        s = AS_SCALAR(a);
+        if (!has_recorder(s))
+            return NULL;
+        ai = s->i;
+        if (IS_SCALAR(b)) {
+            if (!has_recorder(AS_SCALAR(b)))
+                return NULL;
+            bi = AS_SCALAR(b)->i;
+            v = compute(k, s->v, AS_SCALAR(b)->v);
+        }
+        else if (is_number(b)) {
+            bi = const_id(s->rec, b);           /* as the pure tracer: the constant, then the op */
+            if (bi < 0)
+                return NULL;
+            v = compute(k, s->v, b);
+        }
+        else
+            Py_RETURN_NOTIMPLEMENTED;
+    }
+    else {
+        s = AS_SCALAR(b);
+        if (!is_number(a))
+            Py_RETURN_NOTIMPLEMENTED;
+        if (!has_recorder(s))
+            return NULL;
+        v = compute(k, a, s->v);
+        if (v == NULL)
+            return NULL;
+        ai = const_id(s->rec, a);
+        if (ai < 0) {
+            Py_DECREF(v);
+            return NULL;
+        }
+        bi = s->i;
+    }
+    if (v == NULL)
+        return NULL;
+    return finish(s, k, ai, bi, v);
+}
+
+#define BINARY_SLOT(fname, k) \
+    static PyObject *fname(PyObject *a, PyObject *b) { return scalar_binary(k, a, b); }
+BINARY_SLOT(Scalar_add, K_ADD)
+BINARY_SLOT(Scalar_sub, K_SUB)
+BINARY_SLOT(Scalar_mul, K_MUL)
+BINARY_SLOT(Scalar_truediv, K_DIV)
+BINARY_SLOT(Scalar_floordiv, K_FLOORDIV)
+BINARY_SLOT(Scalar_mod, K_MOD)
+BINARY_SLOT(Scalar_and, K_AND)
+BINARY_SLOT(Scalar_or, K_OR)
+BINARY_SLOT(Scalar_xor, K_XOR)
+BINARY_SLOT(Scalar_lshift, K_LSHIFT)
+BINARY_SLOT(Scalar_rshift, K_RSHIFT)
+
+static PyObject *
+Scalar_pow(PyObject *a, PyObject *b, PyObject *m)
+{
+    if (m != Py_None)
+        Py_RETURN_NOTIMPLEMENTED;       /* pow(x, y, m): the pure tracer takes no modulus either */
+    return scalar_binary(K_POW, a, b);
+}
+
+static PyObject *
+Scalar_richcompare(PyObject *a, PyObject *b, int op)
+{
+    static const int kinds[] = {K_LT, K_LE, K_EQ, K_NE, K_GT, K_GE};   /* Py_LT .. Py_GE */
+    /* Python calls this with the Scalar first, the comparison swapped when it was on the right */
+    return scalar_binary(kinds[op], a, b);
+}
+
+static PyObject *
+scalar_unary(int k, PyObject *a)
+{
+    ScalarObject *s = AS_SCALAR(a);
+    if (!has_recorder(s))
+        return NULL;
+    PyObject *v = compute(k, s->v, NULL);
+    if (v == NULL)
+        return NULL;
+    return finish(s, k, s->i, NO_SOURCE, v);
+}
+
+static PyObject *Scalar_neg(PyObject *a) { return scalar_unary(K_NEG, a); }
+static PyObject *Scalar_invert(PyObject *a) { return scalar_unary(K_INVERT, a); }
+static PyObject *Scalar_abs(PyObject *a) { return scalar_unary(K_ABS, a); }
+
+static PyObject *
+Scalar_pos(PyObject *a)
+{
+    Py_INCREF(a);
+    return a;
+}
+
+/* A guard: the raw value leaves the trace and decides what happens next. */
+static int
+guard(PyObject *a, int k)
+{
+    ScalarObject *s = AS_SCALAR(a);
+    if (!has_recorder(s))
+        return -1;
+    return record(s->rec, k, s->i, NO_SOURCE, Py_None) < 0 ? -1 : 0;
+}
+
+static int
+Scalar_bool(PyObject *a)
+{
+    return guard(a, K_BRANCH) < 0 ? -1 : PyObject_IsTrue(AS_SCALAR(a)->v);
+}
+
+static Py_hash_t
+Scalar_hash(PyObject *a)
+{
+    return guard(a, K_KEY) < 0 ? -1 : PyObject_Hash(AS_SCALAR(a)->v);
+}
+
+static PyObject *
+Scalar_index(PyObject *a)
+{
+    return guard(a, K_INDEX) < 0 ? NULL : PyNumber_Index(AS_SCALAR(a)->v);
+}
+
+static PyObject *
+Scalar_int(PyObject *a)
+{
+    return guard(a, K_ESCAPE) < 0 ? NULL : PyNumber_Long(AS_SCALAR(a)->v);
+}
+
+static PyObject *
+Scalar_float(PyObject *a)
+{
+    return guard(a, K_ESCAPE) < 0 ? NULL : PyNumber_Float(AS_SCALAR(a)->v);
+}
+
+static void
+Scalar_dealloc(ScalarObject *s)
+{
+    PyTypeObject *tp = Py_TYPE(s);
+    Py_XDECREF(s->v);
+    Py_XDECREF(s->t);
+    Py_XDECREF(s->rec);
+    PyObject_Free(s);
+    Py_DECREF(tp);
+}
+
+static PyObject *
+Scalar_get_t(ScalarObject *s, void *closure)
+{
+    if (s->t == NULL) {
+        PyErr_SetString(PyExc_AttributeError, "t");
+        return NULL;
+    }
+    Py_INCREF(s->t);
+    return s->t;
+}
+
+static int
+Scalar_set_t(ScalarObject *s, PyObject *t, void *closure)
+{
+    if (t == NULL) {
+        Py_CLEAR(s->t);
+        Py_CLEAR(s->rec);
+        return 0;
+    }
+    Recorder *rec = recorder_of(t);
+    if (rec == NULL)
+        return -1;
+    Py_INCREF(t);
+    Py_XSETREF(s->t, t);
+    Py_XSETREF(s->rec, rec);
+    return 0;
+}
+
+static PyMemberDef Scalar_members[] = {
+    {"v", T_OBJECT_EX, offsetof(ScalarObject, v), 0, "the number"},
+    {"i", T_PYSSIZET, offsetof(ScalarObject, i), 0, "the id of the record that made it"},
+    {NULL}
+};
+
+static PyGetSetDef Scalar_getset[] = {
+    {"t", (getter)Scalar_get_t, (setter)Scalar_set_t, "the trace it belongs to", NULL},
+    {NULL}
+};
+
+static PyType_Slot Scalar_slots[] = {
+    {Py_tp_doc, "A traced number: ``v`` is its value, ``i`` the id of the record that made it in trace ``t``."},
+    {Py_tp_new, PyType_GenericNew},
+    {Py_tp_dealloc, Scalar_dealloc},
+    {Py_tp_members, Scalar_members},
+    {Py_tp_getset, Scalar_getset},
+    {Py_tp_richcompare, Scalar_richcompare},
+    {Py_tp_hash, Scalar_hash},
+    {Py_nb_add, Scalar_add},
+    {Py_nb_subtract, Scalar_sub},
+    {Py_nb_multiply, Scalar_mul},
+    {Py_nb_true_divide, Scalar_truediv},
+    {Py_nb_floor_divide, Scalar_floordiv},
+    {Py_nb_remainder, Scalar_mod},
+    {Py_nb_power, Scalar_pow},
+    {Py_nb_and, Scalar_and},
+    {Py_nb_or, Scalar_or},
+    {Py_nb_xor, Scalar_xor},
+    {Py_nb_lshift, Scalar_lshift},
+    {Py_nb_rshift, Scalar_rshift},
+    {Py_nb_negative, Scalar_neg},
+    {Py_nb_invert, Scalar_invert},
+    {Py_nb_absolute, Scalar_abs},
+    {Py_nb_positive, Scalar_pos},
+    {Py_nb_bool, Scalar_bool},
+    {Py_nb_index, Scalar_index},
+    {Py_nb_int, Scalar_int},
+    {Py_nb_float, Scalar_float},
+    {0, NULL}
+};
+
+static PyType_Spec Scalar_spec = {
+    .name = "analyzer.tracers.scalar.Scalar",
+    .basicsize = sizeof(ScalarObject),
+    .flags = Py_TPFLAGS_DEFAULT,        /* not a base; not collected (it holds numbers and its trace) */
+    .slots = Scalar_slots,
+};
+
+/* ---------------------------------------------------------------- instrumented helpers */
+
+typedef struct {
+    PyObject_HEAD
+    vectorcallfunc vectorcall;
+    int k;
+    PyObject *t;            /* the run's trace: Scalars of another trace take the fallback */
+    Recorder *rec;
+    PyObject *fallback;     /* the operator itself (None for a unary one: computed here) */
+    PyObject *plain;        /* frozenset of the plain number types (recorded as constants) */
+} Helper;
+
+static int
+Helper_traverse(Helper *h, visitproc visit, void *arg)
+{
+    Py_VISIT(h->t);
+    Py_VISIT(h->rec);
+    Py_VISIT(h->fallback);
+    Py_VISIT(h->plain);
+    return 0;
+}
+
+static int
+Helper_clear(Helper *h)
+{
+    Py_CLEAR(h->t);
+    Py_CLEAR(h->rec);
+    Py_CLEAR(h->fallback);
+    Py_CLEAR(h->plain);
+    return 0;
+}
+
+static void
+Helper_dealloc(Helper *h)
+{
+    PyObject_GC_UnTrack(h);
+    Helper_clear(h);
+    Py_TYPE(h)->tp_free((PyObject *)h);
+}
+
+static inline int
+is_plain(Helper *h, PyObject *x)
+{
+    PyTypeObject *tp = Py_TYPE(x);
+    if (tp == &PyFloat_Type || tp == &PyLong_Type)
+        return 1;
+    if (tp == ScalarType || tp == &PyBool_Type)
+        return 0;
+    return PySet_Contains(h->plain, (PyObject *)tp);
+}
+
+#define OF_RUN(h, x) (IS_SCALAR(x) && AS_SCALAR(x)->t == (h)->t)
+
+static PyObject *
+Binary_call(Helper *h, PyObject *const *args, size_t nargsf, PyObject *kwnames)
+{
+    Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
+    if (nargs != 2 || kwnames != NULL) {
+        PyErr_SetString(PyExc_TypeError, "a binary helper takes two operands");
+        return NULL;
+    }
+    PyObject *a = args[0], *b = args[1], *v;
+    Py_ssize_t ai, bi;
+    if (OF_RUN(h, a)) {
+        if (OF_RUN(h, b)) {
+            v = compute(h->k, AS_SCALAR(a)->v, AS_SCALAR(b)->v);
+            if (v == NULL)
+                return NULL;
+            ai = AS_SCALAR(a)->i;
+            bi = AS_SCALAR(b)->i;
+        }
+        else if (is_plain(h, b) == 1) {
+            v = compute(h->k, AS_SCALAR(a)->v, b);
+            if (v == NULL)
+                return NULL;
+            ai = AS_SCALAR(a)->i;
+            bi = const_id(h->rec, b);
+            if (bi < 0)
+                goto error;
+        }
+        else
+            goto fallback;
+    }
+    else if (is_plain(h, a) == 1) {
+        if (OF_RUN(h, b)) {
+            v = compute(h->k, a, AS_SCALAR(b)->v);
+            if (v == NULL)
+                return NULL;
+            ai = const_id(h->rec, a);
+            if (ai < 0)
+                goto error;
+            bi = AS_SCALAR(b)->i;
+        }
+        else if (is_plain(h, b) == 1) {
+            v = compute(h->k, a, b);
+            if (v == NULL)
+                return NULL;
+            ai = const_id(h->rec, a);
+            if (ai < 0)
+                goto error;
+            bi = const_id(h->rec, b);
+            if (bi < 0)
+                goto error;
+        }
+        else
+            goto fallback;
+    }
+    else
+        goto fallback;
+    {
+        Py_ssize_t i = record(h->rec, h->k, ai, bi, v);
+        if (i < 0)
+            goto error;
+        return make_scalar(v, i, h->t, h->rec);
+    }
+error:
+    Py_DECREF(v);
+    return NULL;
+fallback:
+    if (PyErr_Occurred())       /* is_plain failed (an unhashable type) */
+        return NULL;
+    return PyObject_Vectorcall(h->fallback, args, 2, NULL);
+}
+
+static PyObject *
+Unary_call(Helper *h, PyObject *const *args, size_t nargsf, PyObject *kwnames)
+{
+    if (PyVectorcall_NARGS(nargsf) != 1 || kwnames != NULL) {
+        PyErr_SetString(PyExc_TypeError, "a unary helper takes one operand");
+        return NULL;
+    }
+    PyObject *a = args[0], *v;
+    Py_ssize_t src;
+    if (OF_RUN(h, a)) {
+        v = compute(h->k, AS_SCALAR(a)->v, NULL);
+        if (v == NULL)
+            return NULL;
+        src = AS_SCALAR(a)->i;
+    }
+    else {
+        int p = is_plain(h, a);
+        if (p < 0)
+            return NULL;
+        v = compute(h->k, a, NULL);
+        if (v == NULL || !p)
+            return v;           /* anything else: the operator as written */
+        src = const_id(h->rec, a);
+        if (src < 0) {
+            Py_DECREF(v);
+            return NULL;
+        }
+    }
+    Py_ssize_t i = record(h->rec, h->k, src, NO_SOURCE, v);
+    if (i < 0) {
+        Py_DECREF(v);
+        return NULL;
+    }
+    return make_scalar(v, i, h->t, h->rec);
+}
+
+static PyMemberDef Helper_members[] = {
+    {"__vectorcalloffset__", T_PYSSIZET, offsetof(Helper, vectorcall), READONLY},
+    {NULL}
+};
+
+static PyTypeObject HelperType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "analyzer._recorder.Helper",
+    .tp_doc = "An instrumented operator of one run (made by binary() and unary()).",
+    .tp_basicsize = sizeof(Helper),
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC | Py_TPFLAGS_HAVE_VECTORCALL,
+    .tp_call = PyVectorcall_Call,
+    .tp_vectorcall_offset = offsetof(Helper, vectorcall),
+    .tp_traverse = (traverseproc)Helper_traverse,
+    .tp_clear = (inquiry)Helper_clear,
+    .tp_dealloc = (destructor)Helper_dealloc,
+    .tp_members = Helper_members,
+};
+
+static PyObject *
+make_helper(PyObject *args, int unary)
+{
+    PyObject *name, *t, *fallback, *plain;
+    if (!PyArg_ParseTuple(args, "UOOO!", &name, &t, &fallback, &PyFrozenSet_Type, &plain))
+        return NULL;
+    int k = name_to_op(name);
+    if (k < 0)
+        return NULL;
+    if (unary ? !(k == K_NEG || k == K_INVERT) : k > K_NE) {
+        PyErr_Format(PyExc_ValueError, "%R is not a %s operator", name, unary ? "unary" : "binary");
+        return NULL;
+    }
+    if (!unary && !PyCallable_Check(fallback)) {
+        PyErr_SetString(PyExc_TypeError, "the fallback must be callable");
+        return NULL;
+    }
+    Recorder *rec = recorder_of(t);
+    if (rec == NULL)
+        return NULL;
+    Helper *h = PyObject_GC_New(Helper, &HelperType);
+    if (h == NULL) {
+        Py_DECREF(rec);
+        return NULL;
+    }
+    h->vectorcall = unary ? (vectorcallfunc)Unary_call : (vectorcallfunc)Binary_call;
+    h->k = k;
+    Py_INCREF(t);
+    Py_INCREF(fallback);
+    Py_INCREF(plain);
+    h->t = t;
+    h->rec = rec;
+    h->fallback = fallback;
+    h->plain = plain;
+    PyObject_GC_Track(h);
+    return (PyObject *)h;
+}
+
+static PyObject *
+module_binary(PyObject *m, PyObject *args)
+{
+    return make_helper(args, 0);
+}
+
+static PyObject *
+module_unary(PyObject *m, PyObject *args)
+{
+    return make_helper(args, 1);
+}
+
+/* ---------------------------------------------------------------- Count */
+
+typedef struct {
+    PyObject_HEAD
+    PyObject *it;           /* iterator over the loop's plain counters */
+    PyObject *t;
+    Recorder *rec;
+    Py_ssize_t a, b;        /* the sources of every counter: the dynamic bounds */
+} Count;
+
+static int
+Count_traverse(Count *c, visitproc visit, void *arg)
+{
+    Py_VISIT(c->it);
+    Py_VISIT(c->t);
+    Py_VISIT(c->rec);
+    return 0;
+}
+
+static int
+Count_clear(Count *c)
+{
+    Py_CLEAR(c->it);
+    Py_CLEAR(c->t);
+    Py_CLEAR(c->rec);
+    return 0;
+}
+
+static void
+Count_dealloc(Count *c)
+{
+    PyObject_GC_UnTrack(c);
+    Count_clear(c);
+    Py_TYPE(c)->tp_free((PyObject *)c);
+}
+
+static PyObject *
+Count_next(Count *c)
+{
+    PyObject *x = PyIter_Next(c->it);
+    if (x == NULL)
+        return NULL;
+    Py_ssize_t i = record(c->rec, K_INDEX, c->a, c->b, x);
+    if (i < 0) {
+        Py_DECREF(x);
+        return NULL;
+    }
+    return make_scalar(x, i, c->t, c->rec);
+}
+
+static PyTypeObject CountType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "analyzer._recorder.Count",
+    .tp_doc = "The counters of a loop over a dynamic bound (made by count()).",
+    .tp_basicsize = sizeof(Count),
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC,
+    .tp_traverse = (traverseproc)Count_traverse,
+    .tp_clear = (inquiry)Count_clear,
+    .tp_dealloc = (destructor)Count_dealloc,
+    .tp_iter = PyObject_SelfIter,
+    .tp_iternext = (iternextfunc)Count_next,
+};
+
+static PyObject *
+module_count(PyObject *m, PyObject *args)
+{
+    PyObject *iterable, *t;
+    Py_ssize_t a, b;
+    if (!PyArg_ParseTuple(args, "OnnO", &iterable, &a, &b, &t))
+        return NULL;
+    Recorder *rec = recorder_of(t);
+    if (rec == NULL)
+        return NULL;
+    PyObject *it = PyObject_GetIter(iterable);
+    if (it == NULL) {
+        Py_DECREF(rec);
+        return NULL;
+    }
+    Count *c = PyObject_GC_New(Count, &CountType);
+    if (c == NULL) {
+        Py_DECREF(rec);
+        Py_DECREF(it);
+        return NULL;
+    }
+    Py_INCREF(t);
+    c->it = it;
+    c->t = t;
+    c->rec = rec;
+    c->a = a;
+    c->b = b;
+    PyObject_GC_Track(c);
+    return (PyObject *)c;
+}
+
+/* ---------------------------------------------------------------- module */
+
+static PyObject *
+module_configure(PyObject *m, PyObject *codes)
+{
+    if (!PyTuple_Check(codes) || PyTuple_GET_SIZE(codes) != K_COUNT) {
+        PyErr_Format(PyExc_TypeError, "configure() takes a tuple of %d op codes, in the order of OPS", K_COUNT);
+        return NULL;
+    }
+    for (int k = 0; k < K_COUNT; k++) {
+        long code = PyLong_AsLong(PyTuple_GET_ITEM(codes, k));
+        if (code == -1 && PyErr_Occurred())
+            return NULL;
+        if (code < 0 || code > 255) {
+            PyErr_SetString(PyExc_ValueError, "an op code must fit in a byte");
+            return NULL;
+        }
+        CODE[k] = (unsigned char)code;
+    }
+    configured = 1;
+    Py_RETURN_NONE;
+}
+
+static PyMethodDef module_methods[] = {
+    {"configure", module_configure, METH_O,
+     "configure(codes): the trace's code of each op of OPS, in that order."},
+    {"binary", module_binary, METH_VARARGS,
+     "binary(op, trace, fallback, plain): the instrumented helper of a binary operator or comparison."},
+    {"unary", module_unary, METH_VARARGS,
+     "unary(op, trace, None, plain): the instrumented helper of - or ~."},
+    {"count", module_count, METH_VARARGS,
+     "count(iterable, a, b, trace): Scalars of its items, each an index record of sources (a, b)."},
+    {NULL}
+};
+
+static struct PyModuleDef module_def = {
+    PyModuleDef_HEAD_INIT, "analyzer._recorder",
+    "The scalar tracer's hot path in C (see analyzer/recorder.py).", -1, module_methods,
+};
+
+PyMODINIT_FUNC
+PyInit__recorder(void)
+{
+    PyObject *m = PyModule_Create(&module_def);
+    if (m == NULL)
+        return NULL;
+    str_recorder = PyUnicode_InternFromString("_recorder");
+    if (str_recorder == NULL || PyType_Ready(&RecorderType) < 0 || PyType_Ready(&HelperType) < 0
+        || PyType_Ready(&CountType) < 0)
+        goto fail;
+    ScalarType = (PyTypeObject *)PyType_FromSpec(&Scalar_spec);
+    if (ScalarType == NULL)
+        goto fail;
+    PyObject *names = PyTuple_New(K_COUNT);
+    if (names == NULL)
+        goto fail;
+    for (int k = 0; k < K_COUNT; k++) {
+        PyObject *s = PyUnicode_FromString(OP_NAMES[k]);
+        if (s == NULL) {
+            Py_DECREF(names);
+            goto fail;
+        }
+        PyTuple_SET_ITEM(names, k, s);
+    }
+    if (PyModule_AddObject(m, "OPS", names) < 0) {
+        Py_DECREF(names);
+        goto fail;
+    }
+    Py_INCREF(&RecorderType);
+    Py_INCREF(ScalarType);
+    if (PyModule_AddObject(m, "Recorder", (PyObject *)&RecorderType) < 0
+        || PyModule_AddObject(m, "Scalar", (PyObject *)ScalarType) < 0)
+        goto fail;
+    if (PyModule_AddStringConstant(m, "SOURCE_DIGEST", TAXO_SOURCE_DIGEST) < 0)
+        goto fail;
+    return m;
+fail:
+    Py_DECREF(m);
+    return NULL;
+}

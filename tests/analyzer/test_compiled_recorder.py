@@ -1,0 +1,218 @@
+"""The compiled recorder records what the pure-Python tracer records, and the pure tracer still works.
+
+Each process uses one of the two (``analyzer/recorder.py``), so the comparisons run probes in a
+subprocess per recorder and compare every column of every trace.
+"""
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+import math
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+import sysconfig
+from pathlib import Path
+
+import pytest
+
+from analyzer.ops import Op
+from analyzer.recorder import COMPILED, ENVIRONMENT
+from analyzer.trace import Trace
+from analyzer.tracers.scalar import PythonScalar, Scalar, scalar
+
+ROOT = Path(__file__).resolve().parents[2]
+HERE = Path(__file__).resolve().parent
+
+
+def _compiler_present() -> bool:
+    linker = os.environ.get("LDSHARED") or sysconfig.get_config_var("LDSHARED") or ""
+    return bool(linker) and shutil.which(shlex.split(linker)[0]) is not None
+
+
+needs_compiled = pytest.mark.skipif(COMPILED is None, reason="the compiled recorder is not built here")
+
+# Prints, for each probe file given, a digest of every column of the trace of each version at its
+# smallest size: op codes, sources, values (arrays by dtype, shape and bytes), functions, wide sources.
+DIGEST = r"""
+import hashlib, json, sys
+import numpy as np
+from analyzer.analysis import trace_version
+from analyzer.probe import load
+
+def value(v):
+    if isinstance(v, np.ndarray):
+        return f"array {v.dtype} {v.shape} {hashlib.sha256(np.ascontiguousarray(v).tobytes()).hexdigest()}"
+    return f"{type(v).__name__} {v!r}"
+
+out = {}
+for path in sys.argv[1:]:
+    probe = load(path)
+    for version in ("baseline", "optimized"):
+        _, t, _ = trace_version(probe, version, probe.sizes[0])
+        h = hashlib.sha256()
+        for column in (bytes(t.ops), t.src0.tobytes(), t.src1.tobytes(), repr(t.fn_runs).encode(),
+                       repr(sorted(t.wide.items())).encode(), repr(t.functions).encode(),
+                       "\n".join(map(value, t.values)).encode()):
+            h.update(column)
+        out[f"{path} {version}"] = (len(t), h.hexdigest())
+print(json.dumps(out))
+"""
+
+
+def _digests(paths: list[Path], pure: bool) -> dict:
+    env = dict(os.environ, **{ENVIRONMENT: "1" if pure else "0"})
+    done = subprocess.run([sys.executable, "-c", DIGEST, *map(str, paths)], cwd=ROOT, env=env,
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout)
+
+
+def _scalar_probes() -> list[Path]:
+    """The probes of scalar Python code: the unseen ones, the styles, and the catalog's numpy-free ones."""
+    catalog = sorted((ROOT / "analyzer" / "probes").glob("[!_]*.py"))
+    return [*sorted((HERE / "unseen").glob("*.py")), *sorted((HERE / "probe_styles").glob("*.py")),
+            *(p for p in catalog if "numpy" not in p.read_text() and "torch" not in p.read_text())]
+
+
+@needs_compiled
+def test_the_compiled_and_pure_recorders_record_the_same_traces():
+    paths = _scalar_probes()
+    assert len(paths) >= 30
+    compiled, pure = _digests(paths, pure=False), _digests(paths, pure=True)
+    assert compiled.keys() == pure.keys() and len(compiled) == 2 * len(paths)
+    differ = [k for k in compiled if compiled[k] != pure[k]]
+    assert not differ, f"traces differ: {differ}"
+
+
+def test_the_compiled_recorder_is_built_and_current_where_a_compiler_is():
+    if os.environ.get(ENVIRONMENT, "") not in ("", "0"):
+        pytest.skip(f"{ENVIRONMENT} asks for the pure tracer")
+    if not _compiler_present():
+        pytest.skip("no C compiler: the pure tracer is the installed one")
+    assert COMPILED is not None, "install with `pip install -e .` (or run `python hatch_build.py`)"
+    assert Scalar is COMPILED.Scalar
+    source = ROOT / "analyzer" / "_recorder.c"
+    assert COMPILED.SOURCE_DIGEST == hashlib.sha256(source.read_bytes()).hexdigest()
+
+
+def test_a_build_records_its_source_digest(tmp_path):
+    if not _compiler_present():
+        pytest.skip("no C compiler")
+    spec = importlib.util.spec_from_file_location("hatch_build", ROOT / "hatch_build.py")
+    hook = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(hook)
+    built = hook.compile_recorder(tmp_path)
+    done = subprocess.run([sys.executable, "-c", "import sys, importlib.util as u; s = u.spec_from_file_location("
+                           "'analyzer._recorder', sys.argv[1]); m = u.module_from_spec(s); s.loader.exec_module(m); "
+                           "print(m.SOURCE_DIGEST)", str(built)], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == hashlib.sha256((ROOT / "analyzer" / "_recorder.c").read_bytes()).hexdigest()
+
+
+def test_a_stale_build_is_not_used(monkeypatch):
+    if COMPILED is None:
+        pytest.skip("the compiled recorder is not built here")
+    import analyzer.recorder as recorder
+    monkeypatch.setattr(COMPILED, "SOURCE_DIGEST", "0" * 64)
+    with pytest.warns(UserWarning, match="changed since it was compiled"):
+        assert recorder._compiled() is None
+
+
+def test_the_environment_asks_for_the_pure_tracer(monkeypatch):
+    import analyzer.recorder as recorder
+    monkeypatch.setenv(ENVIRONMENT, "1")
+    assert recorder._compiled() is None
+
+
+def test_the_tracer_tests_pass_with_the_pure_tracer():
+    """The fallback is the tracer of every machine without a compiler: its own tests run on it."""
+    files = ["test_trace_columns.py", "test_tracer_scalar.py", "test_tracer_bitwise.py", "test_tracer_math.py",
+             "test_probe_styles.py", "test_escapes.py"]
+    env = dict(os.environ, **{ENVIRONMENT: "1"})
+    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                           *(str(HERE / f) for f in files)], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout[-3000:]
+    assert " passed" in done.stdout
+
+
+@needs_compiled
+class TestCompiledScalarEdges:
+    """What the C operators do where the pure ones raise or step aside."""
+
+    def _columns_agree(self, t: Trace) -> None:
+        assert len(t.ops) == len(t.values) == len(t.src0) == len(t.src1)
+
+    def test_an_operator_that_raises_records_only_the_constant_it_read(self):
+        t = Trace()
+        x = scalar(1.0, t.input("x", 1.0), t)
+        with pytest.raises(ZeroDivisionError):
+            x / 0
+        assert [t.node(i).op for i in range(len(t))] == [Op.INPUT, Op.CONST]     # as PythonScalar
+        with pytest.raises(ZeroDivisionError):
+            1 / (x - x)
+        self._columns_agree(t)
+        assert t.node(len(t) - 1).op is Op.SUB
+
+    def test_three_argument_pow_is_refused(self):
+        t = Trace()
+        x = scalar(3, t.input("x", 3), t)
+        with pytest.raises(TypeError):
+            pow(x, 2, 5)
+
+    def test_other_types_are_left_to_their_own_operators(self):
+        t = Trace()
+        x = scalar(2.0, t.input("x", 2.0), t)
+        assert x.__add__("a") is NotImplemented
+        with pytest.raises(TypeError):
+            x + "a"
+        assert (x == "a") is False and (x != None) is True     # noqa: E711 (identity fallback)
+        assert len(t) == 1
+
+    def test_a_scalar_needs_its_slots_before_use(self):
+        s = Scalar()
+        with pytest.raises(AttributeError):
+            s + 1
+        with pytest.raises(TypeError):
+            s.t = object()
+
+    def test_guards_record_and_return_the_plain_value(self):
+        t = Trace()
+        x = scalar(2.5, t.input("x", 2.5), t)
+        assert (bool(x), int(x), float(x), hash(x), math.floor(x).v, round(x).v) == (True, 2, 2.5, hash(2.5), 2, 2)
+        assert [t.node(i).op for i in range(1, 5)] == [Op.BRANCH, Op.ESCAPE, Op.ESCAPE, Op.KEY]
+        with pytest.raises(TypeError):
+            [0][x]                      # index() of a float: recorded, then refused as Python does
+        self._columns_agree(t)
+
+    def test_a_trace_pickles_with_its_sources_and_records_after(self):
+        import pickle
+        t = Trace()
+        x = scalar(2.0, t.input("x", 2.0), t)
+        y = x * x
+        u = pickle.loads(pickle.dumps(t))
+        assert [u.sources(i) for i in range(len(u))] == [(), (0, 0)]
+        z = scalar(y.v, 1, u) + 1.0
+        assert z.t is u and [u.sources(i) for i in range(len(u))] == [(), (0, 0), (), (1, 2)]
+
+    def test_the_helpers_take_scalars_of_their_run_and_plain_numbers_only(self):
+        from analyzer.tracers.instrumented import traced_helpers
+        t, other = Trace(), Trace()
+        h = traced_helpers(t)
+        add, neg = h["__taxo_add__"], h["__taxo_neg__"]
+        x = scalar(1.0, t.input("x", 1.0), t)
+        y = scalar(5.0, other.input("y", 5.0), other)
+        assert add(x, 2).v == 3.0 and add(True, 2) == 3             # a bool is not a plain number
+        assert type(add(True, 2)) is int
+        assert add(y, 1.0).t is other and neg(y).t is other         # another trace's Scalar: its own operator
+        assert add([1], [2]) == [1, 2] and neg(3).v == -3
+        with pytest.raises(TypeError):
+            add(x)
+        assert [t.node(i).op for i in range(len(t))] == [Op.INPUT, Op.CONST, Op.ADD, Op.CONST, Op.NEG]
+
+
+def test_the_python_scalar_keeps_the_shared_methods():
+    assert {"__round__", "__array_ufunc__", "bit_length", "__torch_function__"} <= set(dir(PythonScalar))
+    assert {"__round__", "__array_ufunc__", "bit_length", "__torch_function__"} <= set(dir(Scalar))
