@@ -97,6 +97,7 @@ typedef struct {
     PyObject *ops;          /* bytearray: each record's op code */
     PyObject *values;       /* list: each record's value */
     PyObject *consts;       /* dict: (type, value) -> id of its CONST record */
+    PyObject *extras;       /* dict: id -> ArrayCost of an array op */
     int32_t *src[2];        /* sources not yet moved into the trace's arrays */
     Py_ssize_t n[2], cap[2];
 } Recorder;
@@ -174,10 +175,10 @@ const_id(Recorder *r, PyObject *value)
 static PyObject *
 Recorder_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
 {
-    PyObject *ops, *values, *consts;
-    static char *kwlist[] = {"ops", "values", "consts", NULL};
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O!O!O!:Recorder", kwlist, &PyByteArray_Type, &ops,
-                                     &PyList_Type, &values, &PyDict_Type, &consts))
+    PyObject *ops, *values, *consts, *extras;
+    static char *kwlist[] = {"ops", "values", "consts", "extras", NULL};
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O!O!O!O!:Recorder", kwlist, &PyByteArray_Type, &ops,
+                                     &PyList_Type, &values, &PyDict_Type, &consts, &PyDict_Type, &extras))
         return NULL;
     if (!configured) {
         PyErr_SetString(PyExc_RuntimeError, "_recorder.configure() was not called");
@@ -189,9 +190,11 @@ Recorder_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
     Py_INCREF(ops);
     Py_INCREF(values);
     Py_INCREF(consts);
+    Py_INCREF(extras);
     r->ops = ops;
     r->values = values;
     r->consts = consts;
+    r->extras = extras;
     return (PyObject *)r;
 }
 
@@ -201,6 +204,7 @@ Recorder_traverse(Recorder *r, visitproc visit, void *arg)
     Py_VISIT(r->ops);
     Py_VISIT(r->values);
     Py_VISIT(r->consts);
+    Py_VISIT(r->extras);
     return 0;
 }
 
@@ -210,6 +214,7 @@ Recorder_clear(Recorder *r)
     Py_CLEAR(r->ops);
     Py_CLEAR(r->values);
     Py_CLEAR(r->consts);
+    Py_CLEAR(r->extras);
     return 0;
 }
 
@@ -299,7 +304,7 @@ static PySequenceMethods Recorder_as_sequence = {.sq_length = (lenfunc)Recorder_
 static PyTypeObject RecorderType = {
     PyVarObject_HEAD_INIT(NULL, 0)
     .tp_name = "analyzer._recorder.Recorder",
-    .tp_doc = "Recorder(ops, values, consts): the append side of one trace. len(): sources waiting.",
+    .tp_doc = "Recorder(ops, values, consts, extras): the append side of one trace. len(): sources waiting.",
     .tp_basicsize = sizeof(Recorder),
     .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC,
     .tp_new = Recorder_new,
@@ -939,6 +944,410 @@ module_count(PyObject *m, PyObject *args)
     return (PyObject *)c;
 }
 
+/* ---------------------------------------------------------------- array tracer's hot path */
+
+/* What configure_arrays() gives: the Python side of the array tracer. */
+static struct {
+    PyTypeObject *traced;       /* TracedArray */
+    Py_ssize_t off_a, off_i, off_t;     /* its slots */
+    PyObject *python;           /* the Python array_ufunc: every case but the common one */
+    PyObject *ufuncs;           /* dict: ufunc -> (op, name, kind, code), filled by the Python side */
+    PyObject *cost_type;        /* ArrayCost */
+    PyObject *tail;             /* tail(t, op, name, raw, srcs, result): cost_of and _wrap */
+    PyObject *note;             /* note(t, i, result): the release */
+    PyObject *ndarray;
+    long additive, multiplicative, elementwise;
+    PyObject *s_call, *s_size, *s_nbytes;
+} A;
+
+/* What configure_release() gives: array_release's Release, written out for the hot path. */
+static struct {
+    PyTypeObject *type;         /* Release */
+    Py_ssize_t off_candidates, off_pending, off_budget;
+    PyObject *release_of;       /* release_of(t): the trace's Release, made on first use */
+    PyObject *released;         /* frozenset of the dtype numbers released */
+    PyObject *key;              /* its key in Trace.sessions */
+    PyObject *s_sessions, *s_base, *s_dtype, *s_num, *s_sweep;
+} R;
+
+static int
+slot_offset(PyTypeObject *type, const char *name, Py_ssize_t *offset)
+{
+    PyObject *d = PyDict_GetItemString(type->tp_dict, name);       /* borrowed */
+    if (d == NULL || !Py_IS_TYPE(d, &PyMemberDescr_Type)) {
+        PyErr_Format(PyExc_TypeError, "%s has no slot %s", type->tp_name, name);
+        return -1;
+    }
+    PyMemberDef *member = ((PyMemberDescrObject *)d)->d_member;
+    if (member->type != T_OBJECT_EX) {
+        PyErr_Format(PyExc_TypeError, "%s.%s is not an object slot", type->tp_name, name);
+        return -1;
+    }
+    *offset = member->offset;
+    return 0;
+}
+
+#define SLOT(o, off) (*(PyObject **)((char *)(o) + (off)))
+
+static PyObject *
+module_configure_arrays(PyObject *m, PyObject *args)
+{
+    PyObject *traced;
+    if (!PyArg_ParseTuple(args, "O!OO!OOOOlll", &PyType_Type, &traced, &A.python, &PyDict_Type, &A.ufuncs,
+                          &A.cost_type, &A.tail, &A.note, &A.ndarray, &A.additive, &A.multiplicative,
+                          &A.elementwise))
+        return NULL;
+    A.traced = (PyTypeObject *)traced;
+    if (slot_offset(A.traced, "a", &A.off_a) < 0 || slot_offset(A.traced, "i", &A.off_i) < 0
+        || slot_offset(A.traced, "t", &A.off_t) < 0)
+        return NULL;
+    Py_INCREF(traced);
+    Py_INCREF(A.python);
+    Py_INCREF(A.ufuncs);
+    Py_INCREF(A.cost_type);
+    Py_INCREF(A.tail);
+    Py_INCREF(A.note);
+    Py_INCREF(A.ndarray);
+    A.s_call = PyUnicode_InternFromString("__call__");
+    A.s_size = PyUnicode_InternFromString("size");
+    A.s_nbytes = PyUnicode_InternFromString("nbytes");
+    if (A.s_call == NULL || A.s_size == NULL || A.s_nbytes == NULL)
+        return NULL;
+    Py_RETURN_NONE;
+}
+
+static PyObject *
+module_configure_release(PyObject *m, PyObject *args)
+{
+    PyObject *type;
+    if (!PyArg_ParseTuple(args, "O!OO!U", &PyType_Type, &type, &R.release_of, &PyFrozenSet_Type, &R.released,
+                          &R.key))
+        return NULL;
+    if (slot_offset((PyTypeObject *)type, "candidates", &R.off_candidates) < 0
+        || slot_offset((PyTypeObject *)type, "pending", &R.off_pending) < 0
+        || slot_offset((PyTypeObject *)type, "budget", &R.off_budget) < 0)
+        return NULL;
+    R.s_sessions = PyUnicode_InternFromString("sessions");
+    R.s_base = PyUnicode_InternFromString("base");
+    R.s_dtype = PyUnicode_InternFromString("dtype");
+    R.s_num = PyUnicode_InternFromString("num");
+    R.s_sweep = PyUnicode_InternFromString("sweep");
+    if (!R.s_sessions || !R.s_base || !R.s_dtype || !R.s_num || !R.s_sweep)
+        return NULL;
+    Py_INCREF(type);
+    Py_INCREF(R.release_of);
+    Py_INCREF(R.released);
+    Py_INCREF(R.key);
+    R.type = (PyTypeObject *)type;
+    Py_RETURN_NONE;
+}
+
+/* Release.note(id, a) on the trace's Release (array_release.note): value ``id`` may be released
+ * once only the trace holds it, if it owns its memory and holds numbers released. */
+static int
+note_release(PyObject *t, PyObject *id, PyObject *a, PyObject *nbytes)
+{
+    PyObject *call[] = {t, id, a};
+    if (R.type == NULL) {
+        PyObject *done = PyObject_Vectorcall(A.note, call, 3, NULL);
+        Py_XDECREF(done);
+        return done ? 0 : -1;
+    }
+    PyObject *base = PyObject_GetAttr(a, R.s_base);
+    if (base == NULL)
+        return -1;
+    Py_DECREF(base);
+    if (base != Py_None)
+        return 0;
+    PyObject *dtype = PyObject_GetAttr(a, R.s_dtype), *num = dtype ? PyObject_GetAttr(dtype, R.s_num) : NULL;
+    Py_XDECREF(dtype);
+    if (num == NULL)
+        return -1;
+    int released = PySet_Contains(R.released, num);
+    Py_DECREF(num);
+    if (released <= 0)
+        return released;
+    PyObject *sessions = PyObject_GetAttr(t, R.s_sessions);
+    if (sessions == NULL)
+        return -1;
+    PyObject *rel = PyDict_Check(sessions) ? PyDict_GetItemWithError(sessions, R.key) : NULL;
+    Py_XINCREF(rel);
+    Py_DECREF(sessions);
+    if (rel == NULL) {
+        if (PyErr_Occurred())
+            return -1;
+        rel = PyObject_Vectorcall(R.release_of, &t, 1, NULL);
+        if (rel == NULL)
+            return -1;
+    }
+    int result = -1;
+    if (!Py_IS_TYPE(rel, R.type)) {
+        PyErr_SetString(PyExc_TypeError, "the trace's release is not a Release");
+        goto done;
+    }
+    PyObject *candidates = SLOT(rel, R.off_candidates), *pending = SLOT(rel, R.off_pending);
+    if (candidates == NULL || pending == NULL || SLOT(rel, R.off_budget) == NULL || !PyList_Check(candidates)) {
+        PyErr_SetString(PyExc_AttributeError, "a Release without its candidates, pending or budget");
+        goto done;
+    }
+    if (PyList_Append(candidates, id) < 0)
+        goto done;
+    PyObject *more = PyNumber_Add(pending, nbytes);
+    if (more == NULL)
+        goto done;
+    Py_SETREF(SLOT(rel, R.off_pending), more);
+    int due = PyObject_RichCompareBool(more, SLOT(rel, R.off_budget), Py_GE);
+    if (due < 0)
+        goto done;
+    if (due) {
+        PyObject *swept = PyObject_CallMethodNoArgs(rel, R.s_sweep);
+        if (swept == NULL)
+            goto done;
+        Py_DECREF(swept);
+    }
+    result = 0;
+done:
+    Py_DECREF(rel);
+    return result;
+}
+
+/* One traced operand: its raw value and id; 0 if it is neither a TracedArray nor a Scalar. */
+static int
+unwrap(PyObject *x, PyObject **raw, Py_ssize_t *id)
+{
+    if (Py_IS_TYPE(x, A.traced)) {
+        PyObject *a = SLOT(x, A.off_a), *i = SLOT(x, A.off_i);
+        if (a == NULL || i == NULL || !PyLong_CheckExact(i))
+            return 0;
+        *raw = a;
+        *id = PyLong_AsSsize_t(i);
+        return *id >= 0;
+    }
+    if (IS_SCALAR(x) && AS_SCALAR(x)->v != NULL) {
+        *raw = AS_SCALAR(x)->v;
+        *id = AS_SCALAR(x)->i;
+        return 1;
+    }
+    return 0;
+}
+
+/* __array_ufunc__(self, ufunc, method, *inputs, **kwargs) of a TracedArray: a ufunc called on
+ * one or two traced operands, no keywords, the first a TracedArray, is recorded here (the common
+ * case); every other call goes to the Python array_ufunc, which records it the same way. */
+static PyObject *
+array_ufunc(PyObject *m, PyObject *const *args, size_t nargsf, PyObject *kwnames)
+{
+    Py_ssize_t nargs = PyVectorcall_NARGS(nargsf), n_in = nargs - 3;
+    PyObject *raw[2], *info, *result, *t;
+    Py_ssize_t ids[2];
+    Recorder *rec;
+    if (A.traced == NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "_recorder.configure_arrays() was not called");
+        return NULL;
+    }
+    if ((kwnames != NULL && PyTuple_GET_SIZE(kwnames)) || n_in < 1 || n_in > 2
+        || !Py_IS_TYPE(args[3], A.traced) || (args[2] != A.s_call && !(PyUnicode_Check(args[2])
+                                                                        && PyUnicode_Compare(args[2], A.s_call) == 0)))
+        goto python;
+    info = PyDict_GetItemWithError(A.ufuncs, args[1]);        /* borrowed: (op, name, kind, code) */
+    if (info == NULL) {
+        if (PyErr_Occurred())
+            return NULL;
+        goto python;
+    }
+    for (Py_ssize_t k = 0; k < n_in; k++)
+        if (!unwrap(args[3 + k], &raw[k], &ids[k]))
+            goto python;
+    t = SLOT(args[3], A.off_t);
+    if (t == NULL)
+        goto python;
+    rec = recorder_of(t);
+    if (rec == NULL)
+        return NULL;
+    result = PyObject_Vectorcall(args[1], raw, n_in, NULL);
+    if (result == NULL)
+        goto error;
+    long kind = PyLong_AsLong(PyTuple_GET_ITEM(info, 2));
+    if ((PyObject *)Py_TYPE(result) != A.ndarray || kind > A.elementwise) {
+        /* another result (a numpy scalar, several outputs) or another cost: the Python tail */
+        PyObject *raw_tuple = PyTuple_New(n_in), *srcs = PyTuple_New(n_in), *wrapped = NULL;
+        if (raw_tuple != NULL && srcs != NULL) {
+            int ok = 1;
+            for (Py_ssize_t k = 0; k < n_in; k++) {
+                PyObject *id = PyLong_FromSsize_t(ids[k]);
+                if (id == NULL) {
+                    ok = 0;
+                    break;
+                }
+                Py_INCREF(raw[k]);
+                PyTuple_SET_ITEM(raw_tuple, k, raw[k]);
+                PyTuple_SET_ITEM(srcs, k, id);
+            }
+            if (ok) {
+                PyObject *call[] = {t, PyTuple_GET_ITEM(info, 0), PyTuple_GET_ITEM(info, 1), raw_tuple, srcs, result};
+                wrapped = PyObject_Vectorcall(A.tail, call, 6, NULL);
+            }
+        }
+        Py_XDECREF(raw_tuple);
+        Py_XDECREF(srcs);
+        Py_DECREF(result);
+        Py_DECREF(rec);
+        return wrapped;
+    }
+    {
+        PyObject *size = PyObject_GetAttr(result, A.s_size), *nbytes = size ? PyObject_GetAttr(result, A.s_nbytes) : NULL;
+        PyObject *zero = NULL, *items = NULL, *pack = NULL, *cost = NULL, *id = NULL;
+        if (nbytes != NULL && (zero = PyLong_FromLong(0)) != NULL) {
+            PyObject *name = PyTuple_GET_ITEM(info, 1);
+            items = kind == A.additive ? PyTuple_Pack(5, zero, size, zero, nbytes, name)
+                  : kind == A.multiplicative ? PyTuple_Pack(5, size, zero, zero, nbytes, name)
+                  : PyTuple_Pack(5, zero, zero, size, nbytes, name);
+        }
+        if (items != NULL && (pack = PyTuple_Pack(1, items)) != NULL)
+            cost = PyTuple_Type.tp_new((PyTypeObject *)A.cost_type, pack, NULL);
+        Py_XDECREF(size);
+        Py_XDECREF(zero);
+        Py_XDECREF(items);
+        Py_XDECREF(pack);
+        if (cost == NULL) {
+            Py_XDECREF(nbytes);
+            goto error_result;
+        }
+        long code = PyLong_AsLong(PyTuple_GET_ITEM(info, 3));
+        PyObject *ops = rec->ops;
+        Py_ssize_t n = PyByteArray_GET_SIZE(ops);
+        if (PyByteArray_Resize(ops, n + 1) < 0)
+            goto error_cost;
+        PyByteArray_AS_STRING(ops)[n] = (char)code;
+        if (push(rec, 0, ids[0]) < 0 || push(rec, 1, n_in == 2 ? ids[1] : NO_SOURCE) < 0
+            || PyList_Append(rec->values, result) < 0)
+            goto error_cost;
+        Py_ssize_t i = PyList_GET_SIZE(rec->values) - 1;
+        id = PyLong_FromSsize_t(i);
+        if (id == NULL || PyDict_SetItem(rec->extras, id, cost) < 0)
+            goto error_cost;
+        Py_DECREF(cost);
+        int noted = note_release(t, id, result, nbytes);
+        Py_DECREF(nbytes);
+        if (noted < 0)
+            goto error_id;
+        Py_DECREF(rec);
+        PyObject *w = A.traced->tp_alloc(A.traced, 0);
+        if (w == NULL) {
+            Py_DECREF(id);
+            Py_DECREF(result);
+            return NULL;
+        }
+        Py_INCREF(t);
+        SLOT(w, A.off_a) = result;
+        SLOT(w, A.off_i) = id;
+        SLOT(w, A.off_t) = t;
+        return w;
+error_cost:
+        Py_DECREF(cost);
+        Py_DECREF(nbytes);
+error_id:
+        Py_XDECREF(id);
+    }
+error_result:
+    Py_DECREF(result);
+error:
+    Py_DECREF(rec);
+    return NULL;
+python:
+    return PyObject_Vectorcall(A.python, args, nargsf, kwnames);
+}
+
+/* ---------------------------------------------------------------- scans of a trace's values */
+
+/* type_codes(values, types): bytearray of each value's position in ``types`` (its exact type),
+ * len(types) for any other type (analyzer.passes.columns.value_types). */
+static PyObject *
+module_type_codes(PyObject *m, PyObject *args)
+{
+    PyObject *values, *types;
+    if (!PyArg_ParseTuple(args, "O!O!", &PyList_Type, &values, &PyTuple_Type, &types))
+        return NULL;
+    Py_ssize_t n = PyList_GET_SIZE(values), k = PyTuple_GET_SIZE(types);
+    if (k > 255) {
+        PyErr_SetString(PyExc_ValueError, "at most 255 types");
+        return NULL;
+    }
+    PyObject *out = PyByteArray_FromStringAndSize(NULL, n);
+    if (out == NULL)
+        return NULL;
+    unsigned char *codes = (unsigned char *)PyByteArray_AS_STRING(out);
+    PyObject *last_type = NULL;
+    unsigned char last_code = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *tp = (PyObject *)Py_TYPE(PyList_GET_ITEM(values, i));
+        if (tp != last_type) {
+            last_code = (unsigned char)k;
+            for (Py_ssize_t j = 0; j < k; j++)
+                if (PyTuple_GET_ITEM(types, j) == tp) {
+                    last_code = (unsigned char)j;
+                    break;
+                }
+            last_type = tp;
+        }
+        codes[i] = last_code;
+    }
+    return out;
+}
+
+/* floats(values, picked, as_complex): bytearray of the values where ``picked`` (a byte each) is
+ * nonzero, as float64 (float(v)) or complex128 (complex(v)): numpy.fromiter(compress(values,
+ * picked), float or complex), without an iterator. */
+static PyObject *
+module_floats(PyObject *m, PyObject *args)
+{
+    PyObject *values;
+    Py_buffer picked;
+    int as_complex;
+    if (!PyArg_ParseTuple(args, "O!y*p", &PyList_Type, &values, &picked, &as_complex))
+        return NULL;
+    Py_ssize_t n = PyList_GET_SIZE(values), count = 0;
+    const unsigned char *mask = picked.buf;
+    if (picked.len != n) {
+        PyBuffer_Release(&picked);
+        PyErr_SetString(PyExc_ValueError, "picked must have a byte for each value");
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < n; i++)
+        count += mask[i] != 0;
+    Py_ssize_t width = as_complex ? 2 : 1;
+    PyObject *out = PyByteArray_FromStringAndSize(NULL, count * width * (Py_ssize_t)sizeof(double));
+    if (out == NULL) {
+        PyBuffer_Release(&picked);
+        return NULL;
+    }
+    double *d = (double *)PyByteArray_AS_STRING(out);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (!mask[i])
+            continue;
+        PyObject *v = PyList_GET_ITEM(values, i);
+        if (as_complex) {
+            Py_complex c = PyComplex_AsCComplex(v);
+            if (c.real == -1.0 && PyErr_Occurred())
+                goto error;
+            *d++ = c.real;
+            *d++ = c.imag;
+        }
+        else {
+            double x = PyFloat_Check(v) ? PyFloat_AS_DOUBLE(v) : PyFloat_AsDouble(v);
+            if (x == -1.0 && PyErr_Occurred())
+                goto error;
+            *d++ = x;
+        }
+    }
+    PyBuffer_Release(&picked);
+    return out;
+error:
+    PyBuffer_Release(&picked);
+    Py_DECREF(out);
+    return NULL;
+}
+
 /* ---------------------------------------------------------------- module */
 
 static PyObject *
@@ -969,6 +1378,17 @@ static PyMethodDef module_methods[] = {
      "binary(op, trace, fallback, plain): the instrumented helper of a binary operator or comparison."},
     {"unary", module_unary, METH_VARARGS,
      "unary(op, trace, None, plain): the instrumented helper of - or ~."},
+    {"configure_arrays", module_configure_arrays, METH_VARARGS,
+     "configure_arrays(TracedArray, python_array_ufunc, ufuncs, ArrayCost, tail, note, ndarray, additive, "
+     "multiplicative, elementwise): the Python side of the array tracer's hot path."},
+    {"configure_release", module_configure_release, METH_VARARGS,
+     "configure_release(Release, release_of, released_dtype_numbers, key): array_release, for the hot path."},
+    {"array_ufunc", (PyCFunction)(void (*)(void))array_ufunc, METH_FASTCALL | METH_KEYWORDS,
+     "array_ufunc(self, ufunc, method, *inputs, **kwargs): TracedArray.__array_ufunc__."},
+    {"type_codes", module_type_codes, METH_VARARGS,
+     "type_codes(values, types): bytearray of each value's exact type's position in types (len(types): another)."},
+    {"floats", module_floats, METH_VARARGS,
+     "floats(values, picked, as_complex): bytearray of the picked values as float64 or complex128."},
     {"count", module_count, METH_VARARGS,
      "count(iterable, a, b, trace): Scalars of its items, each an index record of sources (a, b)."},
     {NULL}

@@ -63,6 +63,6 @@ class SourceLists:
         self.seconds.clear()
 
 
-def recorder(ops: bytearray, values: list, consts: dict) -> object:
-    """The append side of a new trace whose columns are ``ops`` and ``values``."""
-    return COMPILED.Recorder(ops, values, consts) if COMPILED else SourceLists()
+def recorder(ops: bytearray, values: list, consts: dict, extras: dict) -> object:
+    """The append side of a new trace whose columns are ``ops``, ``values``, ``consts`` and ``extras``."""
+    return COMPILED.Recorder(ops, values, consts, extras) if COMPILED else SourceLists()

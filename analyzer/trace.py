@@ -170,7 +170,7 @@ class Trace:
     def _attach(self) -> None:
         """The recorder the tracers append through: ``first(i)`` and ``second(i)`` take a record's
         sources (NONE if it has fewer), until ``unpack`` moves them into the arrays."""
-        self._recorder = recorder(self.ops, self.values, self._consts)
+        self._recorder = recorder(self.ops, self.values, self._consts, self.extras)
         self.first, self.second = self._recorder.first, self._recorder.second
 
     def __getstate__(self) -> dict[str, Any]:

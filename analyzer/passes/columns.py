@@ -25,6 +25,7 @@ import numpy as np
 
 from analyzer.ops import Op
 from analyzer.passes.shares import Shares
+from analyzer.recorder import COMPILED
 from analyzer.trace import CODE, OPS, SCALAR_BYTES, WIDE, Trace
 
 # the types of value the passes tell apart (``value_types``); any other type is OTHER
@@ -132,6 +133,8 @@ def last_readers(trace: Trace) -> np.ndarray:
 
 def value_types(trace: Trace) -> np.ndarray:
     """uint8 of each record: the type of its value, ``TYPES[code]`` (exactly: not a subclass), or OTHER."""
+    if COMPILED:
+        return _once(trace, "value_types", lambda: np.frombuffer(COMPILED.type_codes(trace.values, TYPES), np.uint8))
     return _once(trace, "value_types", lambda: np.frombuffer(
         bytearray(map(_TYPE_CODE.__getitem__, map(type, trace.values))), np.uint8))
 

@@ -48,6 +48,7 @@ from analyzer.passes.near_misses import matches
 from analyzer.passes.shares import Shares
 from analyzer.passes.content_hash import NearRows, rounded, whole_hash
 from analyzer.ops import ARITHMETIC, COMMUTATIVE, COMPARISONS, IMPURE, Op
+from analyzer.recorder import COMPILED
 from analyzer.trace import CODE, NONE, OPS, WIDE, Trace
 
 RTOL = 1e-9
@@ -203,13 +204,12 @@ class ValueNumbers:
         ids = np.flatnonzero(floating)
         if not len(ids):
             return
-        picked = compress(values, floating.tobytes())
+        as_complex = bool(_COMPLEX_CODE[types].any())   # real values: as complex numbers, their imaginary
+        arr = _picked(values, floating, as_complex)         # keys would all be 0.0's (2048), their arithmetic the same
         del floating
-        if not _COMPLEX_CODE[types].any():          # real values: as complex numbers, their imaginary keys
-            arr = np.fromiter(picked, float, len(ids))      # would all be 0.0's (2048), and their arithmetic the same
+        if not as_complex:
             real, imag = _float_keys_array(arr), None
         else:
-            arr = np.fromiter(picked, complex, len(ids))
             real, imag = _float_keys_array(arr.real), _float_keys_array(arr.imag)
             imag = imag if (imag != 2048).any() else None
         lead = first_occurrence(real) if imag is None else first_occurrence(real, imag)
@@ -537,6 +537,14 @@ _NO_IDENTITY = 2            # a _LEFT/_RIGHT entry: the op has no identity const
 _LEFT = np.array([_NO_IDENTITY if _IDENTITY.get(op, (None,))[0] is None else _IDENTITY[op][0] for op in OPS],
                  dtype=np.int8)
 _RIGHT = np.array([_IDENTITY[op][1] if op in _IDENTITY else _NO_IDENTITY for op in OPS], dtype=np.int8)
+
+
+def _picked(values: list[Any], picked: np.ndarray, as_complex: bool) -> np.ndarray:
+    """The ``values`` where ``picked`` (bool) is true, as float64 or complex128."""
+    dtype = complex if as_complex else float
+    if COMPILED:
+        return np.frombuffer(COMPILED.floats(values, picked.view(np.uint8), as_complex), dtype)
+    return np.fromiter(compress(values, picked.tobytes()), dtype, int(np.count_nonzero(picked)))
 
 
 def _scalar_repeats(vn: ValueNumbers, trace: Trace, c: Columns) -> tuple[np.ndarray, list[int]]:

@@ -34,6 +34,7 @@ from numpy.lib.mixins import NDArrayOperatorsMixin
 from analyzer.array_summary import is_array
 from analyzer.buffers import element_ids, root
 from analyzer.ops import Op
+from analyzer.recorder import COMPILED
 from analyzer.trace import ALL_ELEMENTS, CODE, ArrayCost, Trace
 from analyzer.tracers.array_release import note
 from analyzer.tracers.array_cost import (KIND, ADDITIVE, ELEMENTWISE, MULTIPLICATIVE, UFUNC_OPS, cost_of,
@@ -41,12 +42,13 @@ from analyzer.tracers.array_cost import (KIND, ADDITIVE, ELEMENTWISE, MULTIPLICA
 from analyzer.tracers.library_cost import function_cost
 from analyzer.tracers.scalar import NUMBERS, Scalar, scalar
 
-_UFUNCS: dict[Any, tuple[Op, str, int]] = {}
+_UFUNCS: dict[Any, tuple[Op, str, int, int]] = {}
 
 
-def _ufunc_op(ufunc: np.ufunc) -> tuple[Op, str, int]:
+def _ufunc_op(ufunc: np.ufunc) -> tuple[Op, str, int, int]:
+    """(op, name, cost kind, op code) of a ufunc, remembered (the compiled hot path reads them)."""
     op = UFUNC_OPS.get(ufunc.__name__, _OTHER)
-    known = _UFUNCS[ufunc] = (op, ufunc.__name__, KIND[op])
+    known = _UFUNCS[ufunc] = (op, ufunc.__name__, KIND[op], CODE[op])
     return known
 
 
@@ -234,7 +236,7 @@ def array_ufunc(_: Any, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs: An
         result = getattr(ufunc, method)(*raw, **kwargs)
     else:
         result = ufunc(*raw, **kwargs) if kwargs else ufunc(*raw)
-    op, name, kind = _UFUNCS.get(ufunc) or _ufunc_op(ufunc)
+    op, name, kind, _ = _UFUNCS.get(ufunc) or _ufunc_op(ufunc)
     if not targets and type(result) is np.ndarray and method == "__call__" and kind <= ELEMENTWISE:
         # the common case (an elementwise ufunc making a new array), inlined
         n = result.size
@@ -266,6 +268,11 @@ def array_ufunc(_: Any, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs: An
             return tuple(_retarget(w, targets) for w in wrapped)
         return wrapped
     return _wrap(t, op, tuple(srcs), result, cost)
+
+
+def _tail(t: Trace, op: Op, name: str, raw: tuple, srcs: tuple, result: Any) -> Any:
+    """The end of ``array_ufunc`` for a result the compiled hot path does not record itself."""
+    return _wrap(t, op, srcs, result, cost_of(op, name, list(raw), result, False))
 
 
 def _retarget(w: Any, targets: tuple) -> Any:
@@ -414,8 +421,8 @@ def traced_array(a: np.ndarray, i: int, t: Trace) -> TracedArray:
 def _operator(ufunc: np.ufunc, reflected: bool = False) -> Any:
     """``a + b`` straight to the tracer (skips numpy's dispatch; same record as ``np.add``)."""
     if reflected:
-        return lambda self, other: array_ufunc(None, ufunc, "__call__", other, self)
-    return lambda self, other: array_ufunc(None, ufunc, "__call__", self, other)
+        return lambda self, other: _entry(None, ufunc, "__call__", other, self)
+    return lambda self, other: _entry(None, ufunc, "__call__", self, other)
 
 
 class TracedArray(NDArrayOperatorsMixin):
@@ -517,3 +524,13 @@ class TracedArray(NDArrayOperatorsMixin):
 
     def __repr__(self) -> str:
         return f"TracedArray({self.a!r})"
+
+
+# The hot path: the compiled recorder records the common case (a ufunc on one or two traced
+# operands, no keywords) itself and hands every other call to ``array_ufunc``.
+if COMPILED:
+    COMPILED.configure_arrays(TracedArray, array_ufunc, _UFUNCS, ArrayCost, _tail, note, np.ndarray,
+                              ADDITIVE, MULTIPLICATIVE, ELEMENTWISE)
+    TracedArray.__array_ufunc__ = _entry = COMPILED.array_ufunc
+else:
+    _entry = array_ufunc

@@ -29,6 +29,7 @@ from sys import getrefcount
 import numpy as np
 
 from analyzer.array_summary import summarize
+from analyzer.recorder import COMPILED
 from analyzer.trace import Trace
 
 RELEASE_AFTER = 64 << 20
@@ -97,3 +98,7 @@ def finish(t: Trace) -> None:
 def note(t: Trace, i: int, a: np.ndarray) -> None:
     """``Release.note`` on ``t``'s release."""
     (t.sessions.get(_KEY) or release_of(t)).note(i, a)
+
+
+if COMPILED:        # the array tracer's hot path notes its results in C, as ``Release.note`` does
+    COMPILED.configure_release(Release, release_of, _RELEASED, _KEY)

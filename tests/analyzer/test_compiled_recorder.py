@@ -36,7 +36,8 @@ def _compiler_present() -> bool:
 needs_compiled = pytest.mark.skipif(COMPILED is None, reason="the compiled recorder is not built here")
 
 # Prints, for each probe file given, a digest of every column of the trace of each version at its
-# smallest size: op codes, sources, values (arrays by dtype, shape and bytes), functions, wide sources.
+# smallest size: op codes, sources, values (arrays by dtype, shape and bytes), functions, wide sources,
+# array costs, writes, snapshots, inputs and outputs.
 DIGEST = r"""
 import hashlib, json, sys
 import numpy as np
@@ -44,6 +45,8 @@ from analyzer.analysis import trace_version
 from analyzer.probe import load
 
 def value(v):
+    if type(v).__name__ == "ArraySummary":      # released (hashes of bytes: PYTHONHASHSEED is fixed)
+        return f"summary {v.shape} {v.dtype} {v.flat}"
     if isinstance(v, np.ndarray):
         return f"array {v.dtype} {v.shape} {hashlib.sha256(np.ascontiguousarray(v).tobytes()).hexdigest()}"
     return f"{type(v).__name__} {v!r}"
@@ -56,6 +59,9 @@ for path in sys.argv[1:]:
         h = hashlib.sha256()
         for column in (bytes(t.ops), t.src0.tobytes(), t.src1.tobytes(), repr(t.fn_runs).encode(),
                        repr(sorted(t.wide.items())).encode(), repr(t.functions).encode(),
+                       repr(sorted(t.extras.items())).encode(), repr(sorted(t.uncosted.items())).encode(),
+                       repr((sorted(t.written), sorted(t.snapshots), sorted(t.overwritten), sorted(t.static),
+                             sorted(t.input_names.items()), t.outputs)).encode(),
                        "\n".join(map(value, t.values)).encode()):
             h.update(column)
         out[f"{path} {version}"] = (len(t), h.hexdigest())
@@ -64,24 +70,26 @@ print(json.dumps(out))
 
 
 def _digests(paths: list[Path], pure: bool) -> dict:
-    env = dict(os.environ, **{ENVIRONMENT: "1" if pure else "0"})
+    env = dict(os.environ, PYTHONHASHSEED="0", **{ENVIRONMENT: "1" if pure else "0"})
     done = subprocess.run([sys.executable, "-c", DIGEST, *map(str, paths)], cwd=ROOT, env=env,
                           capture_output=True, text=True)
     assert done.returncode == 0, done.stderr[-3000:]
     return json.loads(done.stdout)
 
 
-def _scalar_probes() -> list[Path]:
-    """The probes of scalar Python code: the unseen ones, the styles, and the catalog's numpy-free ones."""
-    catalog = sorted((ROOT / "analyzer" / "probes").glob("[!_]*.py"))
-    return [*sorted((HERE / "unseen").glob("*.py")), *sorted((HERE / "probe_styles").glob("*.py")),
-            *(p for p in catalog if "numpy" not in p.read_text() and "torch" not in p.read_text())]
+def _probes(numpy: bool) -> list[Path]:
+    """The unseen probes, the styles and the catalog's, those that use numpy or those that do not
+    (torch's aside: the recorder does not trace tensors)."""
+    every = [*sorted((HERE / "unseen").glob("*.py")), *sorted((HERE / "probe_styles").glob("*.py")),
+             *sorted((ROOT / "analyzer" / "probes").glob("[!_]*.py"))]
+    return [p for p in every if "torch" not in p.read_text() and ("numpy" in p.read_text()) == numpy]
 
 
 @needs_compiled
-def test_the_compiled_and_pure_recorders_record_the_same_traces():
-    paths = _scalar_probes()
-    assert len(paths) >= 30
+@pytest.mark.parametrize("numpy", [False, True], ids=["scalar code", "numpy code"])
+def test_the_compiled_and_pure_recorders_record_the_same_traces(numpy):
+    paths = _probes(numpy)
+    assert len(paths) >= 20
     compiled, pure = _digests(paths, pure=False), _digests(paths, pure=True)
     assert compiled.keys() == pure.keys() and len(compiled) == 2 * len(paths)
     differ = [k for k in compiled if compiled[k] != pure[k]]
@@ -216,3 +224,39 @@ class TestCompiledScalarEdges:
 def test_the_python_scalar_keeps_the_shared_methods():
     assert {"__round__", "__array_ufunc__", "bit_length", "__torch_function__"} <= set(dir(PythonScalar))
     assert {"__round__", "__array_ufunc__", "bit_length", "__torch_function__"} <= set(dir(Scalar))
+
+
+UFUNC_FORMS = '''
+import numpy as np
+CLAIM = "caching"
+SIZES = (4,)
+
+def inputs(size):
+    return {"a": np.linspace(0.5, 2.0, size), "b": np.arange(1, size + 1, dtype=float), "k": 3}
+
+def baseline(a, b, k):
+    c = np.add(a, b)                            # two traced arrays: the compiled path
+    d = np.negative(c) + a * b - a / b[0]       # one operand, operators, a Scalar second
+    e = np.add(a, np.ones(len(a)))              # a plain array operand: the Python path
+    f = np.multiply(c, 2.0) + np.maximum(a, b)  # a constant, a ufunc of another kind
+    g = np.add(c, d, out=np.empty_like(a))      # keywords
+    h = np.add.reduce(c) + np.add.accumulate(d)[-1]     # other methods
+    i = np.matmul(a, b) + np.divmod(a, 2.0)[0]  # another cost kind; several outputs
+    j = b[1] * a                                # a Scalar first
+    m = np.sqrt(np.abs(c.astype(np.float32)))[:2] + np.add(c[:2], d[2:])   # float32, views
+    n = np.add(c.sum(), k) + np.less(a, b) * a  # numpy scalars, a bool result
+    return c + d + e + f + g + h + i + j + m[0] + n
+
+def optimized(a, b, k):
+    return baseline(a, b, k)
+'''
+
+
+@needs_compiled
+def test_every_form_of_a_ufunc_call_records_as_the_pure_tracer_does(tmp_path):
+    """The compiled hot path takes the common case and hands the rest to Python: either way the
+    records are those of the pure tracer."""
+    probe = tmp_path / "ufunc_forms.py"
+    probe.write_text(UFUNC_FORMS)
+    compiled, pure = _digests([probe], pure=False), _digests([probe], pure=True)
+    assert compiled == pure and all(n > 40 for n, _ in compiled.values())
