@@ -24,6 +24,7 @@
 #include <string.h>
 
 #define NO_SOURCE (-1)
+#define CONST_CACHE 16
 #ifndef TAXO_SOURCE_DIGEST
 #define TAXO_SOURCE_DIGEST ""       /* the build defines it: the sha256 of this file */
 #endif
@@ -100,6 +101,10 @@ typedef struct {
     PyObject *extras;       /* dict: id -> ArrayCost of an array op */
     int32_t *src[2];        /* sources not yet moved into the trace's arrays */
     Py_ssize_t n[2], cap[2];
+    /* constants met lately, by identity: a literal in a loop is one object every iteration, and
+     * the same object is the same (type, value) key of ``consts`` (strong references) */
+    PyObject *recent[CONST_CACHE];
+    Py_ssize_t recent_id[CONST_CACHE];
 } Recorder;
 
 static PyTypeObject RecorderType;
@@ -141,13 +146,22 @@ record(Recorder *r, int k, Py_ssize_t a, Py_ssize_t b, PyObject *v)
 static Py_ssize_t
 const_id(Recorder *r, PyObject *value)
 {
+    size_t slot = ((uintptr_t)value >> 4) % CONST_CACHE;
+    if (r->recent[slot] == value)
+        return r->recent_id[slot];
     PyObject *key = PyTuple_Pack(2, (PyObject *)Py_TYPE(value), value);
     if (key == NULL)
         return -1;
     PyObject *hit = PyDict_GetItemWithError(r->consts, key);      /* borrowed */
     if (hit != NULL) {
         Py_DECREF(key);
-        return PyLong_AsSsize_t(hit);
+        Py_ssize_t i = PyLong_AsSsize_t(hit);
+        if (i >= 0) {
+            Py_INCREF(value);
+            Py_XSETREF(r->recent[slot], value);
+            r->recent_id[slot] = i;
+        }
+        return i;
     }
     int shared = 1;
     if (PyErr_Occurred()) {
@@ -167,6 +181,9 @@ const_id(Recorder *r, PyObject *value)
             return -1;
         }
         Py_DECREF(id);
+        Py_INCREF(value);
+        Py_XSETREF(r->recent[slot], value);
+        r->recent_id[slot] = i;
     }
     Py_DECREF(key);
     return i;
@@ -205,6 +222,8 @@ Recorder_traverse(Recorder *r, visitproc visit, void *arg)
     Py_VISIT(r->values);
     Py_VISIT(r->consts);
     Py_VISIT(r->extras);
+    for (int k = 0; k < CONST_CACHE; k++)
+        Py_VISIT(r->recent[k]);
     return 0;
 }
 
@@ -215,6 +234,8 @@ Recorder_clear(Recorder *r)
     Py_CLEAR(r->values);
     Py_CLEAR(r->consts);
     Py_CLEAR(r->extras);
+    for (int k = 0; k < CONST_CACHE; k++)
+        Py_CLEAR(r->recent[k]);
     return 0;
 }
 

@@ -260,3 +260,11 @@ def test_every_form_of_a_ufunc_call_records_as_the_pure_tracer_does(tmp_path):
     probe.write_text(UFUNC_FORMS)
     compiled, pure = _digests([probe], pure=False), _digests([probe], pure=True)
     assert compiled == pure and all(n > 40 for n, _ in compiled.values())
+
+
+def test_the_probe_worker_is_given_the_tracer_asked_for(monkeypatch, tmp_path):
+    from analyzer.runner import child_env
+    monkeypatch.setenv(ENVIRONMENT, "1")
+    assert child_env(str(tmp_path))[ENVIRONMENT] == "1"
+    monkeypatch.delenv(ENVIRONMENT)
+    assert ENVIRONMENT not in child_env(str(tmp_path))
