@@ -1010,56 +1010,76 @@ slot_offset(PyTypeObject *type, const char *name, Py_ssize_t *offset)
 
 #define SLOT(o, off) (*(PyObject **)((char *)(o) + (off)))
 
+/* Hold a new reference to ``value`` in ``*field``, dropping the one held before. */
+static void
+hold(PyObject **field, PyObject *value)
+{
+    Py_INCREF(value);
+    Py_XSETREF(*field, value);
+}
+
 static PyObject *
 module_configure_arrays(PyObject *m, PyObject *args)
 {
-    PyObject *traced;
-    if (!PyArg_ParseTuple(args, "O!OO!OOOOlll", &PyType_Type, &traced, &A.python, &PyDict_Type, &A.ufuncs,
-                          &A.cost_type, &A.tail, &A.note, &A.ndarray, &A.additive, &A.multiplicative,
-                          &A.elementwise))
+    PyObject *traced, *python, *ufuncs, *cost_type, *tail, *note, *ndarray;
+    long additive, multiplicative, elementwise;
+    Py_ssize_t off_a, off_i, off_t;
+    if (!PyArg_ParseTuple(args, "O!OO!OOOOlll", &PyType_Type, &traced, &python, &PyDict_Type, &ufuncs,
+                          &cost_type, &tail, &note, &ndarray, &additive, &multiplicative, &elementwise))
         return NULL;
-    A.traced = (PyTypeObject *)traced;
-    if (slot_offset(A.traced, "a", &A.off_a) < 0 || slot_offset(A.traced, "i", &A.off_i) < 0
-        || slot_offset(A.traced, "t", &A.off_t) < 0)
+    if (slot_offset((PyTypeObject *)traced, "a", &off_a) < 0 || slot_offset((PyTypeObject *)traced, "i", &off_i) < 0
+        || slot_offset((PyTypeObject *)traced, "t", &off_t) < 0)
         return NULL;
-    Py_INCREF(traced);
-    Py_INCREF(A.python);
-    Py_INCREF(A.ufuncs);
-    Py_INCREF(A.cost_type);
-    Py_INCREF(A.tail);
-    Py_INCREF(A.note);
-    Py_INCREF(A.ndarray);
-    A.s_call = PyUnicode_InternFromString("__call__");
-    A.s_size = PyUnicode_InternFromString("size");
-    A.s_nbytes = PyUnicode_InternFromString("nbytes");
-    if (A.s_call == NULL || A.s_size == NULL || A.s_nbytes == NULL)
-        return NULL;
+    if (A.s_call == NULL) {
+        A.s_call = PyUnicode_InternFromString("__call__");
+        A.s_size = PyUnicode_InternFromString("size");
+        A.s_nbytes = PyUnicode_InternFromString("nbytes");
+        if (A.s_call == NULL || A.s_size == NULL || A.s_nbytes == NULL)
+            return NULL;
+    }
+    hold((PyObject **)&A.traced, traced);
+    hold(&A.python, python);
+    hold(&A.ufuncs, ufuncs);
+    hold(&A.cost_type, cost_type);
+    hold(&A.tail, tail);
+    hold(&A.note, note);
+    hold(&A.ndarray, ndarray);
+    A.off_a = off_a;
+    A.off_i = off_i;
+    A.off_t = off_t;
+    A.additive = additive;
+    A.multiplicative = multiplicative;
+    A.elementwise = elementwise;
     Py_RETURN_NONE;
 }
 
 static PyObject *
 module_configure_release(PyObject *m, PyObject *args)
 {
-    PyObject *type;
-    if (!PyArg_ParseTuple(args, "O!OO!U", &PyType_Type, &type, &R.release_of, &PyFrozenSet_Type, &R.released,
-                          &R.key))
+    PyObject *type, *release_of, *released, *key;
+    Py_ssize_t off_candidates, off_pending, off_budget;
+    if (!PyArg_ParseTuple(args, "O!OO!U", &PyType_Type, &type, &release_of, &PyFrozenSet_Type, &released, &key))
         return NULL;
-    if (slot_offset((PyTypeObject *)type, "candidates", &R.off_candidates) < 0
-        || slot_offset((PyTypeObject *)type, "pending", &R.off_pending) < 0
-        || slot_offset((PyTypeObject *)type, "budget", &R.off_budget) < 0)
+    if (slot_offset((PyTypeObject *)type, "candidates", &off_candidates) < 0
+        || slot_offset((PyTypeObject *)type, "pending", &off_pending) < 0
+        || slot_offset((PyTypeObject *)type, "budget", &off_budget) < 0)
         return NULL;
-    R.s_sessions = PyUnicode_InternFromString("sessions");
-    R.s_base = PyUnicode_InternFromString("base");
-    R.s_dtype = PyUnicode_InternFromString("dtype");
-    R.s_num = PyUnicode_InternFromString("num");
-    R.s_sweep = PyUnicode_InternFromString("sweep");
-    if (!R.s_sessions || !R.s_base || !R.s_dtype || !R.s_num || !R.s_sweep)
-        return NULL;
-    Py_INCREF(type);
-    Py_INCREF(R.release_of);
-    Py_INCREF(R.released);
-    Py_INCREF(R.key);
-    R.type = (PyTypeObject *)type;
+    if (R.s_sessions == NULL) {
+        R.s_sessions = PyUnicode_InternFromString("sessions");
+        R.s_base = PyUnicode_InternFromString("base");
+        R.s_dtype = PyUnicode_InternFromString("dtype");
+        R.s_num = PyUnicode_InternFromString("num");
+        R.s_sweep = PyUnicode_InternFromString("sweep");
+        if (!R.s_sessions || !R.s_base || !R.s_dtype || !R.s_num || !R.s_sweep)
+            return NULL;
+    }
+    hold((PyObject **)&R.type, type);
+    hold(&R.release_of, release_of);
+    hold(&R.released, released);
+    hold(&R.key, key);
+    R.off_candidates = off_candidates;
+    R.off_pending = off_pending;
+    R.off_budget = off_budget;
     Py_RETURN_NONE;
 }
 
@@ -1171,7 +1191,7 @@ array_ufunc(PyObject *m, PyObject *const *args, size_t nargsf, PyObject *kwnames
                                                                         && PyUnicode_Compare(args[2], A.s_call) == 0)))
         goto python;
     info = PyDict_GetItemWithError(A.ufuncs, args[1]);        /* borrowed: (op, name, kind, code) */
-    if (info == NULL) {
+    if (info == NULL || !PyTuple_Check(info) || PyTuple_GET_SIZE(info) != 4) {
         if (PyErr_Occurred())
             return NULL;
         goto python;
