@@ -161,6 +161,9 @@ class ScalarMethods:
         from analyzer.tracers.array import traced_ufunc  # numpy only when arrays meet scalars
         return traced_ufunc(ufunc, method, inputs, kwargs)
 
+    def __reduce__(self) -> tuple:  # copy, deepcopy and pickle, whichever recorder made the class
+        return scalar, (self.v, self.i, self.t)
+
     def __repr__(self) -> str:
         return f"Scalar({self.v!r})"
 

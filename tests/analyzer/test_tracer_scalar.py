@@ -4,6 +4,7 @@ from __future__ import annotations
 from analyzer.ops import Op
 from analyzer.trace import Trace
 from analyzer.tracers import run
+from analyzer.tracers.scalar import Scalar, scalar
 
 
 def ops_of(t: Trace) -> list[str]:
@@ -278,3 +279,16 @@ def test_a_scalar_passed_to_torch_enters_as_its_number():
     assert torch.equal(torch.ones(2) * k, torch.full((2,), 3.0))
     assert torch.arange(0, k).tolist() == [0, 1, 2]
     assert ops_of(t).count("escape") == 2
+
+
+def test_a_traced_number_copies_and_pickles_with_its_value_id_and_trace():
+    import copy
+    import pickle
+    t = Trace()
+    x = scalar(2.0, t.input("x", 2.0), t)
+    shallow, deep = copy.copy(x), copy.deepcopy(x)
+    assert (type(shallow), shallow.v, shallow.i, shallow.t) == (Scalar, 2.0, 0, t)
+    assert (type(deep), deep.v, deep.i, len(deep.t)) == (Scalar, 2.0, 0, 1) and deep.t is not t
+    again = pickle.loads(pickle.dumps(x * 3.0))
+    assert (again.v, again.i, [again.t.sources(i) for i in range(len(again.t))]) == (6.0, 2, [(), (), (0, 1)])
+    assert len(t) == 3                  # copying recorded nothing
