@@ -197,7 +197,7 @@ class ScalarMethods:
         return func(*_escaped(args), **{k: _escaped(v) for k, v in (kwargs or {}).items()})
 
 
-class PythonScalar(ScalarMethods):
+class Scalar(ScalarMethods):     # the pure-Python tracer's (``PythonScalar``; ``Scalar`` is rebound below)
     """A traced number: ``v`` is its value, ``i`` the id of the record that made it in trace ``t``
     (made by ``scalar(v, i, t)``). The compiled recorder's ``Scalar`` has the same operators in C."""
     __slots__ = ("v", "i", "t")
@@ -231,6 +231,9 @@ class PythonScalar(ScalarMethods):
 
     def __pos__(self) -> Scalar:
         return self
+
+
+PythonScalar = Scalar
 
 
 def _compiled_scalar() -> type:
