@@ -1389,6 +1389,121 @@ error:
     return NULL;
 }
 
+/* ---------------------------------------------------------------- the traffic simulation's scalar walk */
+
+/* walk(start, k, modes, first, second, dead, values, lru, move_to_end, pop, dirty, used, capacity,
+ *      sizes, scalar_mode, no_key) -> (k, used)
+ *
+ * analyzer.traffic.simulation's loop over the records of one chunk (the plan's lists), for the
+ * records that only hit: skipped ones, and scalar ones whose reads are all in fast memory and whose
+ * word fits without an eviction. They are done here exactly as the Python loop does them (move
+ * the reads to the end of the LRU order, add the word, drop what dies); at the first record that
+ * needs more (a miss, an eviction, an array or element op, a value of another type) it returns
+ * that record's position and the bytes in use, and the Python loop does that one. */
+static PyObject *
+module_walk(PyObject *m, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 16) {
+        PyErr_SetString(PyExc_TypeError, "walk() takes 16 arguments");
+        return NULL;
+    }
+    Py_ssize_t start = PyLong_AsSsize_t(args[0]), k = PyLong_AsSsize_t(args[1]);
+    PyObject *modes = args[2], *first = args[3], *second = args[4], *dead = args[5], *values = args[6];
+    PyObject *lru = args[7], *move_to_end = args[8], *pop = args[9], *dirty = args[10], *sizes = args[13];
+    long long used = PyLong_AsLongLong(args[11]), capacity = PyLong_AsLongLong(args[12]);
+    long scalar_mode = PyLong_AsLong(args[14]);
+    long long no_key = PyLong_AsLongLong(args[15]);
+    if (PyErr_Occurred())
+        return NULL;
+    if (!PyList_Check(modes) || !PyList_Check(first) || !PyList_Check(second) || !PyList_Check(dead)
+        || !PyList_Check(values) || !PyDict_Check(lru) || !PyAnySet_Check(dirty) || !PyDict_Check(sizes)) {
+        PyErr_SetString(PyExc_TypeError, "walk(): the plan's lists, an OrderedDict, a set and a dict");
+        return NULL;
+    }
+    Py_ssize_t n = PyList_GET_SIZE(modes);
+    if (PyList_GET_SIZE(first) < n || PyList_GET_SIZE(second) < n || PyList_GET_SIZE(dead) < n
+        || PyList_GET_SIZE(values) < n) {
+        PyErr_SetString(PyExc_ValueError, "walk(): lists of one length");
+        return NULL;
+    }
+    for (; k < n; k++) {
+        long mode = PyLong_AsLong(PyList_GET_ITEM(modes, k));
+        if (mode == 0)
+            continue;                           /* SKIP: touches nothing */
+        if (mode != scalar_mode)
+            break;
+        PyObject *reads[2] = {PyList_GET_ITEM(first, k), PyList_GET_ITEM(second, k)};
+        int has[2], easy = 1;
+        for (int r = 0; r < 2 && easy; r++) {
+            has[r] = PyLong_AsLongLong(reads[r]) != no_key;
+            if (has[r]) {
+                int in = PyDict_Contains(lru, reads[r]);
+                if (in < 0)
+                    return NULL;
+                easy = in;
+            }
+        }
+        if (!easy)
+            break;                              /* a miss: the Python loop */
+        PyObject *v = PyList_GET_ITEM(values, k), *size = NULL;
+        long long bytes = 0;
+        if (v != Py_None) {
+            size = PyDict_GetItemWithError(sizes, (PyObject *)Py_TYPE(v));     /* borrowed */
+            if (size == NULL) {
+                if (PyErr_Occurred())
+                    return NULL;
+                break;                          /* another type: word_size, in Python */
+            }
+            bytes = PyLong_AsLongLong(size);
+            if (bytes <= 0 || used + bytes > capacity) {
+                if (PyErr_Occurred())
+                    return NULL;
+                break;                          /* an eviction: the Python loop */
+            }
+        }
+        for (int r = 0; r < 2; r++)
+            if (has[r]) {
+                PyObject *done = PyObject_Vectorcall(move_to_end, &reads[r], 1, NULL);
+                if (done == NULL)
+                    return NULL;
+                Py_DECREF(done);
+            }
+        if (v != Py_None) {
+            PyObject *id = PyLong_FromSsize_t(start + k);
+            if (id == NULL || PyObject_SetItem(lru, id, size) < 0 || PySet_Add(dirty, id) < 0) {
+                Py_XDECREF(id);
+                return NULL;
+            }
+            Py_DECREF(id);
+            used += bytes;
+        }
+        long dies = PyLong_AsLong(PyList_GET_ITEM(dead, k));
+        for (int bit = 0; bit < 3; bit++) {
+            if (!(dies & (1L << bit)))
+                continue;
+            PyObject *key = bit < 2 ? reads[bit] : PyLong_FromSsize_t(start + k);
+            if (key == NULL)
+                return NULL;
+            PyObject *call[] = {key, Py_None};
+            PyObject *gone = PyObject_Vectorcall(pop, call, 2, NULL);
+            if (gone != NULL && gone != Py_None) {
+                used -= PyLong_AsLongLong(gone);
+                if (PySet_Discard(dirty, key) < 0) {
+                    Py_CLEAR(gone);
+                }
+            }
+            if (bit == 2)
+                Py_DECREF(key);
+            if (gone == NULL || PyErr_Occurred()) {
+                Py_XDECREF(gone);
+                return NULL;
+            }
+            Py_DECREF(gone);
+        }
+    }
+    return Py_BuildValue("nL", k, used);
+}
+
 /* ---------------------------------------------------------------- module */
 
 static PyObject *
@@ -1426,6 +1541,9 @@ static PyMethodDef module_methods[] = {
      "configure_release(Release, release_of, released_dtype_numbers, key): array_release, for the hot path."},
     {"array_ufunc", (PyCFunction)(void (*)(void))array_ufunc, METH_FASTCALL | METH_KEYWORDS,
      "array_ufunc(self, ufunc, method, *inputs, **kwargs): TracedArray.__array_ufunc__."},
+    {"walk", (PyCFunction)(void (*)(void))module_walk, METH_FASTCALL,
+     "walk(start, k, modes, first, second, dead, values, lru, move_to_end, pop, dirty, used, capacity, sizes, "
+     "scalar_mode, no_key) -> (k, used): the traffic simulation's records that only hit."},
     {"type_codes", module_type_codes, METH_VARARGS,
      "type_codes(values, types): bytearray of each value's exact type's position in types (len(types): another)."},
     {"floats", module_floats, METH_VARARGS,

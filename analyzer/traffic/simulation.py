@@ -14,6 +14,7 @@ import numpy as np
 
 from analyzer.array_summary import address, is_array
 from analyzer.ops import Op
+from analyzer.recorder import COMPILED
 from analyzer.trace import NONE, OPS, SCALAR_BYTES, WIDE, Trace
 from analyzer.traffic.accounting import FOREVER, FRESH, OVERWRITE, READ, UPDATE, Accounting, Traffic
 from analyzer.traffic.layout import ARRAY, ARRAY_KEYS, SCALAR_INPUT, WORD, index, lines, word_size
@@ -161,6 +162,8 @@ class Simulation(Accounting):
     def _walk_trace(self) -> None:
         """Every record in turn: the scalar ones the plan (``analyzer.traffic.plan``) marks in a
         loop of their own, the rest through ``_record``."""
+        if COMPILED:
+            return self._walk_compiled()
         lru, dirty, line_owner = self.lru, self.dirty, self.line_owner
         t, capacity = self.trace, self.capacity
         sizes = SCALAR_BYTES                # what word_size says of Python numbers
@@ -212,6 +215,54 @@ class Simulation(Accounting):
                         if size is not None:
                             self.used -= size
                             dirty.discard(i)
+
+    def _walk_compiled(self) -> None:
+        """``_walk_trace`` with the compiled recorder's ``walk`` doing the records that only hit
+        (most of a scalar trace's) and ``_step`` the one each time it stops at."""
+        lru, t, plan = self.lru, self.trace, Plan(self.layout, self.trace)
+        walk, move_to_end, pop = COMPILED.walk, lru.move_to_end, lru.pop
+        for start in range(0, len(t), CHUNK):
+            stop = min(start + CHUNK, len(t))
+            modes, first, second, dead = plan.chunk(start, stop)
+            values = t.values[start:stop]
+            k = 0
+            while True:
+                k, self.used = walk(start, k, modes, first, second, dead, values, lru, move_to_end, pop, self.dirty,
+                                    self.used, self.capacity, SCALAR_BYTES, SCALAR, NO)
+                if k == stop - start:
+                    break
+                self._step(start + k, modes[k], first[k], second[k], dead[k], values[k])
+                k += 1
+
+    def _step(self, i: int, mode: int, x0: int, x1: int, dead: int, value: Any) -> None:
+        """One record of ``_walk_trace``'s loop (which has this body inlined)."""
+        if mode != SCALAR:
+            if mode:
+                self.now = i
+                self._element(i, value) if mode == ELEMENT else self._record(i, value)
+            return
+        lru, dirty = self.lru, self.dirty
+        for x in (x0, x1):
+            if x != NO:
+                if x in lru:
+                    lru.move_to_end(x)
+                else:
+                    self.now = i
+                    self._word(x) if x >= 0 else self._key(x, self.line_owner[x])
+        if value is not None:
+            size = SCALAR_BYTES.get(type(value)) or word_size(value)
+            lru[i] = size
+            dirty.add(i)
+            self.used += size
+            if self.used > self.capacity:
+                self.now = i
+                self._evict()
+        for bit, key in ((1, x0), (2, x1), (4, i)):
+            if dead & bit:                  # words that die here leave without a write-back
+                size = lru.pop(key, None)
+                if size is not None:
+                    self.used -= size
+                    dirty.discard(key)
 
     def _record(self, i: int, value: Any) -> None:
         """What record ``i`` (an op that moves data: a computing or an array op) touches and drops,

@@ -37,12 +37,14 @@ needs_compiled = pytest.mark.skipif(COMPILED is None, reason="the compiled recor
 
 # Prints, for each probe file given, a digest of every column of the trace of each version at its
 # smallest size: op codes, sources, values (arrays by dtype, shape and bytes), functions, wide sources,
-# array costs, writes, snapshots, inputs and outputs.
+# array costs, writes, snapshots, inputs and outputs; and the traffic measure of each, at the probe's
+# fast memory and at 1 KiB (the simulation's walk is compiled too).
 DIGEST = r"""
 import hashlib, json, sys
 import numpy as np
 from analyzer.analysis import trace_version
 from analyzer.probe import load
+from analyzer.traffic import traffic
 
 def value(v):
     if type(v).__name__ == "ArraySummary":      # released (hashes of bytes: PYTHONHASHSEED is fixed)
@@ -64,6 +66,8 @@ for path in sys.argv[1:]:
                              sorted(t.input_names.items()), t.outputs)).encode(),
                        "\n".join(map(value, t.values)).encode()):
             h.update(column)
+        for fast_memory in (probe.fast_memory or 512 * 1024, 1024):      # (the second evicts often)
+            h.update(repr(traffic(t, fast_memory)).encode())
         out[f"{path} {version}"] = (len(t), h.hexdigest())
 print(json.dumps(out))
 """
