@@ -150,7 +150,8 @@ def scalar_bytes(trace: Trace, dtype: Any = np.int64) -> np.ndarray:
 
 def weighted_work(shares: Mapping[int, float], trace: Trace, part: int | None = None) -> float:
     """The sum of ``share * work`` over ``shares`` (record id -> share of its work), added one at
-    a time in the dict's order, as ``sum`` over it adds (0 when empty)."""
+    a time in the dict's order, as a loop over it adds (0 when empty; ``sum`` added so before
+    Python 3.12, which compensates its rounding)."""
     if not shares:
         return 0
     ids, share = as_arrays(shares)
