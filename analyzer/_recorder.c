@@ -126,20 +126,28 @@ push(Recorder *r, int which, Py_ssize_t x)
     return 0;
 }
 
-/* Append one record; its id, or -1 with an exception set. ``v`` is borrowed. */
+/* Append one record of the op whose code in the trace is ``code``; its id, or -1 with an
+ * exception set. ``v`` is borrowed. */
 static Py_ssize_t
-record(Recorder *r, int k, Py_ssize_t a, Py_ssize_t b, PyObject *v)
+record_code(Recorder *r, unsigned char code, Py_ssize_t a, Py_ssize_t b, PyObject *v)
 {
     PyObject *ops = r->ops;
     Py_ssize_t n = PyByteArray_GET_SIZE(ops);
     if (PyByteArray_Resize(ops, n + 1) < 0)
         return -1;
-    PyByteArray_AS_STRING(ops)[n] = (char)CODE[k];
+    PyByteArray_AS_STRING(ops)[n] = (char)code;
     if (push(r, 0, a) < 0 || push(r, 1, b) < 0)
         return -1;
     if (PyList_Append(r->values, v) < 0)
         return -1;
     return PyList_GET_SIZE(r->values) - 1;
+}
+
+/* ``record_code`` of op k of this module's list (OPS). */
+static Py_ssize_t
+record(Recorder *r, int k, Py_ssize_t a, Py_ssize_t b, PyObject *v)
+{
+    return record_code(r, CODE[k], a, b, v);
 }
 
 /* The id of a constant (Trace.const): equal constants of one type share one record. */
@@ -1255,15 +1263,9 @@ array_ufunc(PyObject *m, PyObject *const *args, size_t nargsf, PyObject *kwnames
             goto error_result;
         }
         long code = PyLong_AsLong(PyTuple_GET_ITEM(info, 3));
-        PyObject *ops = rec->ops;
-        Py_ssize_t n = PyByteArray_GET_SIZE(ops);
-        if (PyByteArray_Resize(ops, n + 1) < 0)
+        Py_ssize_t i = record_code(rec, (unsigned char)code, ids[0], n_in == 2 ? ids[1] : NO_SOURCE, result);
+        if (i < 0)
             goto error_cost;
-        PyByteArray_AS_STRING(ops)[n] = (char)code;
-        if (push(rec, 0, ids[0]) < 0 || push(rec, 1, n_in == 2 ? ids[1] : NO_SOURCE) < 0
-            || PyList_Append(rec->values, result) < 0)
-            goto error_cost;
-        Py_ssize_t i = PyList_GET_SIZE(rec->values) - 1;
         id = PyLong_FromSsize_t(i);
         if (id == NULL || PyDict_SetItem(rec->extras, id, cost) < 0)
             goto error_cost;
