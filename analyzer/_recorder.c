@@ -983,7 +983,6 @@ static struct {
     PyObject *ufuncs;           /* dict: ufunc -> (op, name, kind, code), filled by the Python side */
     PyObject *cost_type;        /* ArrayCost */
     PyObject *tail;             /* tail(t, op, name, raw, srcs, result): cost_of and _wrap */
-    PyObject *note;             /* note(t, i, result): the release */
     PyObject *ndarray;
     long additive, multiplicative, elementwise;
     PyObject *s_call, *s_size, *s_nbytes;
@@ -1029,11 +1028,11 @@ hold(PyObject **field, PyObject *value)
 static PyObject *
 module_configure_arrays(PyObject *m, PyObject *args)
 {
-    PyObject *traced, *python, *ufuncs, *cost_type, *tail, *note, *ndarray;
+    PyObject *traced, *python, *ufuncs, *cost_type, *tail, *ndarray;
     long additive, multiplicative, elementwise;
     Py_ssize_t off_a, off_i, off_t;
-    if (!PyArg_ParseTuple(args, "O!OO!OOOOlll", &PyType_Type, &traced, &python, &PyDict_Type, &ufuncs,
-                          &cost_type, &tail, &note, &ndarray, &additive, &multiplicative, &elementwise))
+    if (!PyArg_ParseTuple(args, "O!OO!OOOlll", &PyType_Type, &traced, &python, &PyDict_Type, &ufuncs,
+                          &cost_type, &tail, &ndarray, &additive, &multiplicative, &elementwise))
         return NULL;
     if (slot_offset((PyTypeObject *)traced, "a", &off_a) < 0 || slot_offset((PyTypeObject *)traced, "i", &off_i) < 0
         || slot_offset((PyTypeObject *)traced, "t", &off_t) < 0)
@@ -1050,7 +1049,6 @@ module_configure_arrays(PyObject *m, PyObject *args)
     hold(&A.ufuncs, ufuncs);
     hold(&A.cost_type, cost_type);
     hold(&A.tail, tail);
-    hold(&A.note, note);
     hold(&A.ndarray, ndarray);
     A.off_a = off_a;
     A.off_i = off_i;
@@ -1096,11 +1094,9 @@ module_configure_release(PyObject *m, PyObject *args)
 static int
 note_release(PyObject *t, PyObject *id, PyObject *a, PyObject *nbytes)
 {
-    PyObject *call[] = {t, id, a};
     if (R.type == NULL) {
-        PyObject *done = PyObject_Vectorcall(A.note, call, 3, NULL);
-        Py_XDECREF(done);
-        return done ? 0 : -1;
+        PyErr_SetString(PyExc_RuntimeError, "_recorder.configure_release() was not called");
+        return -1;
     }
     PyObject *base = PyObject_GetAttr(a, R.s_base);
     if (base == NULL)
@@ -1537,7 +1533,7 @@ static PyMethodDef module_methods[] = {
     {"unary", module_unary, METH_VARARGS,
      "unary(op, trace, None, plain): the instrumented helper of - or ~."},
     {"configure_arrays", module_configure_arrays, METH_VARARGS,
-     "configure_arrays(TracedArray, python_array_ufunc, ufuncs, ArrayCost, tail, note, ndarray, additive, "
+     "configure_arrays(TracedArray, python_array_ufunc, ufuncs, ArrayCost, tail, ndarray, additive, "
      "multiplicative, elementwise): the Python side of the array tracer's hot path."},
     {"configure_release", module_configure_release, METH_VARARGS,
      "configure_release(Release, release_of, released_dtype_numbers, key): array_release, for the hot path."},

@@ -529,8 +529,8 @@ class TracedArray(NDArrayOperatorsMixin):
 # The hot path: the compiled recorder records the common case (a ufunc on one or two traced
 # operands, no keywords) itself and hands every other call to ``array_ufunc``.
 if COMPILED:
-    COMPILED.configure_arrays(TracedArray, array_ufunc, _UFUNCS, ArrayCost, _tail, note, np.ndarray,
-                              ADDITIVE, MULTIPLICATIVE, ELEMENTWISE)
+    COMPILED.configure_arrays(TracedArray, array_ufunc, _UFUNCS, ArrayCost, _tail, np.ndarray,
+                              ADDITIVE, MULTIPLICATIVE, ELEMENTWISE)   # (array_release configured the release)
     TracedArray.__array_ufunc__ = _entry = COMPILED.array_ufunc
 else:
     _entry = array_ufunc
