@@ -1,12 +1,13 @@
-"""Build the optional compiled recorder (``analyzer/_recorder.c``) while installing.
+"""Build the optional compiled parts of the analyzer while installing: the recorder
+(``analyzer/_recorder.c``) and the passes' kernels (``analyzer/_kernels.c``).
 
 Hatchling runs this hook for every wheel, the editable one of ``pip install -e .`` included:
-the extension goes next to its source for an editable install (the package is the source
-tree) and into the wheel otherwise. It needs a C compiler and Python's headers; without them
-the install goes on with a warning, and the analyzer uses its pure-Python tracer, which records
-the same traces, slower (``analyzer/recorder.py``).
+the extensions go next to their sources for an editable install (the package is the source
+tree) and into the wheel otherwise. They need a C compiler and Python's headers; without them
+the install goes on with a warning, and the analyzer uses its pure-Python tracer and numpy
+passes, which measure the same, slower (``analyzer/native.py``).
 
-``python hatch_build.py`` compiles it in place, for a source tree whose C file changed.
+``python hatch_build.py`` compiles them in place, for a source tree whose C files changed.
 """
 from __future__ import annotations
 
@@ -20,30 +21,47 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
-SOURCE = ROOT / "analyzer" / "_recorder.c"
+SOURCES = (ROOT / "analyzer" / "_recorder.c", ROOT / "analyzer" / "_kernels.c")
+SOURCE = SOURCES[0]
 
 
-def extension_name() -> str:
-    return "_recorder" + (sysconfig.get_config_var("EXT_SUFFIX") or ".so")
+def extension_name(source: Path = SOURCE) -> str:
+    return source.stem + (sysconfig.get_config_var("EXT_SUFFIX") or ".so")
 
 
-def compile_recorder(out_dir: Path) -> Path:
-    """Compile the recorder into ``out_dir`` with the compiler and flags Python was built with
+def compile_extension(source: Path, out_dir: Path) -> Path:
+    """Compile ``source`` into ``out_dir`` with the compiler and flags Python was built with
 (``LDSHARED``; the environment's, as setuptools, if set); its path. Raises CalledProcessError
 or OSError."""
     linker = os.environ.get("LDSHARED") or sysconfig.get_config_var("LDSHARED") or "cc -shared"
-    digest = hashlib.sha256(SOURCE.read_bytes()).hexdigest()
-    out = out_dir / extension_name()
+    digest = hashlib.sha256(source.read_bytes()).hexdigest()
+    out = out_dir / extension_name(source)
     command = [*shlex.split(linker), "-fPIC", "-O2", "-Wall", f"-I{sysconfig.get_paths()['include']}",
-               f'-DTAXO_SOURCE_DIGEST="{digest}"', str(SOURCE), "-o", str(out)]
+               f'-DTAXO_SOURCE_DIGEST="{digest}"', str(source), "-o", str(out)]
     subprocess.run(command, check=True, capture_output=True, text=True)
     return out
 
 
-def _warn(error: Exception) -> None:
+def compile_recorder(out_dir: Path) -> Path:
+    return compile_extension(SOURCE, out_dir)
+
+
+def _warn(source: Path, error: Exception) -> None:
     detail = getattr(error, "stderr", "") or str(error)
-    print(f"taxo: the compiled recorder was not built ({detail.strip().splitlines()[-1] if detail.strip() else error}); "
-          "the analyzer will use its pure-Python tracer, which is slower", file=sys.stderr)
+    print(f"taxo: {source.name} was not compiled ({detail.strip().splitlines()[-1] if detail.strip() else error}); "
+          "the analyzer will use its pure-Python form, which is slower", file=sys.stderr)
+
+
+def compile_all(out_dir: Path | None = None) -> list[Path]:
+    """Compile every extension (next to its source, or into ``out_dir``); the ones built. One
+    that fails is warned of and left out."""
+    built = []
+    for source in SOURCES:
+        try:
+            built.append(compile_extension(source, out_dir or source.parent))
+        except (OSError, subprocess.CalledProcessError) as error:
+            _warn(source, error)
+    return built
 
 
 try:
@@ -58,22 +76,18 @@ class RecorderBuildHook(BuildHookInterface):  # type: ignore[misc]
     def initialize(self, version: str, build_data: dict) -> None:
         if self.target_name != "wheel":
             return
-        try:
-            if version == "editable":
-                compile_recorder(SOURCE.parent)
-                return
-            built = compile_recorder(Path(tempfile.mkdtemp(prefix="taxo-recorder-")))
-        except (OSError, subprocess.CalledProcessError) as error:
-            _warn(error)
+        if version == "editable":
+            compile_all()
             return
-        build_data["force_include"][str(built)] = f"analyzer/{built.name}"
-        build_data["pure_python"] = False
-        build_data["infer_tag"] = True
+        built = compile_all(Path(tempfile.mkdtemp(prefix="taxo-extensions-")))
+        for path in built:
+            build_data["force_include"][str(path)] = f"analyzer/{path.name}"
+        if built:
+            build_data["pure_python"] = False
+            build_data["infer_tag"] = True
 
 
 if __name__ == "__main__":
-    try:
-        print(compile_recorder(SOURCE.parent))
-    except (OSError, subprocess.CalledProcessError) as error:
-        _warn(error)
-        sys.exit(1)
+    made = compile_all()
+    print("\n".join(map(str, made)))
+    sys.exit(0 if len(made) == len(SOURCES) else 1)

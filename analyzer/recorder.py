@@ -1,41 +1,23 @@
 """Which recorder the tracers append with: the compiled one when it is built and current, else
 the pure-Python one. Both record the same traces; the compiled one is several times faster.
 
-``COMPILED`` is the extension module ``analyzer._recorder`` (built from ``_recorder.c`` by the
-install: ``hatch_build.py``), or ``None`` when
-- it was not built (no C compiler where taxo was installed),
-- ``_recorder.c`` changed since it was built (a stale build would record what the source no
-  longer says: rebuild with ``python hatch_build.py`` or reinstall), or
-- the environment sets ``TAXO_PURE_TRACER=1`` (the tests compare the two that way).
+``COMPILED`` is the extension module ``analyzer._recorder`` (built from ``_recorder.c``), or
+``None`` where ``analyzer.native.load`` refuses it (not built, stale, or ``TAXO_PURE_TRACER=1``).
 
 ``SourceLists`` is the pure-Python recorder's side of the trace: the sources of records not yet
 moved into the trace's arrays, in two lists (``Trace.unpack``).
 """
 from __future__ import annotations
 
-import hashlib
-import os
-import warnings
 from array import array
-from pathlib import Path
-from types import ModuleType
 
-ENVIRONMENT = "TAXO_PURE_TRACER"
+from analyzer.native import ENVIRONMENT, load
+
+__all__ = ["COMPILED", "ENVIRONMENT", "SourceLists", "recorder"]
 
 
-def _compiled() -> ModuleType | None:
-    if os.environ.get(ENVIRONMENT, "") not in ("", "0"):
-        return None
-    try:
-        from analyzer import _recorder
-    except ImportError:
-        return None
-    source = Path(__file__).with_name("_recorder.c")
-    if source.exists() and hashlib.sha256(source.read_bytes()).hexdigest() != _recorder.SOURCE_DIGEST:
-        warnings.warn(f"{source} changed since it was compiled: the analyzer uses its pure-Python tracer "
-                      "(same traces, slower); rebuild with `python hatch_build.py`", stacklevel=2)
-        return None
-    return _recorder
+def _compiled():
+    return load("_recorder")
 
 
 COMPILED = _compiled()

@@ -25,6 +25,7 @@ import numpy as np
 
 from analyzer.ops import Op
 from analyzer.passes.shares import Shares
+from analyzer.kernels import KERNELS
 from analyzer.recorder import COMPILED
 from analyzer.trace import CODE, OPS, SCALAR_BYTES, WIDE, Trace
 
@@ -110,6 +111,13 @@ def reads(trace: Trace, c: Columns) -> tuple[np.ndarray, np.ndarray]:
 def _reads(trace: Trace, c: Columns) -> tuple[np.ndarray, np.ndarray]:
     """First sources, then second sources, then those of records with more, each part in record
     order, written into their places (no parts to concatenate: less memory to touch)."""
+    if KERNELS is not None:
+        src, reader = (np.frombuffer(b, dtype=np.int32) for b in KERNELS.reads(c.src0, c.src1))
+        wide = [(s, i) for i in np.flatnonzero(c.src0 == WIDE).tolist() for s in trace.wide[i]]
+        if wide:
+            more = np.array(wide, dtype=np.int32).reshape(-1, 2)
+            src, reader = np.concatenate([src, more[:, 0]]), np.concatenate([reader, more[:, 1]])
+        return src, reader
     ids = np.arange(len(c.codes), dtype=np.int32)
     first, second = c.src0 >= 0, c.src1 >= 0
     wide = [(s, i) for i in np.flatnonzero(c.src0 == WIDE).tolist() for s in trace.wide[i]]
@@ -126,7 +134,10 @@ def last_readers(trace: Trace) -> np.ndarray:
     """int32 of each record: the last record that reads its value, itself when none does."""
     def make() -> np.ndarray:
         last = np.arange(len(trace.values), dtype=np.int32)
-        np.maximum.at(last, *reads(trace, columns(trace)))
+        if KERNELS is not None:
+            KERNELS.last_readers(*reads(trace, columns(trace)), last)
+        else:
+            np.maximum.at(last, *reads(trace, columns(trace)))
         return last
     return _once(trace, "last_readers", make)
 

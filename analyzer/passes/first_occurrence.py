@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from analyzer.kernels import KERNELS
+
 _ROUNDS = 8     # rounds of hashing; a stable sort settles what they leave open
 _MULTIPLIERS = [np.uint64(k) for k in (0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9,
                                        0xD6E8FEB86659FD93, 0xFF51AFD7ED558CCD, 0xC4CEB9FE1A85EC53)]
@@ -34,6 +36,10 @@ def first_occurrence(*columns: np.ndarray) -> np.ndarray:
     open_at: np.ndarray | None = None           # positions still open (None: all), ascending
     keys = [np.ascontiguousarray(c).view(np.uint64) if c.dtype.itemsize == 8 else c.astype(np.uint64)
             for c in columns]
+    if KERNELS is not None and 2 <= n < 2**30 and len(keys) <= 4:     # one table, in C
+        first = np.empty(n, dtype=np.int64)
+        if KERNELS.first_occurrence(tuple(keys), first):
+            return first
     for turn in range(_ROUNDS if n >= 2 else 0):      # (one key: a sort of nothing)
         m = n if open_at is None else len(open_at)
         if not m:

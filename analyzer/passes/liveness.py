@@ -32,6 +32,7 @@ from typing import Any, Mapping
 import numpy as np
 
 from analyzer.array_summary import is_array
+from analyzer.kernels import KERNELS, add_at
 from analyzer.buffers import covered, root
 from analyzer.measurement import Mechanism
 from analyzer.passes import Pass
@@ -69,15 +70,24 @@ def dead_ops(trace: Trace) -> Liveness:
     if trace.written:
         _sweep_writes(trace, live, deciding, member(c.codes, VIEWS), c.codes == CODE[Op.ALLOC])
     else:                       # no writes into arrays: demand flows along the sources alone
-        seeded = np.frombuffer(live, dtype=bool) | deciding
-        unreached = _unreached(trace, c, seeded, read[0])
-        live = bytearray((seeded if unreached is None else ~unreached).tobytes())
-        if unreached is None:   # chains of dead work too long to peel: one sweep, record by record
-            _sweep(trace, c, live)
+        live = _demanded(trace, c, bytearray((np.frombuffer(live, dtype=bool) | deciding).tobytes()), read[0])
     arithmetic = member(c.codes, ARITHMETIC)
     dead = arithmetic & ~np.frombuffer(live, dtype=bool)
     return Liveness(frozenset(np.flatnonzero(dead).tolist()), _peak(trace, c, arithmetic),
                     dead_rows(trace, live, read))
+
+
+def _demanded(trace: Trace, c: Columns, live: bytearray, read: np.ndarray) -> bytearray:
+    """``live`` (the seeds) with every record demand reaches from them: one backward sweep in C
+    (``analyzer.kernels``), or in numpy by peeling (``_unreached``), or record by record."""
+    if KERNELS is not None:
+        KERNELS.sweep_live(c.src0, c.src1, trace.wide, WIDE, live)
+        return live
+    unreached = _unreached(trace, c, np.frombuffer(live, dtype=bool), read)
+    if unreached is not None:
+        return bytearray((~unreached).tobytes())
+    _sweep(trace, c, live)      # chains of dead work too long to peel
+    return live
 
 
 def _sweep(trace: Trace, c: Columns, live: bytearray) -> None:
@@ -273,7 +283,7 @@ def _peak(trace: Trace, c: Columns, arithmetic: np.ndarray) -> int:
     delta[:n] += nbytes
     np.negative(nbytes, out=nbytes)
     last_use += 1
-    np.add.at(delta, last_use, nbytes)
+    add_at(delta, last_use, nbytes)
     return max(0, int(np.cumsum(delta, dtype=nbytes.dtype).max()))
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from analyzer.kernels import KERNELS
 from analyzer.measurement import Mechanism
 from analyzer.passes import Pass
 from analyzer.passes.columns import columns, member
@@ -20,6 +21,7 @@ from analyzer.ops import ARITHMETIC, IMPURE, Op
 from analyzer.trace import CODE, OPS, WIDE, Trace
 
 _PURE = ARITHMETIC - IMPURE
+_PURE_BY_CODE = bytes(op in _PURE for op in OPS)       # code -> is a pure arithmetic op
 
 
 @dataclass(frozen=True)
@@ -31,8 +33,18 @@ class Staging:
 
 
 def static_ops(trace: Trace) -> Staging:
-    found = _static_in_rounds(trace)
+    found = _static_in_c(trace) if KERNELS is not None else _static_in_rounds(trace)
     return Staging(frozenset(found.tolist() if found is not None else _sweep(trace)))
+
+
+def _static_in_c(trace: Trace) -> np.ndarray:
+    """The ids ``_sweep`` finds, in one sweep in C (``analyzer.kernels``)."""
+    c = columns(trace)
+    known = bytearray(len(c.codes))
+    for i in trace.static:
+        known[i] = 1
+    return np.frombuffer(KERNELS.static_sweep(c.codes, c.src0, c.src1, trace.wide, WIDE, _PURE_BY_CODE,
+                                              CODE[Op.CONST], known), dtype=np.int64)
 
 
 def _static_in_rounds(trace: Trace, rounds: int = 16) -> np.ndarray | None:
@@ -63,7 +75,7 @@ def _sweep(trace: Trace) -> list[int]:
     for i in trace.static:
         known[i] = 1
     ops = []
-    pure = bytes(op in _PURE for op in OPS)         # code -> is a pure arithmetic op
+    pure = _PURE_BY_CODE
     const, wide = CODE[Op.CONST], trace.wide
     for i, (code, a, b) in enumerate(zip(trace.ops, trace.src0, trace.src1)):
         if code == const:

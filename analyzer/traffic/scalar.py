@@ -28,6 +28,7 @@ from types import MappingProxyType
 
 import numpy as np
 
+from analyzer.kernels import KERNELS, add_at
 from analyzer.ops import GUARDS, SCALAR_COST, Op
 from analyzer.passes.columns import OTHER, TYPES, columns, last_readers, member, reads, value_types
 from analyzer.trace import CODE, SCALAR_BYTES, Trace
@@ -60,22 +61,13 @@ def scalar_traffic(trace: Trace, fast_memory: int, line: int) -> Traffic | None:
     inputs = np.flatnonzero((c.codes == CODE[Op.INPUT]) & (sizes >= 0))
     line_of, owners = _input_lines(trace, inputs, sizes, line)
 
-    # words: live from their op to their last reader (outputs: to the end)
-    last = last_readers(trace).copy()
+    # words: live from their op to their last reader (outputs: to the end); input lines: resident
+    # from their first reader on
     outputs = np.array(sorted(set(trace.outputs)), dtype=np.int64)
-    last[outputs] = n
-    delta = np.zeros(n + 2, dtype=np.int64)
-    ids = np.flatnonzero(word)
-    delta[ids] += sizes[ids]                 # (one word per id)
-    np.add.at(delta, last[ids] + 1, -sizes[ids])
-    # input lines: resident from their first reader on
-    touched = (line_of >= 0)[src]
-    first = np.full(len(owners), n, dtype=np.int64)
-    np.minimum.at(first, line_of[src[touched]], reader[touched].astype(np.int64))
-    read_lines = np.flatnonzero(first < n)
-    delta[:n] += np.bincount(first[read_lines], minlength=n)[:n] * line
-    if n and int(np.cumsum(delta[:n]).max()) > fast_memory:
+    peak, first = _residency(trace, word, sizes, outputs, line_of, len(owners), line, src, reader)
+    if n and peak > fast_memory:
         return None
+    read_lines = np.flatnonzero(first < n)
 
     moved: dict[int, list[int]] = {}
     for owner in owners[read_lines].tolist():
@@ -87,6 +79,29 @@ def scalar_traffic(trace: Trace, fast_memory: int, line: int) -> Traffic | None:
     kinds = {**dict.fromkeys(KINDS, 0), "cold": reads_, "result": writes}
     return Traffic(fast_memory, line, reads_, writes, MappingProxyType(kinds),
                    MappingProxyType({k: (v[0], v[1]) for k, v in sorted(moved.items())}))
+
+
+def _residency(trace: Trace, word: np.ndarray, sizes: np.ndarray, outputs: np.ndarray, line_of: np.ndarray,
+               lines: int, line: int, src: np.ndarray, reader: np.ndarray) -> tuple[int, np.ndarray]:
+    """(the most bytes resident at any record, the first reader of each input line: n if none):
+    each ``word`` of ``sizes`` bytes from its record to its last reader (an output's: the end), each
+    line from its first reader on."""
+    n = len(word)
+    if KERNELS is not None:
+        peak, first = KERNELS.residency(word, sizes, last_readers(trace), outputs, line_of, src, reader, lines, line)
+        return peak, np.frombuffer(first, dtype=np.int64)
+    last = last_readers(trace).copy()
+    last[outputs] = n
+    delta = np.zeros(n + 2, dtype=np.int64)
+    ids = np.flatnonzero(word)
+    delta[ids] += sizes[ids]                 # (one word per id)
+    add_at(delta, last[ids] + 1, -sizes[ids])
+    touched = (line_of >= 0)[src]
+    first = np.full(lines, n, dtype=np.int64)
+    np.minimum.at(first, line_of[src[touched]], reader[touched].astype(np.int64))
+    read_lines = np.flatnonzero(first < n)
+    delta[:n] += np.bincount(first[read_lines], minlength=n)[:n] * line
+    return (int(np.cumsum(delta[:n]).max()) if n else 0), first
 
 
 def _sizes(values: list, types: np.ndarray) -> np.ndarray:

@@ -1,0 +1,531 @@
+/* The passes' kernels: the loops over every record that numpy can only do in several passes of
+ * fancy indexing, in C (optional; analyzer/kernels.py picks them when they are built and current,
+ * and the passes use their numpy forms otherwise: the same results, slower).
+ *
+ *   first_occurrence   for each key, the least position of an equal key: one hash table of
+ *                      positions, linear probing, the next keys' slots prefetched
+ *   reads              every source a record reads, and the record, as columns
+ *   last_readers       of each record, the last record that reads it
+ *   sweep_live         demand from the live records back along their sources
+ *   add_at             np.add.at for integer columns
+ *   static_sweep       staging: the pure ops whose sources are all known ahead of time
+ *   residency          the scalar traffic's peak of resident bytes, and each input line's first reader
+ *
+ * Arrays arrive as buffers (numpy arrays) of the dtype each function names; the Python side
+ * (analyzer/kernels.py) checks dtypes and lengths, this side checks sizes and indices again and
+ * raises ValueError rather than read or write out of bounds.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <stdint.h>
+#include <string.h>
+
+#ifndef TAXO_SOURCE_DIGEST
+#define TAXO_SOURCE_DIGEST ""       /* the build defines it: the sha256 of this file */
+#endif
+
+#define PREFETCH_AHEAD 16           /* keys hashed ahead of the one placed: their slots load meanwhile */
+#define MAX_COLUMNS 4
+
+static inline uint64_t
+mix(uint64_t h)     /* murmur3's finalizer: every bit of the key moves every bit of the hash */
+{
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ULL;
+    h ^= h >> 33;
+    return h;
+}
+
+static inline uint64_t
+hash_at(const uint64_t *const *cols, int ncols, Py_ssize_t i)
+{
+    uint64_t h = mix(cols[0][i]);
+    for (int c = 1; c < ncols; c++)
+        h = mix(h ^ (cols[c][i] + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2)));
+    return h;
+}
+
+static inline int
+same_key(const uint64_t *const *cols, int ncols, Py_ssize_t a, Py_ssize_t b)
+{
+    for (int c = 0; c < ncols; c++)
+        if (cols[c][a] != cols[c][b])
+            return 0;
+    return 1;
+}
+
+static void
+release_all(Py_buffer *views, int count)
+{
+    for (int k = 0; k < count; k++)
+        PyBuffer_Release(&views[k]);
+}
+
+/* first_occurrence(columns, out) -> bool. ``columns``: a tuple of 1 to 4 buffers of uint64 (or
+ * int64) of one length n; ``out``: a writable int64 buffer of n. Writes into out[i] the least j
+ * whose key (one value of each column) equals i's and returns True; returns False, out undefined,
+ * when the table probes far more than a hash should (keys made to collide): the caller sorts. */
+static PyObject *
+first_occurrence(PyObject *self, PyObject *args)
+{
+    PyObject *columns;
+    Py_buffer out, views[MAX_COLUMNS];
+    if (!PyArg_ParseTuple(args, "O!w*", &PyTuple_Type, &columns, &out))
+        return NULL;
+    int ncols = (int)PyTuple_GET_SIZE(columns), got = 0;
+    const uint64_t *cols[MAX_COLUMNS];
+    Py_ssize_t n = out.len / 8;
+    if (ncols < 1 || ncols > MAX_COLUMNS || out.len % 8) {
+        PyErr_SetString(PyExc_ValueError, "first_occurrence: 1 to 4 columns of 8-byte keys");
+        goto fail;
+    }
+    for (; got < ncols; got++) {
+        if (PyObject_GetBuffer(PyTuple_GET_ITEM(columns, got), &views[got], PyBUF_SIMPLE) < 0)
+            goto fail;
+        if (views[got].len != out.len) {
+            got++;
+            PyErr_SetString(PyExc_ValueError, "first_occurrence: columns of unequal length");
+            goto fail;
+        }
+        cols[got] = views[got].buf;
+    }
+    if (n >= INT32_MAX / 2) {
+        PyErr_SetString(PyExc_ValueError, "first_occurrence: too many keys for int32 positions");
+        goto fail;
+    }
+    int bits = 1;
+    while (((Py_ssize_t)1 << bits) < 2 * n)
+        bits++;
+    size_t size = (size_t)1 << bits, mask = size - 1;
+    int32_t *table = PyMem_RawMalloc(size * sizeof(int32_t));
+    if (!table) {
+        PyErr_NoMemory();
+        goto fail;
+    }
+    memset(table, 0xff, size * sizeof(int32_t));       /* -1: an empty slot */
+    int64_t *first = out.buf;
+    Py_ssize_t probes = 0, limit = 64 * n + 1024;
+    int settled = 1;
+    Py_BEGIN_ALLOW_THREADS
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (i + PREFETCH_AHEAD < n)
+            __builtin_prefetch(&table[hash_at(cols, ncols, i + PREFETCH_AHEAD) & mask]);
+        size_t h = hash_at(cols, ncols, i) & mask;
+        for (;;) {
+            int32_t p = table[h];
+            if (p < 0) {
+                table[h] = (int32_t)i;
+                first[i] = i;
+                break;
+            }
+            if (same_key(cols, ncols, p, i)) {
+                first[i] = p;
+                break;
+            }
+            h = (h + 1) & mask;
+            if (++probes > limit)
+                break;
+        }
+        if (probes > limit) {
+            settled = 0;
+            break;
+        }
+    }
+    Py_END_ALLOW_THREADS
+    PyMem_RawFree(table);
+    release_all(views, got);
+    PyBuffer_Release(&out);
+    return PyBool_FromLong(settled);
+fail:
+    release_all(views, got);
+    PyBuffer_Release(&out);
+    return NULL;
+}
+
+/* The sources of record i, stored wide (``wide``: a dict of record -> sequence of ids): a new
+ * reference to a fast sequence whose every item is an int in [0, limit), or NULL with an error. */
+static PyObject *
+wide_sources(PyObject *wide, Py_ssize_t i, Py_ssize_t limit, const char *who)
+{
+    PyObject *key = PyLong_FromSsize_t(i);
+    if (!key)
+        return NULL;
+    PyObject *sources = PyDict_GetItemWithError(wide, key);     /* borrowed */
+    Py_DECREF(key);
+    if (!sources) {
+        if (!PyErr_Occurred())
+            PyErr_Format(PyExc_ValueError, "%s: record %zd has no wide sources", who, i);
+        return NULL;
+    }
+    PyObject *seq = PySequence_Fast(sources, "wide sources are a sequence");
+    if (!seq)
+        return NULL;
+    for (Py_ssize_t j = 0; j < PySequence_Fast_GET_SIZE(seq); j++) {
+        Py_ssize_t s = PyLong_AsSsize_t(PySequence_Fast_GET_ITEM(seq, j));
+        if (s < 0 || s >= limit) {
+            if (!PyErr_Occurred())
+                PyErr_Format(PyExc_ValueError, "%s: record %zd reads %zd, outside 0..%zd", who, i, s, limit - 1);
+            Py_DECREF(seq);
+            return NULL;
+        }
+    }
+    return seq;
+}
+
+/* reads(src0, src1) -> (sources, readers): int32 bytearrays. Every first source (>= 0) in record
+ * order, then every second source in record order, each with the record that reads it (the
+ * sources of a record of more than two, WIDE, are the caller's to add). */
+static PyObject *
+reads(PyObject *self, PyObject *args)
+{
+    Py_buffer a, b;
+    if (!PyArg_ParseTuple(args, "y*y*", &a, &b))
+        return NULL;
+    PyObject *src = NULL, *reader = NULL, *result = NULL;
+    if (a.len != b.len || a.len % 4) {
+        PyErr_SetString(PyExc_ValueError, "reads: two int32 columns of one length");
+        goto done;
+    }
+    Py_ssize_t n = a.len / 4, k = 0;
+    const int32_t *s0 = a.buf, *s1 = b.buf;
+    for (Py_ssize_t i = 0; i < n; i++)
+        k += (s0[i] >= 0) + (s1[i] >= 0);
+    src = PyByteArray_FromStringAndSize(NULL, k * 4);
+    reader = PyByteArray_FromStringAndSize(NULL, k * 4);
+    if (!src || !reader)
+        goto done;
+    int32_t *out_src = (int32_t *)PyByteArray_AS_STRING(src), *out_reader = (int32_t *)PyByteArray_AS_STRING(reader);
+    Py_ssize_t at = 0;
+    for (Py_ssize_t i = 0; i < n; i++)
+        if (s0[i] >= 0) {
+            out_src[at] = s0[i];
+            out_reader[at++] = (int32_t)i;
+        }
+    for (Py_ssize_t i = 0; i < n; i++)
+        if (s1[i] >= 0) {
+            out_src[at] = s1[i];
+            out_reader[at++] = (int32_t)i;
+        }
+    result = PyTuple_Pack(2, src, reader);
+done:
+    Py_XDECREF(src);
+    Py_XDECREF(reader);
+    PyBuffer_Release(&a);
+    PyBuffer_Release(&b);
+    return result;
+}
+
+/* last_readers(sources, readers, last): last is a writable int32 buffer of every record (each
+ * its own id on entry); last[s] becomes the greatest reader of s, if greater. */
+static PyObject *
+last_readers(PyObject *self, PyObject *args)
+{
+    Py_buffer s, r, last;
+    if (!PyArg_ParseTuple(args, "y*y*w*", &s, &r, &last))
+        return NULL;
+    PyObject *result = NULL;
+    Py_ssize_t k = s.len / 4, n = last.len / 4;
+    if (s.len != r.len || s.len % 4 || last.len % 4) {
+        PyErr_SetString(PyExc_ValueError, "last_readers: int32 columns, sources and readers of one length");
+        goto done;
+    }
+    const int32_t *src = s.buf, *reader = r.buf;
+    int32_t *out = last.buf;
+    for (Py_ssize_t j = 0; j < k; j++) {
+        int32_t at = src[j];
+        if (at < 0 || at >= n) {
+            PyErr_Format(PyExc_ValueError, "last_readers: source %d outside the %zd records", at, n);
+            goto done;
+        }
+        if (reader[j] > out[at])
+            out[at] = reader[j];
+    }
+    result = Py_NewRef(Py_None);
+done:
+    PyBuffer_Release(&s);
+    PyBuffer_Release(&r);
+    PyBuffer_Release(&last);
+    return result;
+}
+
+/* sweep_live(src0, src1, wide, WIDE, live): from the last record back, every source of a live
+ * record becomes live (live: a writable byte of every record, nonzero for the seeds). A record
+ * whose first source is WIDE reads the ids of ``wide[i]`` (a dict of record -> sequence). */
+static PyObject *
+sweep_live(PyObject *self, PyObject *args)
+{
+    Py_buffer a, b, l;
+    PyObject *wide;
+    int wide_code;
+    if (!PyArg_ParseTuple(args, "y*y*O!iw*", &a, &b, &PyDict_Type, &wide, &wide_code, &l))
+        return NULL;
+    PyObject *result = NULL;
+    Py_ssize_t n = l.len;
+    if (a.len != b.len || a.len != 4 * n) {
+        PyErr_SetString(PyExc_ValueError, "sweep_live: two int32 columns and a byte of every record");
+        goto done;
+    }
+    const int32_t *s0 = a.buf, *s1 = b.buf;
+    unsigned char *live = l.buf;
+    for (Py_ssize_t i = n - 1; i >= 0; i--) {
+        if (!live[i])
+            continue;
+        int32_t first = s0[i];
+        if (first >= 0) {
+            int32_t second = s1[i];
+            if (first >= n || second >= n) {
+                PyErr_Format(PyExc_ValueError, "sweep_live: record %zd reads past the %zd records", i, n);
+                goto done;
+            }
+            live[first] = 1;
+            if (second >= 0)
+                live[second] = 1;
+        }
+        else if (first == wide_code) {
+            PyObject *seq = wide_sources(wide, i, n, "sweep_live");
+            if (!seq)
+                goto done;
+            for (Py_ssize_t j = 0; j < PySequence_Fast_GET_SIZE(seq); j++)
+                live[PyLong_AsSsize_t(PySequence_Fast_GET_ITEM(seq, j))] = 1;
+            Py_DECREF(seq);
+        }
+    }
+    result = Py_NewRef(Py_None);
+done:
+    PyBuffer_Release(&a);
+    PyBuffer_Release(&b);
+    PyBuffer_Release(&l);
+    return result;
+}
+
+/* add_at(target, index, values, itemsize): target[index[j]] += values[j], as np.add.at; target
+ * and values of one integer width (4 or 8 bytes), index int64. */
+static PyObject *
+add_at(PyObject *self, PyObject *args)
+{
+    Py_buffer t, x, v;
+    int width;
+    if (!PyArg_ParseTuple(args, "w*y*y*i", &t, &x, &v, &width))
+        return NULL;
+    PyObject *result = NULL;
+    Py_ssize_t k = x.len / 8;
+    if ((width != 4 && width != 8) || x.len % 8 || v.len != k * width || t.len % width) {
+        PyErr_SetString(PyExc_ValueError, "add_at: int64 indices and one value of the target's width each");
+        goto done;
+    }
+    Py_ssize_t n = t.len / width;
+    const int64_t *index = x.buf;
+    for (Py_ssize_t j = 0; j < k; j++)
+        if (index[j] < 0 || index[j] >= n) {
+            PyErr_Format(PyExc_ValueError, "add_at: index %lld outside %zd", (long long)index[j], n);
+            goto done;
+        }
+    if (width == 8) {
+        int64_t *target = t.buf;
+        const int64_t *values = v.buf;
+        for (Py_ssize_t j = 0; j < k; j++)
+            target[index[j]] += values[j];
+    }
+    else {
+        int32_t *target = t.buf;
+        const int32_t *values = v.buf;
+        for (Py_ssize_t j = 0; j < k; j++)
+            target[index[j]] = (int32_t)((uint32_t)target[index[j]] + (uint32_t)values[j]);
+    }
+    result = Py_NewRef(Py_None);
+done:
+    PyBuffer_Release(&t);
+    PyBuffer_Release(&x);
+    PyBuffer_Release(&v);
+    return result;
+}
+
+/* static_sweep(codes, src0, src1, wide, WIDE, pure, const_code, known) -> int64 bytearray of the
+ * ids found static, ascending. One forward sweep: a constant is static, as is every record marked
+ * in ``known`` (a writable byte of every record: the STATIC inputs); a pure op (``pure``: a byte
+ * of every op code) whose sources are all static is static, and found. */
+static PyObject *
+static_sweep(PyObject *self, PyObject *args)
+{
+    Py_buffer c, a, b, p, k;
+    PyObject *wide, *result = NULL;
+    int wide_code, const_code;
+    if (!PyArg_ParseTuple(args, "y*y*y*O!iy*iw*", &c, &a, &b, &PyDict_Type, &wide, &wide_code, &p, &const_code, &k))
+        return NULL;
+    Py_ssize_t n = c.len, count = 0;
+    if (a.len != 4 * n || b.len != 4 * n || k.len != n) {
+        PyErr_SetString(PyExc_ValueError, "static_sweep: a code, two int32 sources and a byte of every record");
+        goto done;
+    }
+    const unsigned char *codes = c.buf, *pure = p.buf;
+    const int32_t *s0 = a.buf, *s1 = b.buf;
+    unsigned char *known = k.buf;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        unsigned char code = codes[i];
+        if (code >= p.len) {
+            PyErr_Format(PyExc_ValueError, "static_sweep: record %zd has op code %d, past the table", i, code);
+            goto done;
+        }
+        int32_t first = s0[i], second = s1[i];
+        if (code == const_code)
+            known[i] = 1;
+        else if (first >= 0) {
+            if (first >= n || second >= n) {
+                PyErr_Format(PyExc_ValueError, "static_sweep: record %zd reads past the %zd records", i, n);
+                goto done;
+            }
+            if (known[first] && pure[code] && (second < 0 || known[second])) {
+                known[i] = 2;
+                count++;
+            }
+        }
+        else if (first == wide_code && pure[code]) {
+            PyObject *seq = wide_sources(wide, i, n, "static_sweep");
+            if (!seq)
+                goto done;
+            int all = PySequence_Fast_GET_SIZE(seq) > 0;
+            for (Py_ssize_t j = 0; all && j < PySequence_Fast_GET_SIZE(seq); j++)
+                all = known[PyLong_AsSsize_t(PySequence_Fast_GET_ITEM(seq, j))] != 0;
+            Py_DECREF(seq);
+            if (all) {
+                known[i] = 2;
+                count++;
+            }
+        }
+    }
+    result = PyByteArray_FromStringAndSize(NULL, count * 8);
+    if (result) {
+        int64_t *ids = (int64_t *)PyByteArray_AS_STRING(result);
+        for (Py_ssize_t i = 0, at = 0; i < n; i++)
+            if (known[i] == 2)
+                ids[at++] = i;
+    }
+done:
+    PyBuffer_Release(&c);
+    PyBuffer_Release(&a);
+    PyBuffer_Release(&b);
+    PyBuffer_Release(&p);
+    PyBuffer_Release(&k);
+    return result;
+}
+
+/* residency(word, sizes, last, outputs, line_of, sources, readers, lines, line) -> (peak, first).
+ * A scalar trace's bytes resident at each record: every word (``word``: a byte of every record;
+ * ``sizes``: int64) from its record to its last reader (``last``: int32; an output's, int64
+ * ``outputs``, to the end), and every input line (``line_of``: int64, the line of each record,
+ * -1 for none; ``lines`` of them) of ``line`` bytes from its first reader on (``sources`` and
+ * ``readers``: int32, as ``reads`` gives them). ``peak``: the most resident at any record;
+ * ``first``: int64 bytearray, each line's first reader (n where none reads it). */
+static PyObject *
+residency(PyObject *self, PyObject *args)
+{
+    Py_buffer w, z, l, o, lo, s, r;
+    Py_ssize_t lines, line;
+    if (!PyArg_ParseTuple(args, "y*y*y*y*y*y*y*nn", &w, &z, &l, &o, &lo, &s, &r, &lines, &line))
+        return NULL;
+    PyObject *first = NULL, *result = NULL;
+    int64_t *delta = NULL;
+    unsigned char *out = NULL;
+    Py_ssize_t n = w.len, k = s.len / 4;
+    if (z.len != 8 * n || l.len != 4 * n || lo.len != 8 * n || o.len % 8 || s.len != r.len || s.len % 4
+            || lines < 0) {
+        PyErr_SetString(PyExc_ValueError, "residency: columns of every record, and sources and readers of one length");
+        goto done;
+    }
+    const unsigned char *word = w.buf;
+    const int64_t *sizes = z.buf, *outputs = o.buf, *line_of = lo.buf;
+    const int32_t *last = l.buf, *src = s.buf, *reader = r.buf;
+    delta = PyMem_RawCalloc(n + 2, sizeof(int64_t));
+    out = PyMem_RawCalloc(n + 1, 1);
+    first = PyByteArray_FromStringAndSize(NULL, lines * 8);
+    if (!delta || !out || !first) {
+        if (!PyErr_Occurred())
+            PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t j = 0; j < o.len / 8; j++) {
+        if (outputs[j] < 0 || outputs[j] >= n) {
+            PyErr_Format(PyExc_ValueError, "residency: output %lld outside the %zd records", (long long)outputs[j], n);
+            goto done;
+        }
+        out[outputs[j]] = 1;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (!word[i])
+            continue;
+        int64_t end = out[i] ? n : last[i];
+        if (end < i || end > n) {
+            PyErr_Format(PyExc_ValueError, "residency: record %zd's last reader %lld is before it", i, (long long)end);
+            goto done;
+        }
+        delta[i] += sizes[i];
+        delta[end + 1] -= sizes[i];
+    }
+    int64_t *firsts = (int64_t *)PyByteArray_AS_STRING(first);
+    for (Py_ssize_t j = 0; j < lines; j++)
+        firsts[j] = n;
+    for (Py_ssize_t j = 0; j < k; j++) {
+        if (src[j] < 0 || src[j] >= n || reader[j] < 0 || reader[j] >= n) {
+            PyErr_Format(PyExc_ValueError, "residency: read %zd outside the %zd records", j, n);
+            goto done;
+        }
+        int64_t at = line_of[src[j]];
+        if (at >= lines) {
+            PyErr_Format(PyExc_ValueError, "residency: line %lld past the %zd lines", (long long)at, lines);
+            goto done;
+        }
+        if (at >= 0 && reader[j] < firsts[at])
+            firsts[at] = reader[j];
+    }
+    for (Py_ssize_t j = 0; j < lines; j++)
+        if (firsts[j] < n)
+            delta[firsts[j]] += line;
+    int64_t resident = 0, peak = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        resident += delta[i];
+        if (resident > peak)
+            peak = resident;
+    }
+    result = Py_BuildValue("LO", (long long)peak, first);
+done:
+    PyMem_RawFree(delta);
+    PyMem_RawFree(out);
+    Py_XDECREF(first);
+    PyBuffer_Release(&w);
+    PyBuffer_Release(&z);
+    PyBuffer_Release(&l);
+    PyBuffer_Release(&o);
+    PyBuffer_Release(&lo);
+    PyBuffer_Release(&s);
+    PyBuffer_Release(&r);
+    return result;
+}
+
+static PyMethodDef methods[] = {
+    {"first_occurrence", first_occurrence, METH_VARARGS, "first_occurrence(columns, out) -> settled"},
+    {"reads", reads, METH_VARARGS, "reads(src0, src1) -> (sources, readers)"},
+    {"last_readers", last_readers, METH_VARARGS, "last_readers(sources, readers, last)"},
+    {"sweep_live", sweep_live, METH_VARARGS, "sweep_live(src0, src1, wide, WIDE, live)"},
+    {"add_at", add_at, METH_VARARGS, "add_at(target, index, values, width)"},
+    {"static_sweep", static_sweep, METH_VARARGS, "static_sweep(codes, src0, src1, wide, WIDE, pure, const_code, known)"},
+    {"residency", residency, METH_VARARGS,
+     "residency(word, sizes, last, outputs, line_of, sources, readers, lines, line) -> (peak, first)"},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module_def = {
+    PyModuleDef_HEAD_INIT, "_kernels", "The passes' kernels (see _kernels.c).", -1, methods,
+};
+
+PyMODINIT_FUNC
+PyInit__kernels(void)
+{
+    PyObject *m = PyModule_Create(&module_def);
+    if (m && PyModule_AddStringConstant(m, "SOURCE_DIGEST", TAXO_SOURCE_DIGEST) < 0) {
+        Py_DECREF(m);
+        return NULL;
+    }
+    return m;
+}

@@ -1,0 +1,296 @@
+"""The passes' compiled kernels give what their numpy forms give, and refuse what they cannot read.
+
+``analyzer/_kernels.c`` replaces a few loops of the passes where it is built
+(``analyzer.kernels``); the numpy forms stay, for machines without a compiler, and are the
+reference here. Every comparison runs both in this process: the numpy form with the kernels
+switched off in the modules that call them.
+"""
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import analyzer.kernels as kernels
+import analyzer.passes.columns as columns_module
+import analyzer.passes.first_occurrence as first_occurrence_module
+import analyzer.passes.liveness as liveness
+from analyzer.analysis import passes
+from analyzer.native import ENVIRONMENT
+from analyzer.ops import Op
+from analyzer.passes import registry
+from analyzer.passes.columns import columns, last_readers, reads, shared
+from analyzer.passes.first_occurrence import first_occurrence
+from analyzer.trace import WIDE, Trace
+from analyzer.tracers import run
+
+from tests.analyzer.test_compiled_recorder import ROOT, _compiler_present
+
+KERNELS = kernels.KERNELS
+needs_kernels = pytest.mark.skipif(KERNELS is None, reason="the kernels are not built here")
+CALLERS = (kernels, columns_module, first_occurrence_module, liveness)
+
+
+@pytest.fixture
+def numpy_only(monkeypatch):
+    """The passes as a machine without a compiler runs them."""
+    def switch_off():
+        for module in CALLERS:
+            monkeypatch.setattr(module, "KERNELS", None)
+    return switch_off
+
+
+def _first_seen(*cols: np.ndarray) -> list[int]:
+    """The reference: a dict of keys met, in order."""
+    seen: dict[tuple, int] = {}
+    return [seen.setdefault(key, i) for i, key in enumerate(zip(*(c.tolist() for c in cols)))]
+
+
+def test_the_kernels_are_built_and_current_where_a_compiler_is():
+    if os.environ.get(ENVIRONMENT, "") not in ("", "0"):
+        pytest.skip(f"{ENVIRONMENT} asks for the pure forms")
+    if not _compiler_present():
+        pytest.skip("no C compiler: the numpy passes are the installed ones")
+    assert KERNELS is not None, "install with `pip install -e .` (or run `python hatch_build.py`)"
+    source = ROOT / "analyzer" / "_kernels.c"
+    assert KERNELS.SOURCE_DIGEST == hashlib.sha256(source.read_bytes()).hexdigest()
+
+
+def test_the_build_compiles_each_extension_with_its_own_digest(tmp_path):
+    if not _compiler_present():
+        pytest.skip("no C compiler")
+    spec = importlib.util.spec_from_file_location("hatch_build", ROOT / "hatch_build.py")
+    hook = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(hook)
+    built = hook.compile_all(tmp_path)
+    assert sorted(p.name.split(".")[0] for p in built) == ["_kernels", "_recorder"]
+    for path in built:
+        done = subprocess.run([sys.executable, "-c", "import sys, importlib.util as u; s = u.spec_from_file_location("
+                               f"'analyzer.{path.name.split('.')[0]}', sys.argv[1]); m = u.module_from_spec(s); "
+                               "s.loader.exec_module(m); print(m.SOURCE_DIGEST)", str(path)],
+                              capture_output=True, text=True, check=True)
+        source = ROOT / "analyzer" / (path.name.split(".")[0] + ".c")
+        assert done.stdout.strip() == hashlib.sha256(source.read_bytes()).hexdigest()
+
+
+def test_stale_kernels_are_not_used(monkeypatch):
+    if KERNELS is None:
+        pytest.skip("the kernels are not built here")
+    from analyzer.native import load
+    monkeypatch.setattr(KERNELS, "SOURCE_DIGEST", "0" * 64)
+    with pytest.warns(UserWarning, match="_kernels.c changed since it was compiled"):
+        assert load("_kernels") is None
+
+
+def test_the_environment_asks_for_the_numpy_passes(monkeypatch):
+    from analyzer.native import load
+    monkeypatch.setenv(ENVIRONMENT, "1")
+    assert load("_kernels") is None
+
+
+@pytest.mark.parametrize("n, distinct, width", [
+    (0, 1, 1), (1, 1, 1), (2, 1, 1), (1000, 7, 1), (5000, 4000, 1), (20000, 20000, 1),
+    (3000, 50, 2), (3000, 3000, 3), (2000, 10, 4)])
+def test_first_occurrence_is_the_first_equal_key(n, distinct, width):
+    rng = np.random.default_rng(n + distinct + width)
+    cols = [rng.integers(-distinct, distinct, n) * (2**40 if k else 1) for k in range(width)]
+    assert first_occurrence(*cols).tolist() == _first_seen(*cols)
+
+
+def test_first_occurrence_of_narrow_columns_and_extreme_keys():
+    keys = np.array([2**63 - 1, -2**63, 0, -1, 2**63 - 1, 0, -2**63], dtype=np.int64)
+    assert first_occurrence(keys).tolist() == [0, 1, 2, 3, 0, 2, 1]
+    small = np.array([3, 1, 3, 2, 1], dtype=np.int32)
+    assert first_occurrence(small, small[::-1].copy()).tolist() == _first_seen(small, small[::-1].copy())
+
+
+def test_first_occurrence_sorts_when_the_table_gives_up(monkeypatch):
+    """A kernel that probes too far (keys made to collide) says so; the numpy rounds answer."""
+    class GivesUp:
+        def first_occurrence(self, cols, out):
+            out[:] = -7
+            return False
+    monkeypatch.setattr(first_occurrence_module, "KERNELS", GivesUp())
+    keys = np.array([5, 9, 5, 5, 9, 1])
+    assert first_occurrence(keys).tolist() == [0, 1, 0, 0, 1, 5]
+
+
+def _traces() -> list[Trace]:
+    """Traces of the shapes the kernels meet: operands read once, twice, by one record twice,
+    unread; a record of more than two sources (WIDE); a long chain of dead work."""
+    made = []
+
+    def arithmetic(x, n):
+        acc, unused = x, 0.0
+        for k in range(n):
+            acc = acc * 0.5 + x
+            unused = unused + acc * acc         # dead: never reaches the output
+        return acc + acc
+
+    t = Trace()
+    run(arithmetic, {"x": 1.5, "n": 200}, t)
+    made.append(t)
+    t = Trace()
+    a, b, c = (t.input(name, v) for name, v in (("a", 1.0), ("b", 2.0), ("c", 3.0)))
+    s = t.emit(Op.ADD, (a, b), 3.0)
+    w = t.emit(Op.CALL, (a, b, c, s), 9.0)      # four sources: stored wide
+    t.emit(Op.MUL, (s, s), 9.0)                 # dead
+    t.outputs = (t.emit(Op.ADD, (w, c), 12.0),)
+    made.append(t)
+    return made
+
+
+def test_the_traces_exercise_wide_sources():
+    assert any(WIDE in columns(t).src0.tolist() for t in _traces())
+
+
+@pytest.mark.parametrize("case", range(2))
+def test_reads_and_last_readers_match_numpy(case, numpy_only):
+    trace = _traces()[case]
+    got = reads(trace, columns(trace)), last_readers(trace)
+    numpy_only()
+    want = reads(trace, columns(trace)), last_readers(trace)
+    for g, w in zip(got[0], want[0]):
+        assert g.dtype == w.dtype == np.int32 and g.tolist() == w.tolist()
+    assert got[1].tolist() == want[1].tolist()
+
+
+def _random_ssa(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    ids = np.arange(n)
+    src0 = np.where(ids > 0, rng.integers(0, np.maximum(ids, 1)), -1).astype(np.int32)
+    src1 = np.where((ids > 0) & (rng.random(n) < 0.5), rng.integers(0, np.maximum(ids, 1)), -1).astype(np.int32)
+    src0[rng.random(n) < 0.1] = -1                  # inputs and constants read nothing
+    src1[src0 < 0] = -1
+    return src0, src1
+
+
+@needs_kernels
+@pytest.mark.parametrize("n, seed", [(1, 0), (50, 1), (2000, 2), (20000, 3)])
+def test_the_live_sweep_reaches_what_peeling_reaches(n, seed):
+    src0, src1 = _random_ssa(n, seed)
+    seeds = np.random.default_rng(seed).random(n) < 0.02
+    seeds[-1] = True
+    live = bytearray(seeds.tobytes())
+    KERNELS.sweep_live(src0, src1, {}, WIDE, live)
+    c = columns_module.Columns(np.zeros(n, dtype=np.uint8), src0, src1, np.ones(n, dtype=bool))
+
+    class Bare:
+        wide: dict = {}
+    read = np.concatenate([src0[src0 >= 0], src1[src1 >= 0]])
+    unreached = liveness._unreached(Bare(), c, seeds, read, rounds=10**6)
+    assert np.frombuffer(live, dtype=bool).tolist() == (~unreached).tolist()
+
+
+@needs_kernels
+def test_the_live_sweep_follows_wide_sources_and_a_chain_too_long_to_peel():
+    n = 300                                     # a chain of 299 links, then a wide record
+    src0 = np.arange(-1, n - 1, dtype=np.int32)
+    src1 = np.full(n, -1, dtype=np.int32)
+    src0 = np.append(src0, WIDE).astype(np.int32)
+    src1 = np.append(src1, -1).astype(np.int32)
+    live = bytearray(n + 1)
+    live[n] = 1
+    KERNELS.sweep_live(src0, src1, {n: (5, 7)}, WIDE, live)
+    assert [i for i in range(n + 1) if live[i]] == list(range(8)) + [n]
+
+
+@pytest.mark.parametrize("dtype", [np.int32, np.int64])
+def test_add_at_is_numpy_add_at(dtype):
+    rng = np.random.default_rng(1)
+    index = rng.integers(0, 50, 3000)
+    values = rng.integers(-2**20, 2**20, 3000).astype(dtype)
+    got, want = np.zeros(52, dtype=dtype), np.zeros(52, dtype=dtype)
+    kernels.add_at(got, index, values)
+    np.add.at(want, index, values)
+    assert got.tolist() == want.tolist()
+    got, want = np.full(3, 2**31 - 1, dtype=np.int32), np.full(3, 2**31 - 1, dtype=np.int32)
+    kernels.add_at(got, np.array([0, 0, 2]), np.array([1, 1, 5], dtype=np.int32))    # wraps as numpy does
+    np.add.at(want, np.array([0, 0, 2]), np.array([1, 1, 5], dtype=np.int32))
+    assert got.tolist() == want.tolist()
+
+
+def test_add_at_of_other_dtypes_is_numpy_itself():
+    target = np.zeros(3)
+    kernels.add_at(target, np.array([1, 1]), np.array([0.5, 0.25]))
+    assert target.tolist() == [0.0, 0.75, 0.0]
+
+
+@needs_kernels
+@pytest.mark.parametrize("call", [
+    lambda: KERNELS.last_readers(np.array([0, 9], np.int32), np.array([1, 1], np.int32), np.arange(3, dtype=np.int32)),
+    lambda: KERNELS.last_readers(np.array([0], np.int32), np.array([1, 1], np.int32), np.arange(3, dtype=np.int32)),
+    lambda: KERNELS.sweep_live(np.array([-1, 5], np.int32), np.array([-1, -1], np.int32), {}, WIDE, bytearray(b"\1\1")),
+    lambda: KERNELS.sweep_live(np.array([-1, WIDE], np.int32), np.array([-1, -1], np.int32), {}, WIDE, bytearray(b"\1\1")),
+    lambda: KERNELS.sweep_live(np.array([-1, WIDE], np.int32), np.array([-1, -1], np.int32), {1: (0, 4)}, WIDE,
+                               bytearray(b"\1\1")),
+    lambda: KERNELS.add_at(np.zeros(3, np.int64), np.array([3]), np.array([1], np.int64), 8),
+    lambda: KERNELS.add_at(np.zeros(3, np.int64), np.array([-1]), np.array([1], np.int64), 8),
+    lambda: KERNELS.first_occurrence((np.zeros(3, np.uint64), np.zeros(2, np.uint64)), np.empty(3, np.int64)),
+    lambda: KERNELS.first_occurrence((np.zeros(3, np.uint64),) * 5, np.empty(3, np.int64)),
+    lambda: KERNELS.reads(np.zeros(3, np.int32), np.zeros(2, np.int32)),
+])
+def test_the_kernels_refuse_what_they_would_read_or_write_out_of_bounds(call):
+    with pytest.raises(ValueError):
+        call()
+
+
+def _found(trace: Trace) -> dict:
+    measured = passes(trace)
+    return {"evidence": measured.evidence(), "cost": measured.cost,
+            "claims": {name: sorted(dict(p.removable(measured.found[name])).items())
+                       for name, p in ((p.name, p) for p in registry()) if p.removable}}
+
+
+@pytest.mark.parametrize("case", range(2))
+def test_the_passes_measure_the_same_with_and_without_the_kernels(case, numpy_only):
+    trace = _traces()[case]
+    with shared(trace):
+        got = _found(trace)
+    numpy_only()
+    with shared(trace):
+        want = _found(trace)
+    assert got == want
+
+
+@needs_kernels
+@pytest.mark.parametrize("case", range(2))
+def test_the_static_sweep_finds_what_the_python_sweep_finds(case):
+    import analyzer.passes.staging as staging
+    trace = _traces()[case]
+    trace.static = {0, 1}                       # the first two inputs are known ahead of time
+    assert staging._static_in_c(trace).tolist() == staging._sweep(trace)
+    assert staging._sweep(trace), "the case has static work to find"
+
+
+@needs_kernels
+def test_the_static_sweep_takes_a_wide_record_only_when_all_its_sources_are_static():
+    import analyzer.passes.staging as staging
+    t = Trace()
+    a, b = t.input("a", 1.0, static=True), t.input("b", 2.0)
+    s = t.emit(Op.ADD, (a, a), 2.0)
+    t.emit(Op.CALL, (a, s, a), 5.0)             # (CALL is not pure arithmetic: never static)
+    t.emit(Op.ADD, (s, b), 4.0)
+    assert staging._static_in_c(t).tolist() == staging._sweep(t) == [s]
+
+
+@needs_kernels
+@pytest.mark.parametrize("call", [
+    lambda: KERNELS.static_sweep(np.zeros(2, np.uint8), np.array([-1, 7], np.int32), np.array([-1, -1], np.int32),
+                                 {}, WIDE, bytes(40), 99, bytearray(2)),
+    lambda: KERNELS.static_sweep(np.array([0, 200], np.uint8), np.array([-1, -1], np.int32),
+                                 np.array([-1, -1], np.int32), {}, WIDE, bytes(40), 99, bytearray(2)),
+    lambda: KERNELS.residency(np.ones(2, bool), np.ones(2, np.int64), np.array([1, 0], np.int32),
+                              np.array([5]), np.full(2, -1), np.zeros(0, np.int32), np.zeros(0, np.int32), 0, 64),
+    lambda: KERNELS.residency(np.ones(2, bool), np.ones(2, np.int64), np.array([1, 1], np.int32),
+                              np.zeros(0, np.int64), np.array([0, 3]), np.array([1], np.int32),
+                              np.array([1], np.int32), 1, 64),
+])
+def test_staging_and_residency_kernels_refuse_bad_columns(call):
+    with pytest.raises(ValueError):
+        call()
