@@ -10,6 +10,7 @@
  *   add_at             np.add.at for integer columns
  *   static_sweep       staging: the pure ops whose sources are all known ahead of time
  *   residency          the scalar traffic's peak of resident bytes, and each input line's first reader
+ *   scalar_repeats     value numbering's scalar ops: those whose (op, operand numbers) an earlier had
  *
  * Arrays arrive as buffers (numpy arrays) of the dtype each function names; the Python side
  * (analyzer/kernels.py) checks dtypes and lengths, this side checks sizes and indices again and
@@ -18,7 +19,11 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
+#ifdef __linux__
+#include <sys/mman.h>
+#endif
 
 #ifndef TAXO_SOURCE_DIGEST
 #define TAXO_SOURCE_DIGEST ""       /* the build defines it: the sha256 of this file */
@@ -26,6 +31,29 @@
 
 #define PREFETCH_AHEAD 16           /* keys hashed ahead of the one placed: their slots load meanwhile */
 #define MAX_COLUMNS 4
+
+#define HUGE_PAGE ((size_t)2 << 20)
+
+/* Memory for a hash table of ``bytes``, every byte 0xff (an empty slot), or NULL. A large table is
+ * aligned to huge pages and asks for them (Linux): its probes land anywhere in it, and with 4 KiB
+ * pages nearly every one would miss the TLB too. Free with free(). */
+static void *
+table_alloc(size_t bytes)
+{
+    void *table = NULL;
+    if (bytes >= 2 * HUGE_PAGE) {
+        bytes = (bytes + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
+        if (posix_memalign(&table, HUGE_PAGE, bytes) != 0)
+            return NULL;
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+        madvise(table, bytes, MADV_HUGEPAGE);       /* (advice: a kernel without it ignores it) */
+#endif
+    }
+    else if (!(table = malloc(bytes ? bytes : 1)))
+        return NULL;
+    memset(table, 0xff, bytes);
+    return table;
+}
 
 static inline uint64_t
 mix(uint64_t h)     /* murmur3's finalizer: every bit of the key moves every bit of the hash */
@@ -99,12 +127,11 @@ first_occurrence(PyObject *self, PyObject *args)
     while (((Py_ssize_t)1 << bits) < 2 * n)
         bits++;
     size_t size = (size_t)1 << bits, mask = size - 1;
-    int32_t *table = PyMem_RawMalloc(size * sizeof(int32_t));
+    int32_t *table = table_alloc(size * sizeof(int32_t));      /* -1: an empty slot */
     if (!table) {
         PyErr_NoMemory();
         goto fail;
     }
-    memset(table, 0xff, size * sizeof(int32_t));       /* -1: an empty slot */
     int64_t *first = out.buf;
     Py_ssize_t probes = 0, limit = 64 * n + 1024;
     int settled = 1;
@@ -134,7 +161,7 @@ first_occurrence(PyObject *self, PyObject *args)
         }
     }
     Py_END_ALLOW_THREADS
-    PyMem_RawFree(table);
+    free(table);
     release_all(views, got);
     PyBuffer_Release(&out);
     return PyBool_FromLong(settled);
@@ -503,6 +530,217 @@ done:
     return result;
 }
 
+/* The scalar ops value numbering keys (see scalar_repeats): what it reads of the trace. */
+typedef struct {
+    const unsigned char *codes, *scalar, *pure, *commutative;
+    const signed char *left, *right, *identity_value;
+    const int32_t *s0, *s1;
+    const int64_t *numbers;
+    Py_ssize_t n, ncodes;
+} Keyed;
+
+/* Is record i a scalar pure op of one or two sources that is not x + 0, x * 1 ... with a constant
+ * 0 or 1 (``identity_value``: of each record, 0 or 1 for such a constant, else -1; ``left`` and
+ * ``right``: of each op code, the identity on that side, 2 for none)? */
+static inline int
+keyed(const Keyed *k, Py_ssize_t i)
+{
+    unsigned char code = k->codes[i];
+    int32_t first = k->s0[i], last = k->s1[i] >= 0 ? k->s1[i] : first;
+    if (!k->scalar[i] || !k->pure[code] || first < 0)
+        return 0;
+    return k->right[code] != k->identity_value[last] && k->left[code] != k->identity_value[first];
+}
+
+/* The key of keyed record i: (code, a, b), a and b the numbers of its operands, sorted for a
+ * commutative op of two; b is 0 for one operand, its number + 1 otherwise. */
+static inline void
+key_of(const Keyed *k, Py_ssize_t i, int64_t *code, int64_t *a, int64_t *b)
+{
+    int two = k->s1[i] >= 0;
+    int64_t x = k->numbers[k->s0[i]], y = two ? k->numbers[k->s1[i]] : x;
+    *code = k->codes[i];
+    if (two && k->commutative[*code] && y < x) {
+        int64_t t = x;
+        x = y;
+        y = t;
+    }
+    *a = x;
+    *b = two ? y + 1 : 0;
+}
+
+static inline uint64_t
+key_hash(int64_t code, int64_t a, int64_t b)
+{
+    return mix(mix(mix((uint64_t)a) ^ ((uint64_t)b + 0x9e3779b97f4a7c15ULL)) ^ (uint64_t)code);
+}
+
+/* scalar_repeats(codes, src0, src1, scalar, numbers, pure, commutative, left, right,
+ *                identity_value, WIDE) -> (repeats, unnumbered, wide)
+ * Value numbering of a trace's scalar ops in one pass. ``wide``: the ids of scalar pure ops of
+ * three or more sources (int64 bytearray; the caller keys them). When an operand of a keyed op has
+ * no number (``numbers`` < 0), ``unnumbered`` lists every such operand once, in the order the ops
+ * read them (first source, then second, op after op), and ``repeats`` is None: the caller numbers
+ * them and asks again. Otherwise ``repeats``: the ids of the keyed ops whose key an earlier keyed
+ * op had, ascending, and ``unnumbered`` is None. */
+static PyObject *
+scalar_repeats(PyObject *self, PyObject *args)
+{
+    Py_buffer b[10];
+    int wide_code, got = 0;
+    const char *names = "codes, src0, src1, scalar, numbers, pure, commutative, left, right, identity_value";
+    PyObject *result = NULL, *wide = NULL, *unnumbered = NULL, *repeats = NULL;
+    int32_t *ids = NULL;
+    uint64_t *table = NULL;
+    unsigned char *listed = NULL, *uses = NULL;
+    if (!PyArg_ParseTuple(args, "y*y*y*y*y*y*y*y*y*y*i", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5], &b[6], &b[7],
+                          &b[8], &b[9], &wide_code))
+        return NULL;
+    got = 10;
+    Keyed k = {b[0].buf, b[3].buf, b[5].buf, b[6].buf, b[7].buf, b[8].buf, b[9].buf, b[1].buf, b[2].buf, b[4].buf,
+               b[0].len, b[5].len};
+    Py_ssize_t n = k.n;
+    if (b[1].len != 4 * n || b[2].len != 4 * n || b[3].len != n || b[4].len != 8 * n || b[9].len != n
+            || b[6].len != k.ncodes || b[7].len != k.ncodes || b[8].len != k.ncodes || n >= INT32_MAX / 2) {
+        PyErr_Format(PyExc_ValueError, "scalar_repeats: columns of every record and tables of every op code (%s)", names);
+        goto done;
+    }
+    ids = PyMem_RawMalloc((n + 1) * sizeof(int32_t));       /* the keyed ops, in record order */
+    if (!ids) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    Py_ssize_t m = 0, nwide = 0, nunnumbered = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        unsigned char code = k.codes[i];
+        if (code >= k.ncodes) {
+            PyErr_Format(PyExc_ValueError, "scalar_repeats: record %zd has op code %d, past the tables", i, code);
+            goto done;
+        }
+        if (k.s0[i] >= n || k.s1[i] >= n) {
+            PyErr_Format(PyExc_ValueError, "scalar_repeats: record %zd reads past the %zd records", i, n);
+            goto done;
+        }
+        if (k.s0[i] == wide_code && k.scalar[i] && k.pure[code])
+            nwide++;
+        if (keyed(&k, i)) {
+            ids[m++] = (int32_t)i;
+            nunnumbered += (k.numbers[k.s0[i]] < 0) + (k.s1[i] >= 0 && k.numbers[k.s1[i]] < 0);
+        }
+    }
+    wide = PyByteArray_FromStringAndSize(NULL, nwide * 8);
+    if (!wide)
+        goto done;
+    int64_t *wide_ids = (int64_t *)PyByteArray_AS_STRING(wide);
+    for (Py_ssize_t i = 0, at = 0; at < nwide; i++)
+        if (k.s0[i] == wide_code && k.scalar[i] && k.pure[k.codes[i]])
+            wide_ids[at++] = i;
+    if (nunnumbered) {
+        listed = PyMem_RawCalloc(n, 1);
+        unnumbered = PyByteArray_FromStringAndSize(NULL, nunnumbered * 8);
+        if (!listed || !unnumbered) {
+            if (!PyErr_Occurred())
+                PyErr_NoMemory();
+            goto done;
+        }
+        int64_t *out = (int64_t *)PyByteArray_AS_STRING(unnumbered);
+        Py_ssize_t at = 0;
+        for (Py_ssize_t j = 0; j < m; j++) {
+            int32_t operands[2] = {k.s0[ids[j]], k.s1[ids[j]]};
+            for (int o = 0; o < 2; o++)
+                if (operands[o] >= 0 && k.numbers[operands[o]] < 0 && !listed[operands[o]]) {
+                    listed[operands[o]] = 1;
+                    out[at++] = operands[o];
+                }
+        }
+        if (PyByteArray_Resize(unnumbered, at * 8) < 0)
+            goto done;
+        result = Py_BuildValue("OOO", Py_None, unnumbered, wide);
+        goto done;
+    }
+    /* only an op whose first number is some other op's first too, and whose second is some other
+     * op's second, can repeat one: the rest (most, where values are used once) stay out of the
+     * table. Counts saturate at 2, a byte per number: small enough to stay in cache. */
+    int64_t top = 0, code, a, bb, c2, a2, b2;
+    for (Py_ssize_t j = 0; j < m; j++) {
+        key_of(&k, ids[j], &code, &a, &bb);
+        if (a < 0 || bb < 0) {
+            PyErr_Format(PyExc_ValueError, "scalar_repeats: record %d's operands have no number", ids[j]);
+            goto done;
+        }
+        top = a > top ? a : top;
+        top = bb > top ? bb : top;
+    }
+    uses = PyMem_RawCalloc(2 * (top + 1), 1);
+    if (!uses) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    unsigned char *as_first = uses, *as_second = uses + top + 1;
+    Py_ssize_t hashed = 0;
+    for (Py_ssize_t j = 0; j < m; j++) {
+        key_of(&k, ids[j], &code, &a, &bb);
+        as_first[a] += as_first[a] < 2;
+        as_second[bb] += as_second[bb] < 2;
+    }
+    for (Py_ssize_t j = 0; j < m; j++) {       /* (ids: the ops that may repeat, from here on) */
+        key_of(&k, ids[j], &code, &a, &bb);
+        if (as_first[a] == 2 && as_second[bb] == 2)
+            ids[hashed++] = ids[j];
+    }
+    int bits = 1;
+    while (((Py_ssize_t)1 << bits) < 2 * hashed)
+        bits++;
+    size_t mask = ((size_t)1 << bits) - 1;
+    table = table_alloc((mask + 1) * sizeof(uint64_t));    /* (fingerprint << 32 | record), ~0: empty */
+    repeats = PyByteArray_FromStringAndSize(NULL, hashed * 8);
+    if (!table || !repeats) {
+        if (!PyErr_Occurred())
+            PyErr_NoMemory();
+        goto done;
+    }
+    int64_t *out = (int64_t *)PyByteArray_AS_STRING(repeats);
+    Py_ssize_t found = 0;
+    for (Py_ssize_t j = 0; j < hashed; j++) {
+        if (j + PREFETCH_AHEAD < hashed) {
+            key_of(&k, ids[j + PREFETCH_AHEAD], &code, &a, &bb);
+            __builtin_prefetch(&table[key_hash(code, a, bb) & mask]);
+        }
+        Py_ssize_t i = ids[j];
+        key_of(&k, i, &code, &a, &bb);
+        uint64_t h = key_hash(code, a, bb);
+        uint32_t fingerprint = (uint32_t)(h >> 32);
+        for (size_t slot = h & mask;; slot = (slot + 1) & mask) {
+            uint64_t entry = table[slot];
+            if (entry == ~0ULL) {
+                table[slot] = ((uint64_t)fingerprint << 32) | (uint32_t)i;
+                break;
+            }
+            if ((uint32_t)(entry >> 32) == fingerprint) {
+                key_of(&k, (int32_t)(uint32_t)entry, &c2, &a2, &b2);
+                if (c2 == code && a2 == a && b2 == bb) {
+                    out[found++] = i;
+                    break;
+                }
+            }
+        }
+    }
+    if (PyByteArray_Resize(repeats, found * 8) < 0)
+        goto done;
+    result = Py_BuildValue("OOO", repeats, Py_None, wide);
+done:
+    PyMem_RawFree(ids);
+    free(table);
+    PyMem_RawFree(listed);
+    PyMem_RawFree(uses);
+    Py_XDECREF(wide);
+    Py_XDECREF(unnumbered);
+    Py_XDECREF(repeats);
+    for (int j = 0; j < got; j++)
+        PyBuffer_Release(&b[j]);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"first_occurrence", first_occurrence, METH_VARARGS, "first_occurrence(columns, out) -> settled"},
     {"reads", reads, METH_VARARGS, "reads(src0, src1) -> (sources, readers)"},
@@ -510,6 +748,9 @@ static PyMethodDef methods[] = {
     {"sweep_live", sweep_live, METH_VARARGS, "sweep_live(src0, src1, wide, WIDE, live)"},
     {"add_at", add_at, METH_VARARGS, "add_at(target, index, values, width)"},
     {"static_sweep", static_sweep, METH_VARARGS, "static_sweep(codes, src0, src1, wide, WIDE, pure, const_code, known)"},
+    {"scalar_repeats", scalar_repeats, METH_VARARGS,
+     "scalar_repeats(codes, src0, src1, scalar, numbers, pure, commutative, left, right, identity_value, WIDE)"
+     " -> (repeats, unnumbered, wide)"},
     {"residency", residency, METH_VARARGS,
      "residency(word, sizes, last, outputs, line_of, sources, readers, lines, line) -> (peak, first)"},
     {NULL, NULL, 0, NULL},

@@ -40,6 +40,7 @@ from typing import Any, Mapping
 import numpy as np
 
 from analyzer.array_summary import ArraySummary, flat_key, is_array, row_keys, same_contents
+from analyzer.kernels import KERNELS
 from analyzer.measurement import Mechanism
 from analyzer.passes import Pass
 from analyzer.passes.columns import TYPES, Columns, columns, distinct, weighted_work, value_types
@@ -537,6 +538,7 @@ _NO_IDENTITY = 2            # a _LEFT/_RIGHT entry: the op has no identity const
 _LEFT = np.array([_NO_IDENTITY if _IDENTITY.get(op, (None,))[0] is None else _IDENTITY[op][0] for op in OPS],
                  dtype=np.int8)
 _RIGHT = np.array([_IDENTITY[op][1] if op in _IDENTITY else _NO_IDENTITY for op in OPS], dtype=np.int8)
+_PURE_BYTES, _COMMUTATIVE_BYTES = _PURE_CODE.tobytes(), _COMMUTATIVE_CODE.tobytes()
 
 
 def _picked(values: list[Any], picked: np.ndarray, as_complex: bool) -> np.ndarray:
@@ -556,7 +558,9 @@ def _scalar_repeats(vn: ValueNumbers, trace: Trace, c: Columns) -> tuple[np.ndar
     integers (nothing to confirm); a commutative op's numbers are sorted first. An earlier equal
     key is found by hashing (``first_occurrence``).
     """
-    n, codes, values = len(c.codes), c.codes, trace.values
+    if KERNELS is not None:
+        return _scalar_repeats_in_c(vn, trace, c)
+    codes = c.codes
     candidate = c.scalar & _PURE_CODE[codes]
     candidate &= c.src0 != NONE
     wide = np.flatnonzero(candidate & (c.src0 == WIDE)).tolist()
@@ -569,16 +573,9 @@ def _scalar_repeats(vn: ValueNumbers, trace: Trace, c: Columns) -> tuple[np.ndar
     two = last >= 0
     np.copyto(last, first, where=~two)          # one operand: it is the last too
     # x + 0, x * 1, 0 + x ... with a CONSTANT 0 or 1 (not a bool, not a computed zero) cost work
-    # but are never redundant; the constants are checked in Python, as _is_identity does
+    # but are never redundant
     right, left = _RIGHT[code], _LEFT[code]
-    identity_value = np.full(n, -1, dtype=np.int8)     # of each record: 0 or 1 for a constant 0 or 1
-    for k in np.flatnonzero(codes == CODE[_CONST]).tolist():
-        value = values[k]
-        if type(value) is not bool:
-            try:
-                identity_value[k] = 0 if value == 0 else 1 if value == 1 else -1
-            except (TypeError, ValueError):     # an array constant (no scalar op reads it as x + 0)
-                pass
+    identity_value = _identity_values(trace, codes)
     identity = right == identity_value[last]    # (_NO_IDENTITY is neither 0 nor 1, nor -1)
     identity |= left == identity_value[first]
     del identity_value, right, left
@@ -620,6 +617,38 @@ def _scalar_repeats(vn: ValueNumbers, trace: Trace, c: Columns) -> tuple[np.ndar
         key |= code.astype(np.uint64) << np.uint64(57)
         firsts = first_occurrence(key)
     return ids[maybe[firsts != np.arange(len(maybe))]], wide
+
+
+def _identity_values(trace: Trace, codes: np.ndarray) -> np.ndarray:
+    """int8 of each record: 0 or 1 for a CONSTANT 0 or 1 (not a bool), else -1; checked in Python,
+    as _is_identity does."""
+    identity_value = np.full(len(codes), -1, dtype=np.int8)
+    values = trace.values
+    for k in np.flatnonzero(codes == CODE[_CONST]).tolist():
+        value = values[k]
+        if type(value) is not bool:
+            try:
+                identity_value[k] = 0 if value == 0 else 1 if value == 1 else -1
+            except (TypeError, ValueError):     # an array constant (no scalar op reads it as x + 0)
+                pass
+    return identity_value
+
+
+def _scalar_repeats_in_c(vn: ValueNumbers, trace: Trace, c: Columns) -> tuple[np.ndarray, list[int]]:
+    """``_scalar_repeats`` in one pass in C (``analyzer.kernels``): it names the operands that have
+    no number yet, which are numbered here (``vn.of``, in the order the ops read them), then keys
+    every op."""
+    def ask(numbers: np.ndarray) -> tuple:
+        return KERNELS.scalar_repeats(c.codes, c.src0, c.src1, c.scalar, numbers, _PURE_BYTES, _COMMUTATIVE_BYTES,
+                                      _LEFT, _RIGHT, identity_value, WIDE)
+    identity_value = _identity_values(trace, c.codes)
+    repeats, unnumbered, wide = ask(vn.scalar_numbers)
+    if repeats is None:
+        numbers = vn.scalar_numbers.copy()
+        for s in np.frombuffer(unnumbered, dtype=np.int64).tolist():     # ints, bools...
+            numbers[s] = vn.of(s)
+        repeats, _, wide = ask(numbers)
+    return np.frombuffer(repeats, dtype=np.int64), np.frombuffer(wide, dtype=np.int64).tolist()
 
 
 def _used_again(numbers: np.ndarray) -> np.ndarray:

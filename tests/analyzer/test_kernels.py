@@ -20,6 +20,8 @@ import analyzer.kernels as kernels
 import analyzer.passes.columns as columns_module
 import analyzer.passes.first_occurrence as first_occurrence_module
 import analyzer.passes.liveness as liveness
+import analyzer.passes.redundancy as redundancy
+import analyzer.passes.staging as staging
 from analyzer.analysis import passes
 from analyzer.native import ENVIRONMENT
 from analyzer.ops import Op
@@ -33,7 +35,7 @@ from tests.analyzer.test_compiled_recorder import ROOT, _compiler_present
 
 KERNELS = kernels.KERNELS
 needs_kernels = pytest.mark.skipif(KERNELS is None, reason="the kernels are not built here")
-CALLERS = (kernels, columns_module, first_occurrence_module, liveness)
+CALLERS = (kernels, columns_module, first_occurrence_module, liveness, redundancy, staging)
 
 
 @pytest.fixture
@@ -135,6 +137,18 @@ def _traces() -> list[Trace]:
     t = Trace()
     run(arithmetic, {"x": 1.5, "n": 200}, t)
     made.append(t)
+    def numbering(xs, k):
+        """Value numbering's cases: commutative operands swapped, one-operand ops, x + 0 and x * 1
+        with constants, ints (numbered one by one), a bool constant, repeats of each."""
+        total, count = 0.0, 0
+        for x in xs:
+            total = total + (x * 2.0 + 2.0 * x) + (x + 0) * 1 + abs(-x) + abs(-x)
+            count = count + k * 3 + 3 * k + (k + True)
+        return total + count
+
+    t = Trace()
+    run(numbering, {"xs": [0.5, 1.25, 0.5, 3.0], "k": 7}, t)
+    made.append(t)
     t = Trace()
     a, b, c = (t.input(name, v) for name, v in (("a", 1.0), ("b", 2.0), ("c", 3.0)))
     s = t.emit(Op.ADD, (a, b), 3.0)
@@ -149,7 +163,7 @@ def test_the_traces_exercise_wide_sources():
     assert any(WIDE in columns(t).src0.tolist() for t in _traces())
 
 
-@pytest.mark.parametrize("case", range(2))
+@pytest.mark.parametrize("case", range(3))
 def test_reads_and_last_readers_match_numpy(case, numpy_only):
     trace = _traces()[case]
     got = reads(trace, columns(trace)), last_readers(trace)
@@ -247,7 +261,7 @@ def _found(trace: Trace) -> dict:
                        for name, p in ((p.name, p) for p in registry()) if p.removable}}
 
 
-@pytest.mark.parametrize("case", range(2))
+@pytest.mark.parametrize("case", range(3))
 def test_the_passes_measure_the_same_with_and_without_the_kernels(case, numpy_only):
     trace = _traces()[case]
     with shared(trace):
@@ -259,9 +273,8 @@ def test_the_passes_measure_the_same_with_and_without_the_kernels(case, numpy_on
 
 
 @needs_kernels
-@pytest.mark.parametrize("case", range(2))
+@pytest.mark.parametrize("case", range(3))
 def test_the_static_sweep_finds_what_the_python_sweep_finds(case):
-    import analyzer.passes.staging as staging
     trace = _traces()[case]
     trace.static = {0, 1}                       # the first two inputs are known ahead of time
     assert staging._static_in_c(trace).tolist() == staging._sweep(trace)
@@ -270,7 +283,6 @@ def test_the_static_sweep_finds_what_the_python_sweep_finds(case):
 
 @needs_kernels
 def test_the_static_sweep_takes_a_wide_record_only_when_all_its_sources_are_static():
-    import analyzer.passes.staging as staging
     t = Trace()
     a, b = t.input("a", 1.0, static=True), t.input("b", 2.0)
     s = t.emit(Op.ADD, (a, a), 2.0)
@@ -294,3 +306,25 @@ def test_the_static_sweep_takes_a_wide_record_only_when_all_its_sources_are_stat
 def test_staging_and_residency_kernels_refuse_bad_columns(call):
     with pytest.raises(ValueError):
         call()
+
+
+@pytest.mark.parametrize("case", range(3))
+def test_scalar_repeats_match_numpy(case, numpy_only):
+    trace = _traces()[case]
+    with shared(trace):
+        vn = redundancy.ValueNumbers(trace)
+        got = redundancy._scalar_repeats(vn, trace, columns(trace))
+        numbered = dict(vn.number)
+    numpy_only()
+    with shared(trace):
+        vn = redundancy.ValueNumbers(trace)
+        want = redundancy._scalar_repeats(vn, trace, columns(trace))
+        assert numbered == vn.number, "the operands without a number are numbered in the same order"
+    assert got[0].tolist() == want[0].tolist() and got[1] == want[1]
+
+
+def test_the_numbering_case_has_repeats_ints_and_identities():
+    trace = _traces()[1]
+    repeats = redundancy.redundant_ops(trace)
+    ints = [i for i, v in enumerate(trace.values) if type(v) is int]
+    assert repeats.ops >= 4 * 3 and ints
