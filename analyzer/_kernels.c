@@ -444,7 +444,8 @@ done:
  * ``outputs``, to the end), and every input line (``line_of``: int64, the line of each record,
  * -1 for none; ``lines`` of them) of ``line`` bytes from its first reader on (``sources`` and
  * ``readers``: int32, as ``reads`` gives them). ``peak``: the most resident at any record;
- * ``first``: int64 bytearray, each line's first reader (n where none reads it). */
+ * ``first``: int64 bytearray, each line's first reader (n where none reads it). Without lines,
+ * ``line_of``, ``sources`` and ``readers`` may be empty: the peak of live words alone. */
 static PyObject *
 residency(PyObject *self, PyObject *args)
 {
@@ -456,8 +457,8 @@ residency(PyObject *self, PyObject *args)
     int64_t *delta = NULL;
     unsigned char *out = NULL;
     Py_ssize_t n = w.len, k = s.len / 4;
-    if (z.len != 8 * n || l.len != 4 * n || lo.len != 8 * n || o.len % 8 || s.len != r.len || s.len % 4
-            || lines < 0) {
+    if (z.len != 8 * n || l.len != 4 * n || (lo.len != 8 * n && !(lo.len == 0 && lines == 0 && s.len == 0))
+            || o.len % 8 || s.len != r.len || s.len % 4 || lines < 0) {
         PyErr_SetString(PyExc_ValueError, "residency: columns of every record, and sources and readers of one length");
         goto done;
     }
@@ -593,6 +594,7 @@ scalar_repeats(PyObject *self, PyObject *args)
     int32_t *ids = NULL;
     uint64_t *table = NULL;
     unsigned char *listed = NULL, *uses = NULL;
+    int64_t *first_numbers = NULL, *second_numbers = NULL;
     if (!PyArg_ParseTuple(args, "y*y*y*y*y*y*y*y*y*y*i", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5], &b[6], &b[7],
                           &b[8], &b[9], &wide_code))
         return NULL;
@@ -658,41 +660,48 @@ scalar_repeats(PyObject *self, PyObject *args)
         result = Py_BuildValue("OOO", Py_None, unnumbered, wide);
         goto done;
     }
-    /* only an op whose first number is some other op's first too, and whose second is some other
-     * op's second, can repeat one: the rest (most, where values are used once) stay out of the
-     * table. Counts saturate at 2, a byte per number: small enough to stay in cache. */
-    int64_t top = 0, code, a, bb, c2, a2, b2;
+    /* the keys, once: (code, a, b) of each keyed op, in three columns */
+    first_numbers = PyMem_RawMalloc((m + 1) * sizeof(int64_t));
+    second_numbers = PyMem_RawMalloc((m + 1) * sizeof(int64_t));
+    if (!first_numbers || !second_numbers) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    int64_t top = 0, code;
     for (Py_ssize_t j = 0; j < m; j++) {
-        key_of(&k, ids[j], &code, &a, &bb);
-        if (a < 0 || bb < 0) {
+        key_of(&k, ids[j], &code, &first_numbers[j], &second_numbers[j]);
+        if (first_numbers[j] < 0 || second_numbers[j] < 0) {
             PyErr_Format(PyExc_ValueError, "scalar_repeats: record %d's operands have no number", ids[j]);
             goto done;
         }
-        top = a > top ? a : top;
-        top = bb > top ? bb : top;
+        top = first_numbers[j] > top ? first_numbers[j] : top;
+        top = second_numbers[j] > top ? second_numbers[j] : top;
     }
+    /* only an op whose first number is some other op's first too, and whose second is some other
+     * op's second, can repeat one: the rest (most, where values are used once) stay out of the
+     * table. Counts saturate at 2, a byte per number: small enough to stay in cache. */
     uses = PyMem_RawCalloc(2 * (top + 1), 1);
     if (!uses) {
         PyErr_NoMemory();
         goto done;
     }
     unsigned char *as_first = uses, *as_second = uses + top + 1;
-    Py_ssize_t hashed = 0;
     for (Py_ssize_t j = 0; j < m; j++) {
-        key_of(&k, ids[j], &code, &a, &bb);
-        as_first[a] += as_first[a] < 2;
-        as_second[bb] += as_second[bb] < 2;
+        as_first[first_numbers[j]] += as_first[first_numbers[j]] < 2;
+        as_second[second_numbers[j]] += as_second[second_numbers[j]] < 2;
     }
-    for (Py_ssize_t j = 0; j < m; j++) {       /* (ids: the ops that may repeat, from here on) */
-        key_of(&k, ids[j], &code, &a, &bb);
-        if (as_first[a] == 2 && as_second[bb] == 2)
-            ids[hashed++] = ids[j];
-    }
+    Py_ssize_t hashed = 0;          /* (the front of each column: the ops that may repeat one) */
+    for (Py_ssize_t j = 0; j < m; j++)
+        if (as_first[first_numbers[j]] == 2 && as_second[second_numbers[j]] == 2) {
+            ids[hashed] = ids[j];
+            first_numbers[hashed] = first_numbers[j];
+            second_numbers[hashed++] = second_numbers[j];
+        }
     int bits = 1;
     while (((Py_ssize_t)1 << bits) < 2 * hashed)
         bits++;
     size_t mask = ((size_t)1 << bits) - 1;
-    table = table_alloc((mask + 1) * sizeof(uint64_t));    /* (fingerprint << 32 | record), ~0: empty */
+    table = table_alloc((mask + 1) * sizeof(uint64_t));    /* (fingerprint << 32 | position), ~0: empty */
     repeats = PyByteArray_FromStringAndSize(NULL, hashed * 8);
     if (!table || !repeats) {
         if (!PyErr_Occurred())
@@ -700,28 +709,28 @@ scalar_repeats(PyObject *self, PyObject *args)
         goto done;
     }
     int64_t *out = (int64_t *)PyByteArray_AS_STRING(repeats);
+    const unsigned char *codes = k.codes;
     Py_ssize_t found = 0;
     for (Py_ssize_t j = 0; j < hashed; j++) {
         if (j + PREFETCH_AHEAD < hashed) {
-            key_of(&k, ids[j + PREFETCH_AHEAD], &code, &a, &bb);
-            __builtin_prefetch(&table[key_hash(code, a, bb) & mask]);
+            Py_ssize_t ahead = j + PREFETCH_AHEAD;
+            __builtin_prefetch(&table[key_hash(codes[ids[ahead]], first_numbers[ahead], second_numbers[ahead]) & mask]);
         }
-        Py_ssize_t i = ids[j];
-        key_of(&k, i, &code, &a, &bb);
-        uint64_t h = key_hash(code, a, bb);
+        int64_t a = first_numbers[j], b = second_numbers[j];
+        unsigned char c = codes[ids[j]];
+        uint64_t h = key_hash(c, a, b);
         uint32_t fingerprint = (uint32_t)(h >> 32);
         for (size_t slot = h & mask;; slot = (slot + 1) & mask) {
             uint64_t entry = table[slot];
             if (entry == ~0ULL) {
-                table[slot] = ((uint64_t)fingerprint << 32) | (uint32_t)i;
+                table[slot] = ((uint64_t)fingerprint << 32) | (uint32_t)j;
                 break;
             }
-            if ((uint32_t)(entry >> 32) == fingerprint) {
-                key_of(&k, (int32_t)(uint32_t)entry, &c2, &a2, &b2);
-                if (c2 == code && a2 == a && b2 == bb) {
-                    out[found++] = i;
-                    break;
-                }
+            uint32_t p = (uint32_t)entry;
+            if ((uint32_t)(entry >> 32) == fingerprint && first_numbers[p] == a && second_numbers[p] == b
+                    && codes[ids[p]] == c) {
+                out[found++] = ids[j];
+                break;
             }
         }
     }
@@ -733,6 +742,8 @@ done:
     free(table);
     PyMem_RawFree(listed);
     PyMem_RawFree(uses);
+    PyMem_RawFree(first_numbers);
+    PyMem_RawFree(second_numbers);
     Py_XDECREF(wide);
     Py_XDECREF(unnumbered);
     Py_XDECREF(repeats);

@@ -72,11 +72,17 @@ def child_env(scratch: str) -> dict[str, str]:
     env.update(HOME=scratch, TMPDIR=scratch, PYTHONDONTWRITEBYTECODE="1",
                PYTHONPATH=os.pathsep.join(filter(None, [str(REPO_ROOT), os.environ.get("PYTHONPATH")])))
     env.update({var: "1" for var in _ONE_THREAD})     # one core per probe: --all runs them side by side
-    # glibc's malloc: large blocks (the passes' arrays of every record) come from the heap and go back
-    # to it, not to fresh mappings whose every page faults in again: a 5 M-op probe's analysis spent
-    # half its system time (0.8 of 1.7 s) faulting in pages it had just unmapped
-    env["MALLOC_MMAP_THRESHOLD_"] = str(1 << 32)
+    env.update(MALLOC_ENV)
     return env
+
+
+# glibc's malloc in the worker: large blocks (the passes' arrays of every record) come from the heap
+# and go back to it, not to fresh mappings whose every page faults in again (a 5 M-op probe's
+# analysis spent half its system time, 0.8 of 1.7 s, faulting in pages it had just unmapped), and
+# the heap keeps what is freed at its top rather than trimming it (each pass's temporaries would
+# fault in again: the passes at 1 M ops took 1.3x their time). The worker lives for one probe:
+# what it keeps is its peak, which it had anyway.
+MALLOC_ENV = {"MALLOC_MMAP_THRESHOLD_": str(1 << 32), "MALLOC_TRIM_THRESHOLD_": str(1 << 40)}
 
 
 def memory_limit(job: Job, memory: int | None, workers: int = 1) -> int:

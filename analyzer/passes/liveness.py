@@ -273,6 +273,12 @@ def _peak(trace: Trace, c: Columns, arithmetic: np.ndarray) -> int:
             for part in value:
                 if type(part) is np.ndarray:
                     owners.setdefault(id(root(part)), i)
+    if KERNELS is not None:     # one sweep in C: the live words' peak (no input lines)
+        nbytes = scalar_bytes(trace)
+        for i, extra in trace.extras.items():
+            nbytes[i] = extra[3]
+        outputs = np.array(sorted(set(trace.outputs)), dtype=np.int64)
+        return KERNELS.residency(arithmetic, nbytes, last_use, outputs, _NONE64, _NONE32, _NONE32, 0, 0)[0]
     # a scalar value is at most 16 bytes: a scalar trace's totals fit in int32 (half the memory)
     small = not trace.extras and 16 * (n + 2) < 2**31
     nbytes = scalar_bytes(trace, np.int32 if small else np.int64)     # (a new array)
@@ -285,6 +291,9 @@ def _peak(trace: Trace, c: Columns, arithmetic: np.ndarray) -> int:
     last_use += 1
     add_at(delta, last_use, nbytes)
     return max(0, int(np.cumsum(delta, dtype=nbytes.dtype).max()))
+
+
+_NONE64, _NONE32 = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int32)
 
 
 def _evidence(result: Liveness, trace: Trace) -> dict[str, int]:

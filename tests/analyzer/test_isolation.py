@@ -325,7 +325,8 @@ def test_a_probe_runs_in_a_scratch_folder_with_a_scrubbed_environment(tmp_path, 
     assert "TAXO_TEST_API_TOKEN" not in env
     assert set(env) <= {"PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "HOME", "TMPDIR", "PYTHONPATH",
                         "PYTHONDONTWRITEBYTECODE", "OMP_NUM_THREADS", "MKL_NUM_THREADS",
-                        "OPENBLAS_NUM_THREADS", "NUMEXPR_NUM_THREADS", "MALLOC_MMAP_THRESHOLD_", "TAXO_PURE_TRACER"}
+                        "OPENBLAS_NUM_THREADS", "NUMEXPR_NUM_THREADS", "MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_",
+                        "TAXO_PURE_TRACER"}
     assert env["HOME"] == env["TMPDIR"] == cwd != os.getcwd()
     assert env["PYTHONPATH"].split(os.pathsep)[0] == str(REPO_ROOT)
     assert env["OMP_NUM_THREADS"] == env["MKL_NUM_THREADS"] == "1"
