@@ -2,8 +2,8 @@
  * fancy indexing, in C (optional; analyzer/kernels.py picks them when they are built and current,
  * and the passes use their numpy forms otherwise: the same results, slower).
  *
- *   first_occurrence   for each key, the least position of an equal key: one hash table of
- *                      positions, linear probing, the next keys' slots prefetched
+ *   first_occurrence   for each key, the least position of an equal key: hash tables of
+ *                      positions, one for each partition of the keys (first_by_hash)
  *   reads              every source a record reads, and the record, as columns
  *   last_readers       of each record, the last record that reads it
  *   sweep_live         demand from the live records back along their sources
@@ -11,6 +11,8 @@
  *   static_sweep       staging: the pure ops whose sources are all known ahead of time
  *   residency          the scalar traffic's peak of resident bytes, and each input line's first reader
  *   scalar_repeats     value numbering's scalar ops: those whose (op, operand numbers) an earlier had
+ *   number_floats      value numbering's floats: rounded keys, each one's first equal key, and
+ *                      the values not within a tolerance of that first one
  *
  * Arrays arrive as buffers (numpy arrays) of the dtype each function names; the Python side
  * (analyzer/kernels.py) checks dtypes and lengths, this side checks sizes and indices again and
@@ -18,42 +20,16 @@
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#ifdef __linux__
-#include <sys/mman.h>
-#endif
 
 #ifndef TAXO_SOURCE_DIGEST
 #define TAXO_SOURCE_DIGEST ""       /* the build defines it: the sha256 of this file */
 #endif
 
-#define PREFETCH_AHEAD 16           /* keys hashed ahead of the one placed: their slots load meanwhile */
 #define MAX_COLUMNS 4
-
-#define HUGE_PAGE ((size_t)2 << 20)
-
-/* Memory for a hash table of ``bytes``, every byte 0xff (an empty slot), or NULL. A large table is
- * aligned to huge pages and asks for them (Linux): its probes land anywhere in it, and with 4 KiB
- * pages nearly every one would miss the TLB too. Free with free(). */
-static void *
-table_alloc(size_t bytes)
-{
-    void *table = NULL;
-    if (bytes >= 2 * HUGE_PAGE) {
-        bytes = (bytes + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
-        if (posix_memalign(&table, HUGE_PAGE, bytes) != 0)
-            return NULL;
-#if defined(__linux__) && defined(MADV_HUGEPAGE)
-        madvise(table, bytes, MADV_HUGEPAGE);       /* (advice: a kernel without it ignores it) */
-#endif
-    }
-    else if (!(table = malloc(bytes ? bytes : 1)))
-        return NULL;
-    memset(table, 0xff, bytes);
-    return table;
-}
 
 static inline uint64_t
 mix(uint64_t h)     /* murmur3's finalizer: every bit of the key moves every bit of the hash */
@@ -84,11 +60,121 @@ same_key(const uint64_t *const *cols, int ncols, Py_ssize_t a, Py_ssize_t b)
     return 1;
 }
 
+typedef struct {
+    const uint64_t *const *cols;
+    int ncols;
+} Columns;
+
+static int
+same_columns(const void *context, Py_ssize_t a, Py_ssize_t b)
+{
+    const Columns *c = context;
+    return same_key(c->cols, c->ncols, a, b);
+}
+
 static void
 release_all(Py_buffer *views, int count)
 {
     for (int k = 0; k < count; k++)
         PyBuffer_Release(&views[k]);
+}
+
+/* Whether the keys at positions a and b are equal, asked only of keys whose hashes are equal. */
+typedef int (*SameKey)(const void *context, Py_ssize_t a, Py_ssize_t b);
+
+#define PARTITION_KEYS 4096         /* keys per partition, about: its table (32 KiB) stays in cache, and
+                                       the partitions are few enough to write one stream each */
+#define MAX_PARTITION_BITS 14
+
+/* first[i] = the least j whose key equals i's, for m keys given by their 64-bit hashes (equal
+ * keys, equal hashes); ``same`` tells the keys of two equal hashes apart (NULL: the hash is a
+ * bijection of the key, and equal hashes are equal keys). Returns 0; -1 out of memory (no error
+ * set); 1 when the tables probed far more than a hash should (keys made to collide): the caller
+ * falls back.
+ *
+ * One hash table over a million keys misses the cache at nearly every probe. So the keys are
+ * first partitioned by the top bits of their hashes, in position order (equal keys fall in one
+ * partition, in the order they came), each partition is hashed in a table that stays in the
+ * cache, and the answers are gathered back in position order. The partitioning and the gathering
+ * each write or read one stream per partition: sequential within each. */
+static int
+first_by_hash(Py_ssize_t m, const uint64_t *hash, SameKey same, const void *context, int64_t *first)
+{
+    if (m <= 0)
+        return 0;
+    int pbits = 0;
+    while (pbits < MAX_PARTITION_BITS && ((Py_ssize_t)PARTITION_KEYS << pbits) < m)
+        pbits++;
+    Py_ssize_t partitions = (Py_ssize_t)1 << pbits, largest = 0;
+    int shift = 64 - pbits;     /* (pbits 0: one partition; a shift by 64 is undefined) */
+#define PARTITION(h) (pbits ? (Py_ssize_t)((h) >> shift) : 0)
+    Py_ssize_t *cursor = PyMem_RawCalloc(partitions + 1, sizeof(Py_ssize_t));
+    uint64_t *part_hash = PyMem_RawMalloc(m * sizeof(uint64_t));
+    int32_t *part_pos = PyMem_RawMalloc(m * sizeof(int32_t)), *part_first = PyMem_RawMalloc(m * sizeof(int32_t));
+    int32_t *table = NULL;
+    int status = -1;
+    if (!cursor || !part_hash || !part_pos || !part_first)
+        goto done;
+    for (Py_ssize_t i = 0; i < m; i++)
+        cursor[PARTITION(hash[i]) + 1]++;
+    for (Py_ssize_t p = 0; p < partitions; p++) {
+        largest = cursor[p + 1] > largest ? cursor[p + 1] : largest;
+        cursor[p + 1] += cursor[p];         /* cursor[p]: where partition p starts */
+    }
+    for (Py_ssize_t i = 0; i < m; i++) {
+        Py_ssize_t at = cursor[PARTITION(hash[i])]++;
+        part_hash[at] = hash[i];
+        part_pos[at] = (int32_t)i;
+    }
+    int tbits = 1;
+    while (((Py_ssize_t)1 << tbits) < 2 * largest)
+        tbits++;
+    size_t tmask = ((size_t)1 << tbits) - 1;
+    table = PyMem_RawMalloc((tmask + 1) * sizeof(int32_t));
+    if (!table)
+        goto done;
+    Py_ssize_t probes = 0, limit = 64 * m + 1024;
+    for (Py_ssize_t p = 0, lo = 0; p < partitions; p++) {
+        Py_ssize_t hi = cursor[p];          /* (after the scatter: where partition p ends) */
+        size_t mask = tmask;
+        while (mask > 1 && (Py_ssize_t)(mask + 1) >= 4 * (hi - lo) && mask >= 64)
+            mask >>= 1;                     /* a small partition: a small table to clear */
+        memset(table, 0xff, (mask + 1) * sizeof(int32_t));
+        for (Py_ssize_t e = lo; e < hi; e++) {
+            uint64_t h = part_hash[e];
+            for (size_t slot = h & mask;; slot = (slot + 1) & mask) {
+                int32_t q = table[slot];
+                if (q < 0) {
+                    table[slot] = (int32_t)(e - lo);
+                    part_first[e] = part_pos[e];
+                    break;
+                }
+                if (part_hash[lo + q] == h && (!same || same(context, part_pos[lo + q], part_pos[e]))) {
+                    part_first[e] = part_pos[lo + q];
+                    break;
+                }
+                if (++probes > limit) {
+                    status = 1;
+                    goto done;
+                }
+            }
+        }
+        lo = hi;
+    }
+    for (Py_ssize_t p = partitions; p > 0; p--)      /* the starts again */
+        cursor[p] = cursor[p - 1];
+    cursor[0] = 0;
+    for (Py_ssize_t i = 0; i < m; i++)
+        first[i] = part_first[cursor[PARTITION(hash[i])]++];
+    status = 0;
+#undef PARTITION
+done:
+    PyMem_RawFree(cursor);
+    PyMem_RawFree(part_hash);
+    PyMem_RawFree(part_pos);
+    PyMem_RawFree(part_first);
+    PyMem_RawFree(table);
+    return status;
 }
 
 /* first_occurrence(columns, out) -> bool. ``columns``: a tuple of 1 to 4 buffers of uint64 (or
@@ -123,48 +209,26 @@ first_occurrence(PyObject *self, PyObject *args)
         PyErr_SetString(PyExc_ValueError, "first_occurrence: too many keys for int32 positions");
         goto fail;
     }
-    int bits = 1;
-    while (((Py_ssize_t)1 << bits) < 2 * n)
-        bits++;
-    size_t size = (size_t)1 << bits, mask = size - 1;
-    int32_t *table = table_alloc(size * sizeof(int32_t));      /* -1: an empty slot */
-    if (!table) {
+    uint64_t *hashes = PyMem_RawMalloc((n + 1) * sizeof(uint64_t));
+    if (!hashes) {
         PyErr_NoMemory();
         goto fail;
     }
-    int64_t *first = out.buf;
-    Py_ssize_t probes = 0, limit = 64 * n + 1024;
-    int settled = 1;
+    Columns context = {cols, ncols};
+    int status;
     Py_BEGIN_ALLOW_THREADS
-    for (Py_ssize_t i = 0; i < n; i++) {
-        if (i + PREFETCH_AHEAD < n)
-            __builtin_prefetch(&table[hash_at(cols, ncols, i + PREFETCH_AHEAD) & mask]);
-        size_t h = hash_at(cols, ncols, i) & mask;
-        for (;;) {
-            int32_t p = table[h];
-            if (p < 0) {
-                table[h] = (int32_t)i;
-                first[i] = i;
-                break;
-            }
-            if (same_key(cols, ncols, p, i)) {
-                first[i] = p;
-                break;
-            }
-            h = (h + 1) & mask;
-            if (++probes > limit)
-                break;
-        }
-        if (probes > limit) {
-            settled = 0;
-            break;
-        }
-    }
+    for (Py_ssize_t i = 0; i < n; i++)
+        hashes[i] = hash_at(cols, ncols, i);
+    status = first_by_hash(n, hashes, same_columns, &context, out.buf);
     Py_END_ALLOW_THREADS
-    free(table);
+    PyMem_RawFree(hashes);
+    if (status < 0) {
+        PyErr_NoMemory();
+        goto fail;
+    }
     release_all(views, got);
     PyBuffer_Release(&out);
-    return PyBool_FromLong(settled);
+    return PyBool_FromLong(status == 0);
 fail:
     release_all(views, got);
     PyBuffer_Release(&out);
@@ -570,6 +634,19 @@ key_of(const Keyed *k, Py_ssize_t i, int64_t *code, int64_t *a, int64_t *b)
     *b = two ? y + 1 : 0;
 }
 
+typedef struct {
+    const unsigned char *codes;
+    const int32_t *ids;
+    const int64_t *a, *b;
+} OpKeys;
+
+static int
+same_op_key(const void *context, Py_ssize_t x, Py_ssize_t y)
+{
+    const OpKeys *k = context;
+    return k->a[x] == k->a[y] && k->b[x] == k->b[y] && k->codes[k->ids[x]] == k->codes[k->ids[y]];
+}
+
 static inline uint64_t
 key_hash(int64_t code, int64_t a, int64_t b)
 {
@@ -592,9 +669,9 @@ scalar_repeats(PyObject *self, PyObject *args)
     const char *names = "codes, src0, src1, scalar, numbers, pure, commutative, left, right, identity_value";
     PyObject *result = NULL, *wide = NULL, *unnumbered = NULL, *repeats = NULL;
     int32_t *ids = NULL;
-    uint64_t *table = NULL;
     unsigned char *listed = NULL, *uses = NULL;
-    int64_t *first_numbers = NULL, *second_numbers = NULL;
+    int64_t *first_numbers = NULL, *second_numbers = NULL, *firsts = NULL;
+    uint64_t *hashes = NULL;
     if (!PyArg_ParseTuple(args, "y*y*y*y*y*y*y*y*y*y*i", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5], &b[6], &b[7],
                           &b[8], &b[9], &wide_code))
         return NULL;
@@ -697,58 +774,131 @@ scalar_repeats(PyObject *self, PyObject *args)
             first_numbers[hashed] = first_numbers[j];
             second_numbers[hashed++] = second_numbers[j];
         }
-    int bits = 1;
-    while (((Py_ssize_t)1 << bits) < 2 * hashed)
-        bits++;
-    size_t mask = ((size_t)1 << bits) - 1;
-    table = table_alloc((mask + 1) * sizeof(uint64_t));    /* (fingerprint << 32 | position), ~0: empty */
+    hashes = PyMem_RawMalloc((hashed + 1) * sizeof(uint64_t));
+    firsts = PyMem_RawMalloc((hashed + 1) * sizeof(int64_t));
     repeats = PyByteArray_FromStringAndSize(NULL, hashed * 8);
-    if (!table || !repeats) {
+    if (!hashes || !firsts || !repeats) {
         if (!PyErr_Occurred())
             PyErr_NoMemory();
         goto done;
     }
-    int64_t *out = (int64_t *)PyByteArray_AS_STRING(repeats);
-    const unsigned char *codes = k.codes;
-    Py_ssize_t found = 0;
-    for (Py_ssize_t j = 0; j < hashed; j++) {
-        if (j + PREFETCH_AHEAD < hashed) {
-            Py_ssize_t ahead = j + PREFETCH_AHEAD;
-            __builtin_prefetch(&table[key_hash(codes[ids[ahead]], first_numbers[ahead], second_numbers[ahead]) & mask]);
-        }
-        int64_t a = first_numbers[j], b = second_numbers[j];
-        unsigned char c = codes[ids[j]];
-        uint64_t h = key_hash(c, a, b);
-        uint32_t fingerprint = (uint32_t)(h >> 32);
-        for (size_t slot = h & mask;; slot = (slot + 1) & mask) {
-            uint64_t entry = table[slot];
-            if (entry == ~0ULL) {
-                table[slot] = ((uint64_t)fingerprint << 32) | (uint32_t)j;
-                break;
-            }
-            uint32_t p = (uint32_t)entry;
-            if ((uint32_t)(entry >> 32) == fingerprint && first_numbers[p] == a && second_numbers[p] == b
-                    && codes[ids[p]] == c) {
-                out[found++] = ids[j];
-                break;
-            }
-        }
+    for (Py_ssize_t j = 0; j < hashed; j++)
+        hashes[j] = key_hash(k.codes[ids[j]], first_numbers[j], second_numbers[j]);
+    OpKeys context = {k.codes, ids, first_numbers, second_numbers};
+    int status = first_by_hash(hashed, hashes, same_op_key, &context, firsts);
+    if (status != 0) {
+        if (status < 0)
+            PyErr_NoMemory();
+        else
+            PyErr_SetString(PyExc_ValueError, "scalar_repeats: the keys collide far more than a hash's");
+        goto done;
     }
+    int64_t *out = (int64_t *)PyByteArray_AS_STRING(repeats);
+    Py_ssize_t found = 0;
+    for (Py_ssize_t j = 0; j < hashed; j++)
+        if (firsts[j] != j)
+            out[found++] = ids[j];
     if (PyByteArray_Resize(repeats, found * 8) < 0)
         goto done;
     result = Py_BuildValue("OOO", repeats, Py_None, wide);
 done:
     PyMem_RawFree(ids);
-    free(table);
     PyMem_RawFree(listed);
     PyMem_RawFree(uses);
     PyMem_RawFree(first_numbers);
     PyMem_RawFree(second_numbers);
+    PyMem_RawFree(firsts);
+    PyMem_RawFree(hashes);
     Py_XDECREF(wide);
     Py_XDECREF(unnumbered);
     Py_XDECREF(repeats);
     for (int j = 0; j < got; j++)
         PyBuffer_Release(&b[j]);
+    return result;
+}
+
+/* A float's rounded key: a 24-bit mantissa and the exponent packed in one int64, as
+ * analyzer.passes.redundancy._float_keys_array computes it in numpy. A value that is not finite
+ * takes the key numpy gives it on x86-64 (its mantissa converts to INT64_MIN, which times 4096
+ * wraps to 0; its exponent is 0): the key of zero. Keys only group values to compare: whichever
+ * key a NaN has, it is close to nothing. */
+static inline int64_t
+float_key(double v)
+{
+    if (!isfinite(v))
+        return 2048;
+    int exponent;
+    double mantissa = rint(frexp(v, &exponent) * 16777216.0);
+    return (int64_t)((uint64_t)(int64_t)mantissa * 4096u) + (exponent + 2048);
+}
+
+/* number_floats(values, rtol) -> (keys, first, heads, far). ``values``: float64 (m). ``keys``:
+ * int64, each value's rounded key (float_key); ``first``: int64, the least position of an equal
+ * key; ``heads``: bool, first == position; ``far``: int64, ascending, the positions (not heads)
+ * whose value is not within ``rtol`` of their first's (|a - b| <= rtol * max(|a|, |b|), or equal;
+ * NaN is within nothing), as redundancy._close_to decides. */
+static PyObject *
+number_floats(PyObject *self, PyObject *args)
+{
+    Py_buffer v;
+    double rtol;
+    if (!PyArg_ParseTuple(args, "y*d", &v, &rtol))
+        return NULL;
+    PyObject *keys = NULL, *first = NULL, *heads = NULL, *far = NULL, *result = NULL;
+    uint64_t *hashes = NULL;
+    Py_ssize_t m = v.len / 8;
+    if (v.len % 8 || m >= INT32_MAX / 2) {
+        PyErr_SetString(PyExc_ValueError, "number_floats: float64 values, fewer than 2**30");
+        goto done;
+    }
+    const double *values = v.buf;
+    keys = PyByteArray_FromStringAndSize(NULL, m * 8);
+    first = PyByteArray_FromStringAndSize(NULL, m * 8);
+    heads = PyByteArray_FromStringAndSize(NULL, m);
+    if (!keys || !first || !heads)
+        goto done;
+    int64_t *key = (int64_t *)PyByteArray_AS_STRING(keys), *lead = (int64_t *)PyByteArray_AS_STRING(first);
+    unsigned char *head = (unsigned char *)PyByteArray_AS_STRING(heads);
+    for (Py_ssize_t i = 0; i < m; i++)
+        key[i] = float_key(values[i]);
+    hashes = PyMem_RawMalloc((m + 1) * sizeof(uint64_t));
+    if (!hashes) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t i = 0; i < m; i++)
+        hashes[i] = mix((uint64_t)key[i]);      /* (a bijection: equal hashes, equal keys) */
+    if (first_by_hash(m, hashes, NULL, NULL, lead) != 0) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    Py_ssize_t nfar = 0;
+    for (Py_ssize_t i = 0; i < m; i++) {
+        head[i] = lead[i] == i;
+        if (!head[i]) {
+            double a = values[i], b = values[lead[i]], d = fabs(a - b);
+            nfar += !(a == b || d <= rtol * fabs(b) || d <= rtol * fabs(a));
+        }
+    }
+    far = PyByteArray_FromStringAndSize(NULL, nfar * 8);
+    if (!far)
+        goto done;
+    int64_t *out = (int64_t *)PyByteArray_AS_STRING(far);
+    for (Py_ssize_t i = 0, at = 0; at < nfar; i++) {
+        if (head[i])
+            continue;
+        double a = values[i], b = values[lead[i]], d = fabs(a - b);
+        if (!(a == b || d <= rtol * fabs(b) || d <= rtol * fabs(a)))
+            out[at++] = i;
+    }
+    result = PyTuple_Pack(4, keys, first, heads, far);
+done:
+    PyMem_RawFree(hashes);
+    Py_XDECREF(keys);
+    Py_XDECREF(first);
+    Py_XDECREF(heads);
+    Py_XDECREF(far);
+    PyBuffer_Release(&v);
     return result;
 }
 
@@ -762,6 +912,7 @@ static PyMethodDef methods[] = {
     {"scalar_repeats", scalar_repeats, METH_VARARGS,
      "scalar_repeats(codes, src0, src1, scalar, numbers, pure, commutative, left, right, identity_value, WIDE)"
      " -> (repeats, unnumbered, wide)"},
+    {"number_floats", number_floats, METH_VARARGS, "number_floats(values, rtol) -> (keys, first, heads, far)"},
     {"residency", residency, METH_VARARGS,
      "residency(word, sizes, last, outputs, line_of, sources, readers, lines, line) -> (peak, first)"},
     {NULL, NULL, 0, NULL},

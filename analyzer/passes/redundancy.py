@@ -208,25 +208,36 @@ class ValueNumbers:
         as_complex = bool(_COMPLEX_CODE[types].any())   # real values: as complex numbers, their imaginary
         arr = _picked(values, floating, as_complex)         # keys would all be 0.0's (2048), their arithmetic the same
         del floating
+        if KERNELS is not None and not as_complex:     # keys, first values and comparisons in one pass in C
+            real, lead, heads, rest = KERNELS.number_floats(arr, RTOL)
+            real, lead, rest = (np.frombuffer(b, dtype=np.int64) for b in (real, lead, rest))
+            heads, imag = np.frombuffer(heads, dtype=bool), None
+        else:
+            real, imag, lead, heads, rest = self._first_values(arr, as_complex)
+        m = len(lead)
+        base = self._next
+        self._next += m                             # a number for each value, used by the first of each key
+        self._floats = (real, imag, heads, ids, base)
+        numbers[ids] = lead + base if base else lead    # its first value's number, unless not close (below)
+        if len(rest):
+            self._number_near_misses(rest, ids, arr, lead[rest], base)
+
+    @staticmethod
+    def _first_values(arr: np.ndarray, as_complex: bool) -> tuple:
+        """(real keys, imaginary keys or None, the first position of each value's key, whether each
+        is that first, the positions not close to their first value), in numpy."""
         if not as_complex:
             real, imag = _float_keys_array(arr), None
         else:
             real, imag = _float_keys_array(arr.real), _float_keys_array(arr.imag)
             imag = imag if (imag != 2048).any() else None
         lead = first_occurrence(real) if imag is None else first_occurrence(real, imag)
-        m = len(lead)
-        base = self._next
-        self._next += m                             # a number for each value, used by the first of each key
-        heads = lead == np.arange(m)
-        self._floats = (real, imag, heads, ids, base)
-        numbers[ids] = lead + base if base else lead    # its first value's number, unless not close (below)
+        heads = lead == np.arange(len(lead))
         # each value not the first of its key is compared with that first value (a first value is
         # close to itself, and takes its number even as NaN: it is the very same object)
         at = np.flatnonzero(~heads)
         far = ~_close_to(arr[at], arr[lead[at]])
-        rest = at[far]                              # (positions in ``ids``, in trace order)
-        if len(rest):
-            self._number_near_misses(rest, ids, arr, lead[rest], base)
+        return real, imag, lead, heads, at[far]     # (positions in ``ids``, in trace order)
 
     def _number_near_misses(self, rest: np.ndarray, ids: np.ndarray, arr: np.ndarray, leads: np.ndarray,
                             base: int) -> None:

@@ -149,6 +149,17 @@ def _traces() -> list[Trace]:
     t = Trace()
     run(numbering, {"xs": [0.5, 1.25, 0.5, 3.0], "k": 7}, t)
     made.append(t)
+
+    def logistic(x, r, n):
+        """Long enough that the hash tables partition their keys (thousands of records)."""
+        for _ in range(n):
+            gain = r * r                        # recomputed: repeats at every iteration
+            x = (x * (1.0 - x)) * (gain - 11.31)
+        return x
+
+    t = Trace()
+    run(logistic, {"x": 0.3, "r": 3.9, "n": 6000}, t)
+    made.append(t)
     t = Trace()
     a, b, c = (t.input(name, v) for name, v in (("a", 1.0), ("b", 2.0), ("c", 3.0)))
     s = t.emit(Op.ADD, (a, b), 3.0)
@@ -163,7 +174,7 @@ def test_the_traces_exercise_wide_sources():
     assert any(WIDE in columns(t).src0.tolist() for t in _traces())
 
 
-@pytest.mark.parametrize("case", range(3))
+@pytest.mark.parametrize("case", range(4))
 def test_reads_and_last_readers_match_numpy(case, numpy_only):
     trace = _traces()[case]
     got = reads(trace, columns(trace)), last_readers(trace)
@@ -261,7 +272,7 @@ def _found(trace: Trace) -> dict:
                        for name, p in ((p.name, p) for p in registry()) if p.removable}}
 
 
-@pytest.mark.parametrize("case", range(3))
+@pytest.mark.parametrize("case", range(4))
 def test_the_passes_measure_the_same_with_and_without_the_kernels(case, numpy_only):
     trace = _traces()[case]
     with shared(trace):
@@ -273,7 +284,7 @@ def test_the_passes_measure_the_same_with_and_without_the_kernels(case, numpy_on
 
 
 @needs_kernels
-@pytest.mark.parametrize("case", range(3))
+@pytest.mark.parametrize("case", range(4))
 def test_the_static_sweep_finds_what_the_python_sweep_finds(case):
     trace = _traces()[case]
     trace.static = {0, 1}                       # the first two inputs are known ahead of time
@@ -308,7 +319,7 @@ def test_staging_and_residency_kernels_refuse_bad_columns(call):
         call()
 
 
-@pytest.mark.parametrize("case", range(3))
+@pytest.mark.parametrize("case", range(4))
 def test_scalar_repeats_match_numpy(case, numpy_only):
     trace = _traces()[case]
     with shared(trace):
@@ -328,3 +339,41 @@ def test_the_numbering_case_has_repeats_ints_and_identities():
     repeats = redundancy.redundant_ops(trace)
     ints = [i for i, v in enumerate(trace.values) if type(v) is int]
     assert repeats.ops >= 4 * 3 and ints
+
+
+def _awkward_floats(n: int, seed: int) -> np.ndarray:
+    """Floats that share rounded keys, sit within and just outside the tolerance of each other,
+    and are not finite, zero of both signs, subnormal, huge."""
+    rng = np.random.default_rng(seed)
+    base = rng.choice([0.1, 1 / 3, 2.5, -7.0, 1e300, 5e-324, 0.0, -0.0], n)
+    nudge = rng.choice([0.0, 1e-12, 1e-9, 2e-9, 1e-7, -1e-12], n)
+    values = base * (1 + nudge)
+    values[rng.random(n) < 0.05] = np.nan
+    values[rng.random(n) < 0.03] = np.inf
+    values[rng.random(n) < 0.03] = -np.inf
+    return values
+
+
+@needs_kernels
+@pytest.mark.parametrize("n, seed", [(1, 0), (2, 1), (300, 2), (20000, 3)])
+def test_number_floats_matches_numpy(n, seed):
+    values = _awkward_floats(n, seed)
+    keys, first, heads, far = KERNELS.number_floats(values, redundancy.RTOL)
+    real, _, lead, head, rest = redundancy.ValueNumbers._first_values(values, False)
+    assert np.frombuffer(keys, dtype=np.int64)[np.isfinite(values)].tolist() == real[np.isfinite(values)].tolist()
+    assert np.frombuffer(first, dtype=np.int64).tolist() == lead.tolist()
+    assert np.frombuffer(heads, dtype=bool).tolist() == head.tolist()
+    assert np.frombuffer(far, dtype=np.int64).tolist() == rest.tolist()
+
+
+@needs_kernels
+def test_number_floats_keys_what_the_tolerance_decides():
+    """By hand: 1.0 + 1e-12 and 1.0 + 5e-10 share 1.0's key and are within 1e-9 of it; 1.0 + 5e-8
+    shares the 24-bit key and is not. Values that are not finite all take zero's key, so the first
+    NaN is the first of the rest, and NaN is close to nothing: the NaN and both infinities after it
+    are far (the near-miss sweep then numbers the two infinities alike)."""
+    values = np.array([1.0, 1.0 + 1e-12, 1.0 + 5e-10, 1.0 + 5e-8, np.nan, np.nan, np.inf, np.inf])
+    keys, first, heads, far = KERNELS.number_floats(values, 1e-9)
+    assert np.frombuffer(first, dtype=np.int64).tolist() == [0, 0, 0, 0, 4, 4, 4, 4]
+    assert np.frombuffer(heads, dtype=bool).tolist() == [True, False, False, False, True, False, False, False]
+    assert np.frombuffer(far, dtype=np.int64).tolist() == [3, 5, 6, 7]
