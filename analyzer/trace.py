@@ -413,7 +413,7 @@ class Trace:
                 adds += extra[1]
                 other += extra[2]
                 nbytes += extra[3]
-        count = np.bincount(codes[scalar], minlength=len(OPS)).tolist()
+        count = np.bincount(codes[scalar] if self.extras else codes, minlength=len(OPS)).tolist()
         for op, (m, a, o) in SCALAR_COST.items():
             k = count[CODE[op]]
             ops += k
@@ -422,13 +422,16 @@ class Trace:
             other += o * k
         costed_codes = np.zeros(len(OPS), dtype=bool)
         costed_codes[[CODE[op] for op in SCALAR_COST]] = True
-        costed = scalar & costed_codes[codes]
-        if costed.any():
+        if any(count[CODE[op]] for op in SCALAR_COST):
             if value_bytes is None:
                 value_bytes = np.fromiter(map(SCALAR_BYTES.get, map(type, self.values), repeat(8)), np.int64, len(codes))
+            costed = np.take(costed_codes, codes)
+            if self.extras:
+                costed &= scalar
             nbytes += int(value_bytes[costed].sum())
+        inputs = np.flatnonzero(codes == CODE[Op.INPUT]).tolist()
         input_bytes = sum(getattr(self.values[i], "nbytes", None) or SCALAR_BYTES.get(type(self.values[i]), 8)
-                          for i in np.flatnonzero(scalar & (codes == CODE[Op.INPUT])).tolist())
+                          for i in inputs if i not in self.extras)
         return Cost(ops=ops, mults=mults, adds=adds, other=other, flops=mults + adds + other, bytes=nbytes,
                     calls=count[CODE[Op.CALL]], launches=launches, input_bytes=input_bytes)
 
