@@ -1,4 +1,5 @@
-"""The compiled recorder records what the pure-Python tracer records, and the pure tracer still works.
+"""The compiled recorder records what the pure-Python tracer records (and the passes' kernels find what
+their numpy forms find), and the pure tracer still works.
 
 Each process uses one of the two (``analyzer/recorder.py``), so the comparisons run probes in a
 subprocess per recorder and compare every column of every trace.
@@ -37,12 +38,14 @@ needs_compiled = pytest.mark.skipif(COMPILED is None, reason="the compiled recor
 
 # Prints, for each probe file given, a digest of every column of the trace of each version at its
 # smallest size: op codes, sources, values (arrays by dtype, shape and bytes), functions, wide sources,
-# array costs, writes, snapshots, inputs and outputs; and the traffic measure of each, at the probe's
-# fast memory and at 1 KiB (the simulation's walk is compiled too).
+# array costs, writes, snapshots, inputs and outputs; the traffic measure of each, at the probe's
+# fast memory and at 1 KiB (the simulation's walk is compiled too); and what every pass finds (the
+# passes' kernels, analyzer/_kernels.c, are off with the pure tracer too).
 DIGEST = r"""
 import hashlib, json, sys
 import numpy as np
-from analyzer.analysis import trace_version
+from analyzer.analysis import passes, trace_version
+from analyzer.passes import registry
 from analyzer.probe import load
 from analyzer.traffic import traffic
 
@@ -68,6 +71,11 @@ for path in sys.argv[1:]:
             h.update(column)
         for fast_memory in (probe.fast_memory or 512 * 1024, 1024):      # (the second evicts often)
             h.update(repr(traffic(t, fast_memory)).encode())
+        measured = passes(t, probe.fast_memory)         # (the passes' kernels against their numpy forms)
+        h.update(repr((measured.cost, measured.evidence())).encode())
+        for p in registry():
+            if p.removable:
+                h.update(repr(sorted(dict(p.removable(measured.found[p.name])).items())).encode())
         out[f"{path} {version}"] = (len(t), h.hexdigest())
 print(json.dumps(out))
 """
@@ -91,7 +99,7 @@ def _probes(numpy: bool) -> list[Path]:
 
 @needs_compiled
 @pytest.mark.parametrize("numpy", [False, True], ids=["scalar code", "numpy code"])
-def test_the_compiled_and_pure_recorders_record_the_same_traces(numpy):
+def test_the_compiled_and_pure_forms_record_the_same_traces_and_find_the_same(numpy):
     paths = _probes(numpy)
     assert len(paths) >= 20
     compiled, pure = _digests(paths, pure=False), _digests(paths, pure=True)
