@@ -1389,20 +1389,272 @@ error:
 
 /* ---------------------------------------------------------------- the traffic simulation's scalar walk */
 
+/* The misses of a scalar trace's walk, done in C as analyzer.traffic.lru.FastMemory does them
+ * (``_word``, ``_key``, ``_evict``, ``_write_back`` and the counts of ``Accounting``), for a
+ * fast memory that holds no array line: its LRU order is the ordered dict alone. */
+typedef struct {
+    PyObject *sim;              /* the simulation (borrowed); the rest: new references */
+    PyObject *values, *seen, *pending, *kinds, *moved, *line_owner, *last, *kept, *reading, *popitem;
+    long long line;
+    Py_ssize_t now;             /* the last record a miss or an eviction happened at; -1: none */
+} Misses;
+
+static PyObject *kind_spill, *kind_cold, *kind_reuse, *last_keyword;
+
+static void
+misses_clear(Misses *ms)
+{
+    Py_CLEAR(ms->values);
+    Py_CLEAR(ms->seen);
+    Py_CLEAR(ms->pending);
+    Py_CLEAR(ms->kinds);
+    Py_CLEAR(ms->moved);
+    Py_CLEAR(ms->line_owner);
+    Py_CLEAR(ms->last);
+    Py_CLEAR(ms->kept);
+    Py_CLEAR(ms->reading);
+    Py_CLEAR(ms->popitem);
+}
+
+static int
+misses_init(Misses *ms, PyObject *sim, PyObject *lru)
+{
+    memset(ms, 0, sizeof(*ms));
+    ms->sim = sim;
+    ms->now = -1;
+    if (!kind_spill) {
+        kind_spill = PyUnicode_InternFromString("spill");
+        kind_cold = PyUnicode_InternFromString("cold");
+        kind_reuse = PyUnicode_InternFromString("reuse");
+        last_keyword = Py_BuildValue("(s)", "last");
+        if (!kind_spill || !kind_cold || !kind_reuse || !last_keyword)
+            return -1;
+    }
+    PyObject **slots[] = {&ms->values, &ms->seen, &ms->pending, &ms->kinds, &ms->moved, &ms->line_owner,
+                          &ms->last, &ms->kept, &ms->reading};
+    const char *names[] = {"values", "seen", "pending", "kinds", "moved", "line_owner", "last", "kept", "reading"};
+    for (int j = 0; j < 9; j++)
+        if (!(*slots[j] = PyObject_GetAttrString(sim, names[j])))
+            goto fail;
+    if (!(ms->popitem = PyObject_GetAttrString(lru, "popitem")))
+        goto fail;
+    PyObject *line = PyObject_GetAttrString(sim, "line");
+    if (!line)
+        goto fail;
+    ms->line = PyLong_AsLongLong(line);
+    Py_DECREF(line);
+    if (PyErr_Occurred())
+        goto fail;
+    if (!PyList_Check(ms->values) || !PyAnySet_Check(ms->seen) || !PyDict_Check(ms->pending)
+        || !PyDict_Check(ms->kinds) || !PyDict_Check(ms->moved) || !PyDict_Check(ms->line_owner)
+        || !PyList_Check(ms->last) || !PyAnySet_Check(ms->kept) || !PyAnySet_Check(ms->reading)) {
+        PyErr_SetString(PyExc_TypeError, "walk(): the simulation's lists, sets and dicts");
+        goto fail;
+    }
+    return 0;
+fail:
+    misses_clear(ms);
+    return -1;
+}
+
+/* dict[key] += n (an absent key counts as 0). */
+static int
+add_to(PyObject *dict, PyObject *key, long long n)
+{
+    PyObject *old = PyDict_GetItemWithError(dict, key);        /* borrowed */
+    if (!old && PyErr_Occurred())
+        return -1;
+    long long now = old ? PyLong_AsLongLong(old) : 0;
+    if (now == -1 && PyErr_Occurred())
+        return -1;
+    PyObject *sum = PyLong_FromLongLong(now + n);
+    if (!sum)
+        return -1;
+    int done = PyDict_SetItem(dict, key, sum);
+    Py_DECREF(sum);
+    return done;
+}
+
+/* Accounting._count: bytes moved for ``owner`` (a read, or a write: ``write``), and of ``kind``. */
+static int
+count_moved(Misses *ms, PyObject *kind, PyObject *owner, long long n, int write)
+{
+    if (kind && add_to(ms->kinds, kind, n) < 0)
+        return -1;
+    PyObject *pair = PyDict_GetItemWithError(ms->moved, owner);    /* borrowed: [reads, writes] */
+    if (!pair) {
+        if (PyErr_Occurred() || !(pair = Py_BuildValue("[ii]", 0, 0)))
+            return -1;
+        int added = PyDict_SetItem(ms->moved, owner, pair);
+        Py_DECREF(pair);
+        if (added < 0)
+            return -1;
+    }
+    if (!PyList_Check(pair) || PyList_GET_SIZE(pair) != 2) {
+        PyErr_SetString(PyExc_TypeError, "walk(): moved holds [reads, writes] lists");
+        return -1;
+    }
+    long long was = PyLong_AsLongLong(PyList_GET_ITEM(pair, write));
+    if (was == -1 && PyErr_Occurred())
+        return -1;
+    PyObject *sum = PyLong_FromLongLong(was + n);
+    return sum ? PyList_SetItem(pair, write, sum) : -1;
+}
+
+/* Accounting._write_back for a word or a scalar-input line, at record ``now``: written out
+ * (pending) unless its owner's data is dead (Accounting._live). */
+static int
+write_back(Misses *ms, PyObject *key, PyObject *owner, long long size, Py_ssize_t now)
+{
+    Py_ssize_t o = PyLong_AsSsize_t(owner);
+    if (o < 0 || o >= PyList_GET_SIZE(ms->last)) {
+        if (!PyErr_Occurred())
+            PyErr_SetString(PyExc_IndexError, "walk(): an owner outside the layout");
+        return -1;
+    }
+    Py_ssize_t last = PyLong_AsSsize_t(PyList_GET_ITEM(ms->last, o));
+    if (last == -1 && PyErr_Occurred())
+        return -1;
+    int live = last > now;
+    if (!live && (live = PySet_Contains(ms->kept, owner)) < 0)
+        return -1;
+    if (!live && last == now && (live = PySet_Contains(ms->reading, owner)) < 0)
+        return -1;
+    if (!live)
+        return 0;
+    if (count_moved(ms, NULL, owner, size, 1) < 0)
+        return -1;
+    PyObject *written = Py_BuildValue("(OL)", owner, size);
+    if (!written)
+        return -1;
+    int done = PyDict_SetItem(ms->pending, key, written);
+    Py_DECREF(written);
+    return done;
+}
+
+/* FastMemory._evict with no array line resident: the oldest words and input lines out until
+ * ``used`` fits. */
+static int
+evict(Misses *ms, PyObject *lru, PyObject *dirty, long long *used, long long capacity, Py_ssize_t now)
+{
+    ms->now = now;
+    while (*used > capacity && PyDict_GET_SIZE(lru)) {
+        PyObject *no[1] = {Py_False};
+        PyObject *item = PyObject_Vectorcall(ms->popitem, no, 0, last_keyword);
+        if (!item)
+            return -1;
+        PyObject *key = PyTuple_GET_ITEM(item, 0), *v = PyTuple_GET_ITEM(item, 1);
+        long long k = PyLong_AsLongLong(key);
+        if (k == -1 && PyErr_Occurred()) {
+            Py_DECREF(item);
+            return -1;
+        }
+        if (k >= (1LL << 52)) {
+            Py_DECREF(item);
+            PyErr_SetString(PyExc_RuntimeError, "walk(): an array-line marker in a fast memory without array lines");
+            return -1;
+        }
+        PyObject *owner = k >= 0 ? key : v;
+        long long size = k >= 0 ? PyLong_AsLongLong(v) : ms->line;
+        *used -= size;
+        int was_dirty = PySet_Discard(dirty, key);
+        if (was_dirty < 0 || (was_dirty && write_back(ms, key, owner, size, now) < 0) || PyErr_Occurred()) {
+            Py_DECREF(item);
+            return -1;
+        }
+        Py_DECREF(item);
+    }
+    return 0;
+}
+
+/* A read of ``x`` that is not in fast memory, at record ``now``: a word read back (a spill; its
+ * size from ``sizes``), or a scalar-input line (cold, reused, or a spill if it was written out),
+ * then evictions while over capacity. FastMemory._word and ._key with Accounting._read_kind. */
+static int
+miss(Misses *ms, PyObject *lru, PyObject *dirty, PyObject *sizes, PyObject *x, long long *used, long long capacity,
+     Py_ssize_t now)
+{
+    ms->now = now;
+    long long key = PyLong_AsLongLong(x), size;
+    if (key == -1 && PyErr_Occurred())
+        return -1;
+    PyObject *stored, *owner, *kind;
+    if (key >= 0) {                                 /* a word */
+        if (key >= PyList_GET_SIZE(ms->values)) {
+            PyErr_SetString(PyExc_IndexError, "walk(): a word outside the trace");
+            return -1;
+        }
+        PyObject *bytes = PyDict_GetItemWithError(sizes, (PyObject *)Py_TYPE(PyList_GET_ITEM(ms->values, key)));
+        if (!bytes) {
+            if (!PyErr_Occurred())
+                PyErr_SetString(PyExc_RuntimeError, "walk(): a word of a type without a size");
+            return -1;
+        }
+        size = PyLong_AsLongLong(bytes);
+        owner = x;
+        kind = kind_spill;
+        stored = bytes;
+    }
+    else {                                          /* a scalar-input line */
+        owner = PyDict_GetItemWithError(ms->line_owner, x);      /* borrowed */
+        if (!owner) {
+            if (!PyErr_Occurred())
+                PyErr_SetString(PyExc_KeyError, "walk(): an input line without an owner");
+            return -1;
+        }
+        size = ms->line;
+        stored = owner;
+        kind = NULL;
+    }
+    PyObject *written = PyDict_GetItemWithError(ms->pending, x);      /* (pending.pop(x, None)) */
+    if (!written && PyErr_Occurred())
+        return -1;
+    if (written) {
+        Py_INCREF(written);
+        if (PyDict_DelItem(ms->pending, x) < 0) {
+            Py_DECREF(written);
+            return -1;
+        }
+    }
+    if (written) {                                  /* written out before: read back, a spill */
+        long long was = PyLong_AsLongLong(PyTuple_GET_ITEM(written, 1));
+        Py_DECREF(written);
+        if ((was == -1 && PyErr_Occurred()) || add_to(ms->kinds, kind_spill, was) < 0)
+            return -1;
+        kind = kind_spill;
+    }
+    else if (!kind) {
+        int seen = PySet_Contains(ms->seen, x);
+        if (seen < 0)
+            return -1;
+        kind = seen ? kind_reuse : kind_cold;
+    }
+    if (count_moved(ms, kind, owner, size, 0) < 0)
+        return -1;
+    if (key < 0 && PySet_Add(ms->seen, x) < 0)
+        return -1;
+    if (PyObject_SetItem(lru, x, stored) < 0)
+        return -1;
+    *used += size;
+    return *used > capacity ? evict(ms, lru, dirty, used, capacity, now) : 0;
+}
+
 /* walk(start, k, modes, first, second, dead, values, lru, move_to_end, pop, dirty, used, capacity,
- *      sizes, scalar_mode, no_key) -> (k, used)
+ *      sizes, scalar_mode, no_key, sim) -> (k, used)
  *
- * analyzer.traffic.simulation's loop over the records of one chunk (the plan's lists), for the
- * records that only hit: skipped ones, and scalar ones whose reads are all in fast memory and whose
- * word fits without an eviction. They are done here exactly as the Python loop does them (move
- * the reads to the end of the LRU order, add the word, drop what dies); at the first record that
- * needs more (a miss, an eviction, an array or element op, a value of another type) it returns
- * that record's position and the bytes in use, and the Python loop does that one. */
+ * analyzer.traffic.simulation's loop over the records of one chunk (the plan's lists). The records
+ * that only hit (skipped ones, and scalar ones whose reads are all in fast memory and whose word
+ * fits) are done here exactly as the Python loop does them: move the reads to the end of the LRU
+ * order, add the word, drop what dies. At the first miss or eviction it asks ``sim`` (the
+ * simulation, or None) whether it may do them itself (``sim._misses_in_c()``: a FastMemory that
+ * holds no array line); if so it does them here (``Misses``). At the first record that needs more
+ * (an array or element op, a value of another type, a miss or an eviction it may not do) it
+ * returns that record's position and the bytes in use, and the Python loop does that one. */
 static PyObject *
 module_walk(PyObject *m, PyObject *const *args, Py_ssize_t nargs)
 {
-    if (nargs != 16) {
-        PyErr_SetString(PyExc_TypeError, "walk() takes 16 arguments");
+    if (nargs != 17) {
+        PyErr_SetString(PyExc_TypeError, "walk() takes 17 arguments");
         return NULL;
     }
     Py_ssize_t start = PyLong_AsSsize_t(args[0]), k = PyLong_AsSsize_t(args[1]);
@@ -1424,64 +1676,105 @@ module_walk(PyObject *m, PyObject *const *args, Py_ssize_t nargs)
         PyErr_SetString(PyExc_ValueError, "walk(): lists of one length");
         return NULL;
     }
+    Misses misses, *ms = NULL;
+    int may_miss = args[16] == Py_None ? -1 : 0;    /* 0: not asked yet; 1: ``ms`` does misses; -1: no */
+    PyObject *result = NULL;
     for (; k < n; k++) {
         long mode = PyLong_AsLong(PyList_GET_ITEM(modes, k));
         if (mode == 0)
             continue;                           /* SKIP: touches nothing */
         if (mode != scalar_mode)
             break;
+        Py_ssize_t i = start + k;
         PyObject *reads[2] = {PyList_GET_ITEM(first, k), PyList_GET_ITEM(second, k)};
-        int has[2], easy = 1;
-        for (int r = 0; r < 2 && easy; r++) {
-            has[r] = PyLong_AsLongLong(reads[r]) != no_key;
+        int has[2], hits = 1;
+        for (int r = 0; r < 2; r++) {
+            long long x = PyLong_AsLongLong(reads[r]);
+            if (x == -1 && PyErr_Occurred())
+                goto done;
+            has[r] = x != no_key;
             if (has[r]) {
                 int in = PyDict_Contains(lru, reads[r]);
                 if (in < 0)
-                    return NULL;
-                easy = in;
+                    goto done;
+                hits = hits && in;
             }
         }
-        if (!easy)
-            break;                              /* a miss: the Python loop */
         PyObject *v = PyList_GET_ITEM(values, k), *size = NULL;
         long long bytes = 0;
         if (v != Py_None) {
             size = PyDict_GetItemWithError(sizes, (PyObject *)Py_TYPE(v));     /* borrowed */
             if (size == NULL) {
                 if (PyErr_Occurred())
-                    return NULL;
+                    goto done;
                 break;                          /* another type: word_size, in Python */
             }
             bytes = PyLong_AsLongLong(size);
-            if (bytes <= 0 || used + bytes > capacity) {
+            if (bytes <= 0) {
                 if (PyErr_Occurred())
-                    return NULL;
-                break;                          /* an eviction: the Python loop */
+                    goto done;
+                break;
             }
         }
-        for (int r = 0; r < 2; r++)
-            if (has[r]) {
-                PyObject *done = PyObject_Vectorcall(move_to_end, &reads[r], 1, NULL);
-                if (done == NULL)
-                    return NULL;
-                Py_DECREF(done);
+        if (!hits || used + bytes > capacity) {     /* a miss or an eviction: here, if the memory lets */
+            if (may_miss == 0) {
+                PyObject *lets = PyObject_CallMethod(args[16], "_misses_in_c", NULL);
+                if (!lets)
+                    goto done;
+                may_miss = PyObject_IsTrue(lets) ? 1 : -1;
+                Py_DECREF(lets);
+                if (may_miss == 1) {
+                    if (misses_init(&misses, args[16], lru) < 0)
+                        goto done;
+                    ms = &misses;
+                }
             }
+            if (may_miss < 0)
+                break;                          /* the Python loop */
+            int sized = 1;
+            for (int r = 0; r < 2 && sized; r++) {      /* a word it may read back: of a type with a size */
+                long long x = has[r] ? PyLong_AsLongLong(reads[r]) : -1;
+                if (x >= PyList_GET_SIZE(ms->values))
+                    sized = 0;
+                else if (x >= 0 && (sized = PyDict_Contains(sizes, (PyObject *)Py_TYPE(PyList_GET_ITEM(ms->values, x)))) < 0)
+                    goto done;
+            }
+            if (!sized)
+                break;                          /* (another type: word_size, in Python) */
+        }
+        for (int r = 0; r < 2; r++) {
+            if (!has[r])
+                continue;
+            int in = ms ? PyDict_Contains(lru, reads[r]) : 1;   /* (an earlier miss may have evicted it) */
+            if (in < 0)
+                goto done;
+            if (in) {
+                PyObject *moved = PyObject_Vectorcall(move_to_end, &reads[r], 1, NULL);
+                if (moved == NULL)
+                    goto done;
+                Py_DECREF(moved);
+            }
+            else if (miss(ms, lru, dirty, sizes, reads[r], &used, capacity, i) < 0)
+                goto done;
+        }
         if (v != Py_None) {
-            PyObject *id = PyLong_FromSsize_t(start + k);
+            PyObject *id = PyLong_FromSsize_t(i);
             if (id == NULL || PyObject_SetItem(lru, id, size) < 0 || PySet_Add(dirty, id) < 0) {
                 Py_XDECREF(id);
-                return NULL;
+                goto done;
             }
             Py_DECREF(id);
             used += bytes;
+            if (used > capacity && evict(ms, lru, dirty, &used, capacity, i) < 0)
+                goto done;
         }
         long dies = PyLong_AsLong(PyList_GET_ITEM(dead, k));
         for (int bit = 0; bit < 3; bit++) {
             if (!(dies & (1L << bit)))
                 continue;
-            PyObject *key = bit < 2 ? reads[bit] : PyLong_FromSsize_t(start + k);
+            PyObject *key = bit < 2 ? reads[bit] : PyLong_FromSsize_t(i);
             if (key == NULL)
-                return NULL;
+                goto done;
             PyObject *call[] = {key, Py_None};
             PyObject *gone = PyObject_Vectorcall(pop, call, 2, NULL);
             if (gone != NULL && gone != Py_None) {
@@ -1494,12 +1787,24 @@ module_walk(PyObject *m, PyObject *const *args, Py_ssize_t nargs)
                 Py_DECREF(key);
             if (gone == NULL || PyErr_Occurred()) {
                 Py_XDECREF(gone);
-                return NULL;
+                goto done;
             }
             Py_DECREF(gone);
         }
     }
-    return Py_BuildValue("nL", k, used);
+    if (ms && ms->now >= 0) {                   /* the clock, as the Python loop leaves it */
+        PyObject *now = PyLong_FromSsize_t(ms->now);
+        if (!now || PyObject_SetAttrString(ms->sim, "now", now) < 0) {
+            Py_XDECREF(now);
+            goto done;
+        }
+        Py_DECREF(now);
+    }
+    result = Py_BuildValue("nL", k, used);
+done:
+    if (ms)
+        misses_clear(ms);
+    return result;
 }
 
 /* ---------------------------------------------------------------- module */
@@ -1541,7 +1846,7 @@ static PyMethodDef module_methods[] = {
      "array_ufunc(self, ufunc, method, *inputs, **kwargs): TracedArray.__array_ufunc__."},
     {"walk", (PyCFunction)(void (*)(void))module_walk, METH_FASTCALL,
      "walk(start, k, modes, first, second, dead, values, lru, move_to_end, pop, dirty, used, capacity, sizes, "
-     "scalar_mode, no_key) -> (k, used): the traffic simulation's records that only hit."},
+     "scalar_mode, no_key, sim) -> (k, used): the traffic simulation's scalar records."},
     {"type_codes", module_type_codes, METH_VARARGS,
      "type_codes(values, types): bytearray of each value's exact type's position in types (len(types): another)."},
     {"floats", module_floats, METH_VARARGS,

@@ -31,6 +31,18 @@ class FastMemory(Simulation):
         self.log = LineLog(n)
         self.markers: deque[int] = deque()      # the clocks of the dict's markers, in order
 
+    def _misses_in_c(self) -> bool:
+        """No array line resident, so no marker either: the walk's misses and evictions are the
+        ordered dict's alone, which the compiled walk does as ``_word``, ``_key`` and ``_evict``
+        here do (a subclass that changes them does them itself)."""
+        if self.log.resident or self.markers:
+            return False
+        cls = type(self)
+        return (cls._evict is FastMemory._evict
+                and cls._key is FastMemory._key and cls._word is Simulation._word
+                and cls._write_back is Simulation._write_back and cls._read_kind is Simulation._read_kind
+                and cls._count is Simulation._count)
+
     # ---- words and lines in one order ----
     def _mark(self) -> None:
         """Array lines are about to be touched: a marker after the words touched since the last."""

@@ -217,8 +217,9 @@ class Simulation(Accounting):
                             dirty.discard(i)
 
     def _walk_compiled(self) -> None:
-        """``_walk_trace`` with the compiled recorder's ``walk`` doing the records that only hit
-        (most of a scalar trace's) and ``_step`` the one each time it stops at."""
+        """``_walk_trace`` with the compiled recorder's ``walk`` doing the scalar records (those
+        that only hit, and in a memory where ``_misses_in_c`` the rest too) and ``_step`` the one
+        each time it stops at."""
         lru, t, plan = self.lru, self.trace, Plan(self.layout, self.trace)
         walk, move_to_end, pop = COMPILED.walk, lru.move_to_end, lru.pop
         for start in range(0, len(t), CHUNK):
@@ -228,11 +229,21 @@ class Simulation(Accounting):
             k = 0
             while True:
                 k, self.used = walk(start, k, modes, first, second, dead, values, lru, move_to_end, pop, self.dirty,
-                                    self.used, self.capacity, SCALAR_BYTES, SCALAR, NO)
+                                    self.used, self.capacity, SCALAR_BYTES, SCALAR, NO, self)
                 if k == stop - start:
                     break
-                self._step(start + k, modes[k], first[k], second[k], dead[k], values[k])
+                if modes[k] == ELEMENT:         # (an element read: _step's first case, without the call)
+                    self.now = start + k
+                    self._element(start + k, values[k])
+                else:
+                    self._step(start + k, modes[k], first[k], second[k], dead[k], values[k])
                 k += 1
+
+    def _misses_in_c(self) -> bool:
+        """Whether the compiled walk may do this memory's misses and evictions of scalar records
+        itself: a fast memory whose LRU order is ``self.lru`` alone (``FastMemory``, holding no
+        array line at the moment). The walk asks at its first miss."""
+        return False
 
     def _step(self, i: int, mode: int, x0: int, x1: int, dead: int, value: Any) -> None:
         """One record of ``_walk_trace``'s loop (which has this body inlined)."""
