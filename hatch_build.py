@@ -22,10 +22,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
 SOURCES = (ROOT / "analyzer" / "_recorder.c", ROOT / "analyzer" / "_kernels.c")
-SOURCE = SOURCES[0]
 
 
-def extension_name(source: Path = SOURCE) -> str:
+def extension_name(source: Path) -> str:
     return source.stem + (sysconfig.get_config_var("EXT_SUFFIX") or ".so")
 
 
@@ -40,10 +39,6 @@ or OSError."""
                f'-DTAXO_SOURCE_DIGEST="{digest}"', str(source), "-o", str(out)]
     subprocess.run(command, check=True, capture_output=True, text=True)
     return out
-
-
-def compile_recorder(out_dir: Path) -> Path:
-    return compile_extension(SOURCE, out_dir)
 
 
 def _warn(source: Path, error: Exception) -> None:
