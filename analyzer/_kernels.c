@@ -868,8 +868,12 @@ number_floats(PyObject *self, PyObject *args)
     }
     for (Py_ssize_t i = 0; i < m; i++)
         hashes[i] = mix((uint64_t)key[i]);      /* (a bijection: equal hashes, equal keys) */
-    if (first_by_hash(m, hashes, NULL, NULL, lead) != 0) {
-        PyErr_NoMemory();
+    int status = first_by_hash(m, hashes, NULL, NULL, lead);
+    if (status != 0) {      /* (1 cannot be: equal hashes are equal keys, found at the first probe that meets them) */
+        if (status < 0)
+            PyErr_NoMemory();
+        else
+            PyErr_SetString(PyExc_RuntimeError, "number_floats: the hash table gave up");
         goto done;
     }
     Py_ssize_t nfar = 0;

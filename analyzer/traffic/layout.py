@@ -52,8 +52,11 @@ class Layout:
 
 
 def word_size(value: Any) -> int:
+    size = SCALAR_BYTES.get(type(value))       # (first: a missing attribute costs a caught exception)
+    if size is not None:
+        return size
     size = getattr(value, "itemsize", None)
-    return size if size is not None else SCALAR_BYTES.get(type(value), 8)
+    return size if size is not None else 8
 
 
 def allocation(a: np.ndarray) -> tuple[int, int]:
