@@ -111,16 +111,15 @@ def reads(trace: Trace, c: Columns) -> tuple[np.ndarray, np.ndarray]:
 def _reads(trace: Trace, c: Columns) -> tuple[np.ndarray, np.ndarray]:
     """First sources, then second sources, then those of records with more, each part in record
     order, written into their places (no parts to concatenate: less memory to touch)."""
-    if KERNELS is not None:
+    wide = [(s, i) for i in np.flatnonzero(c.src0 == WIDE).tolist() for s in trace.wide[i]]
+    if KERNELS is not None:     # the first two parts in C
         src, reader = (np.frombuffer(b, dtype=np.int32) for b in KERNELS.reads(c.src0, c.src1))
-        wide = [(s, i) for i in np.flatnonzero(c.src0 == WIDE).tolist() for s in trace.wide[i]]
         if wide:
             more = np.array(wide, dtype=np.int32).reshape(-1, 2)
             src, reader = np.concatenate([src, more[:, 0]]), np.concatenate([reader, more[:, 1]])
         return src, reader
     ids = np.arange(len(c.codes), dtype=np.int32)
     first, second = c.src0 >= 0, c.src1 >= 0
-    wide = [(s, i) for i in np.flatnonzero(c.src0 == WIDE).tolist() for s in trace.wide[i]]
     k1, k2 = int(np.count_nonzero(first)), int(np.count_nonzero(second))
     src, reader = np.empty(k1 + k2 + len(wide), dtype=np.int32), np.empty(k1 + k2 + len(wide), dtype=np.int32)
     src[:k1], reader[:k1] = c.src0[first], ids[first]

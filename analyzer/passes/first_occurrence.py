@@ -36,7 +36,7 @@ def first_occurrence(*columns: np.ndarray) -> np.ndarray:
     open_at: np.ndarray | None = None           # positions still open (None: all), ascending
     keys = [np.ascontiguousarray(c).view(np.uint64) if c.dtype.itemsize == 8 else c.astype(np.uint64)
             for c in columns]
-    if KERNELS is not None and 2 <= n < 2**30 and len(keys) <= 4:     # one table, in C
+    if KERNELS is not None and 2 <= n < 2**30 and len(keys) <= 4:     # tables by partitions, in C
         first = np.empty(n, dtype=np.int64)
         if KERNELS.first_occurrence(tuple(keys), first):
             return first

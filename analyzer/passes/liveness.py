@@ -273,12 +273,11 @@ def _peak(trace: Trace, c: Columns, arithmetic: np.ndarray) -> int:
             for part in value:
                 if type(part) is np.ndarray:
                     owners.setdefault(id(root(part)), i)
-    if KERNELS is not None:     # one sweep in C: the live words' peak (no input lines)
+    if KERNELS is not None:     # one sweep in C: the live words' peak (outputs' last uses are n already; no lines)
         nbytes = scalar_bytes(trace)
         for i, extra in trace.extras.items():
             nbytes[i] = extra[3]
-        outputs = np.array(sorted(set(trace.outputs)), dtype=np.int64)
-        return KERNELS.residency(arithmetic, nbytes, last_use, outputs, _NONE64, _NONE32, _NONE32, 0, 0)[0]
+        return KERNELS.residency(arithmetic, nbytes, last_use, _NONE64, _NONE64, _NONE32, _NONE32, 0, 0)[0]
     # a scalar value is at most 16 bytes: a scalar trace's totals fit in int32 (half the memory)
     small = not trace.extras and 16 * (n + 2) < 2**31
     nbytes = scalar_bytes(trace, np.int32 if small else np.int64)     # (a new array)

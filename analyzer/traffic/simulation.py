@@ -232,11 +232,7 @@ class Simulation(Accounting):
                                     self.used, self.capacity, SCALAR_BYTES, SCALAR, NO, self)
                 if k == stop - start:
                     break
-                if modes[k] == ELEMENT:         # (an element read: _step's first case, without the call)
-                    self.now = start + k
-                    self._element(start + k, values[k])
-                else:
-                    self._step(start + k, modes[k], first[k], second[k], dead[k], values[k])
+                self._step(start + k, modes[k], first[k], second[k], dead[k], values[k])
                 k += 1
 
     def _misses_in_c(self) -> bool:
