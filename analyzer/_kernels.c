@@ -617,6 +617,13 @@ keyed(const Keyed *k, Py_ssize_t i)
     return k->right[code] != k->identity_value[last] && k->left[code] != k->identity_value[first];
 }
 
+/* Is record i a scalar pure op of three or more sources (its first source ``wide_code``)? */
+static inline int
+wide_op(const Keyed *k, Py_ssize_t i, int wide_code)
+{
+    return k->s0[i] == wide_code && k->scalar[i] && k->pure[k->codes[i]];
+}
+
 /* The key of keyed record i: (code, a, b), a and b the numbers of its operands, sorted for a
  * commutative op of two; b is 0 for one operand, its number + 1 otherwise. */
 static inline void
@@ -700,8 +707,7 @@ scalar_repeats(PyObject *self, PyObject *args)
             PyErr_Format(PyExc_ValueError, "scalar_repeats: record %zd reads past the %zd records", i, n);
             goto done;
         }
-        if (k.s0[i] == wide_code && k.scalar[i] && k.pure[code])
-            nwide++;
+        nwide += wide_op(&k, i, wide_code);
         if (keyed(&k, i)) {
             ids[m++] = (int32_t)i;
             nunnumbered += (k.numbers[k.s0[i]] < 0) + (k.s1[i] >= 0 && k.numbers[k.s1[i]] < 0);
@@ -712,7 +718,7 @@ scalar_repeats(PyObject *self, PyObject *args)
         goto done;
     int64_t *wide_ids = (int64_t *)PyByteArray_AS_STRING(wide);
     for (Py_ssize_t i = 0, at = 0; at < nwide; i++)
-        if (k.s0[i] == wide_code && k.scalar[i] && k.pure[k.codes[i]])
+        if (wide_op(&k, i, wide_code))
             wide_ids[at++] = i;
     if (nunnumbered) {
         listed = PyMem_RawCalloc(n, 1);
@@ -832,11 +838,19 @@ float_key(double v)
     return (int64_t)((uint64_t)(int64_t)mantissa * 4096u) + (exponent + 2048);
 }
 
+/* Whether a and b are within ``rtol`` of each other, as redundancy._close_to decides: equal, or
+ * |a - b| <= rtol * max(|a|, |b|) (NaN is within nothing, not even NaN). */
+static inline int
+within(double a, double b, double rtol)
+{
+    double d = fabs(a - b);
+    return a == b || d <= rtol * fabs(b) || d <= rtol * fabs(a);
+}
+
 /* number_floats(values, rtol) -> (keys, first, heads, far). ``values``: float64 (m). ``keys``:
  * int64, each value's rounded key (float_key); ``first``: int64, the least position of an equal
  * key; ``heads``: bool, first == position; ``far``: int64, ascending, the positions (not heads)
- * whose value is not within ``rtol`` of their first's (|a - b| <= rtol * max(|a|, |b|), or equal;
- * NaN is within nothing), as redundancy._close_to decides. */
+ * whose value is not ``within`` rtol of their first's. */
 static PyObject *
 number_floats(PyObject *self, PyObject *args)
 {
@@ -876,25 +890,18 @@ number_floats(PyObject *self, PyObject *args)
             PyErr_SetString(PyExc_RuntimeError, "number_floats: the hash table gave up");
         goto done;
     }
-    Py_ssize_t nfar = 0;
-    for (Py_ssize_t i = 0; i < m; i++) {
-        head[i] = lead[i] == i;
-        if (!head[i]) {
-            double a = values[i], b = values[lead[i]], d = fabs(a - b);
-            nfar += !(a == b || d <= rtol * fabs(b) || d <= rtol * fabs(a));
-        }
-    }
-    far = PyByteArray_FromStringAndSize(NULL, nfar * 8);
+    far = PyByteArray_FromStringAndSize(NULL, m * 8);      /* (cut to its length below) */
     if (!far)
         goto done;
     int64_t *out = (int64_t *)PyByteArray_AS_STRING(far);
-    for (Py_ssize_t i = 0, at = 0; at < nfar; i++) {
-        if (head[i])
-            continue;
-        double a = values[i], b = values[lead[i]], d = fabs(a - b);
-        if (!(a == b || d <= rtol * fabs(b) || d <= rtol * fabs(a)))
-            out[at++] = i;
+    Py_ssize_t nfar = 0;
+    for (Py_ssize_t i = 0; i < m; i++) {
+        head[i] = lead[i] == i;
+        if (!head[i] && !within(values[i], values[lead[i]], rtol))
+            out[nfar++] = i;
     }
+    if (PyByteArray_Resize(far, nfar * 8) < 0)
+        goto done;
     result = PyTuple_Pack(4, keys, first, heads, far);
 done:
     PyMem_RawFree(hashes);

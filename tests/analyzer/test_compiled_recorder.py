@@ -107,15 +107,21 @@ def test_the_compiled_and_pure_forms_record_the_same_traces_and_find_the_same(nu
     assert not differ, f"traces differ: {differ}"
 
 
-def test_the_compiled_recorder_is_built_and_current_where_a_compiler_is():
+def assert_built_and_current(module, name: str) -> None:
+    """``module`` (``analyzer.<name>`` as loaded) is there and built from ``analyzer/<name>.c`` as it
+    is, wherever a compiler is and the environment does not ask for the pure forms."""
     if os.environ.get(ENVIRONMENT, "") not in ("", "0"):
-        pytest.skip(f"{ENVIRONMENT} asks for the pure tracer")
+        pytest.skip(f"{ENVIRONMENT} asks for the pure forms")
     if not _compiler_present():
-        pytest.skip("no C compiler: the pure tracer is the installed one")
-    assert COMPILED is not None, "install with `pip install -e .` (or run `python hatch_build.py`)"
+        pytest.skip("no C compiler: the pure forms are the installed ones")
+    assert module is not None, "install with `pip install -e .` (or run `python hatch_build.py`)"
+    source = ROOT / "analyzer" / f"{name}.c"
+    assert module.SOURCE_DIGEST == hashlib.sha256(source.read_bytes()).hexdigest()
+
+
+def test_the_compiled_recorder_is_built_and_current_where_a_compiler_is():
+    assert_built_and_current(COMPILED, "_recorder")
     assert Scalar is COMPILED.Scalar
-    source = ROOT / "analyzer" / "_recorder.c"
-    assert COMPILED.SOURCE_DIGEST == hashlib.sha256(source.read_bytes()).hexdigest()
 
 
 def test_a_stale_build_is_not_used(monkeypatch):

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
-import os
 import subprocess
 import sys
 
@@ -31,7 +30,7 @@ from analyzer.passes.first_occurrence import first_occurrence
 from analyzer.trace import WIDE, Trace
 from analyzer.tracers import run
 
-from tests.analyzer.test_compiled_recorder import ROOT, _compiler_present
+from tests.analyzer.test_compiled_recorder import ROOT, _compiler_present, assert_built_and_current
 
 KERNELS = kernels.KERNELS
 needs_kernels = pytest.mark.skipif(KERNELS is None, reason="the kernels are not built here")
@@ -54,13 +53,7 @@ def _first_seen(*cols: np.ndarray) -> list[int]:
 
 
 def test_the_kernels_are_built_and_current_where_a_compiler_is():
-    if os.environ.get(ENVIRONMENT, "") not in ("", "0"):
-        pytest.skip(f"{ENVIRONMENT} asks for the pure forms")
-    if not _compiler_present():
-        pytest.skip("no C compiler: the numpy passes are the installed ones")
-    assert KERNELS is not None, "install with `pip install -e .` (or run `python hatch_build.py`)"
-    source = ROOT / "analyzer" / "_kernels.c"
-    assert KERNELS.SOURCE_DIGEST == hashlib.sha256(source.read_bytes()).hexdigest()
+    assert_built_and_current(KERNELS, "_kernels")
 
 
 def test_the_build_compiles_each_extension_with_its_own_digest(tmp_path):
