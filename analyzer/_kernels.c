@@ -11,8 +11,8 @@
  *   static_sweep       staging: the pure ops whose sources are all known ahead of time
  *   residency          the scalar traffic's peak of resident bytes, and each input line's first reader
  *   scalar_repeats     value numbering's scalar ops: those whose (op, operand numbers) an earlier had
- *   number_floats      value numbering's floats: rounded keys, each one's first equal key, and
- *                      the values not within a tolerance of that first one
+ *   number_floats      value numbering's floats: each one's first value of an equal rounded key,
+ *                      and the values not within a tolerance of that first one
  *
  * Arrays arrive as buffers (numpy arrays) of the dtype each function names; the Python side
  * (analyzer/kernels.py) checks dtypes and lengths, this side checks sizes and indices again and
@@ -86,8 +86,8 @@ typedef int (*SameKey)(const void *context, Py_ssize_t a, Py_ssize_t b);
                                        the partitions are few enough to write one stream each */
 #define MAX_PARTITION_BITS 14
 
-/* first[i] = the least j whose key equals i's, for m keys given by their 64-bit hashes (equal
- * keys, equal hashes); ``same`` tells the keys of two equal hashes apart (NULL: the hash is a
+/* first[i] (or first32[i], when first32 is not NULL) = the least j whose key equals i's, for m
+ * keys given by their 64-bit hashes (equal keys, equal hashes); ``same`` tells the keys of two equal hashes apart (NULL: the hash is a
  * bijection of the key, and equal hashes are equal keys). Returns 0; -1 out of memory (no error
  * set); 1 when the tables probed far more than a hash should (keys made to collide): the caller
  * falls back.
@@ -98,7 +98,8 @@ typedef int (*SameKey)(const void *context, Py_ssize_t a, Py_ssize_t b);
  * cache, and the answers are gathered back in position order. The partitioning and the gathering
  * each write or read one stream per partition: sequential within each. */
 static int
-first_by_hash(Py_ssize_t m, const uint64_t *hash, SameKey same, const void *context, int64_t *first)
+first_by_hash(Py_ssize_t m, const uint64_t *hash, SameKey same, const void *context, int64_t *first,
+              int32_t *first32)
 {
     if (m <= 0)
         return 0;
@@ -110,10 +111,10 @@ first_by_hash(Py_ssize_t m, const uint64_t *hash, SameKey same, const void *cont
 #define PARTITION(h) (pbits ? (Py_ssize_t)((h) >> shift) : 0)
     Py_ssize_t *cursor = PyMem_RawCalloc(partitions + 1, sizeof(Py_ssize_t));
     uint64_t *part_hash = PyMem_RawMalloc(m * sizeof(uint64_t));
-    int32_t *part_pos = PyMem_RawMalloc(m * sizeof(int32_t)), *part_first = PyMem_RawMalloc(m * sizeof(int32_t));
+    int32_t *part_pos = PyMem_RawMalloc(m * sizeof(int32_t));   /* positions, then (probed) their firsts */
     int32_t *table = NULL;
     int status = -1;
-    if (!cursor || !part_hash || !part_pos || !part_first)
+    if (!cursor || !part_hash || !part_pos)
         goto done;
     for (Py_ssize_t i = 0; i < m; i++)
         cursor[PARTITION(hash[i]) + 1]++;
@@ -144,13 +145,13 @@ first_by_hash(Py_ssize_t m, const uint64_t *hash, SameKey same, const void *cont
             uint64_t h = part_hash[e];
             for (size_t slot = h & mask;; slot = (slot + 1) & mask) {
                 int32_t q = table[slot];
-                if (q < 0) {
+                if (q < 0) {            /* the first of its key: its own first (part_pos[e] stays) */
                     table[slot] = (int32_t)(e - lo);
-                    part_first[e] = part_pos[e];
                     break;
                 }
+                /* (part_pos[lo + q] is a first: its own position still) */
                 if (part_hash[lo + q] == h && (!same || same(context, part_pos[lo + q], part_pos[e]))) {
-                    part_first[e] = part_pos[lo + q];
+                    part_pos[e] = part_pos[lo + q];
                     break;
                 }
                 if (++probes > limit) {
@@ -164,15 +165,18 @@ first_by_hash(Py_ssize_t m, const uint64_t *hash, SameKey same, const void *cont
     for (Py_ssize_t p = partitions; p > 0; p--)      /* the starts again */
         cursor[p] = cursor[p - 1];
     cursor[0] = 0;
-    for (Py_ssize_t i = 0; i < m; i++)
-        first[i] = part_first[cursor[PARTITION(hash[i])]++];
+    if (first32)
+        for (Py_ssize_t i = 0; i < m; i++)
+            first32[i] = part_pos[cursor[PARTITION(hash[i])]++];
+    else
+        for (Py_ssize_t i = 0; i < m; i++)
+            first[i] = part_pos[cursor[PARTITION(hash[i])]++];
     status = 0;
 #undef PARTITION
 done:
     PyMem_RawFree(cursor);
     PyMem_RawFree(part_hash);
     PyMem_RawFree(part_pos);
-    PyMem_RawFree(part_first);
     PyMem_RawFree(table);
     return status;
 }
@@ -219,7 +223,7 @@ first_occurrence(PyObject *self, PyObject *args)
     Py_BEGIN_ALLOW_THREADS
     for (Py_ssize_t i = 0; i < n; i++)
         hashes[i] = hash_at(cols, ncols, i);
-    status = first_by_hash(n, hashes, same_columns, &context, out.buf);
+    status = first_by_hash(n, hashes, same_columns, &context, out.buf, NULL);
     Py_END_ALLOW_THREADS
     PyMem_RawFree(hashes);
     if (status < 0) {
@@ -677,7 +681,8 @@ scalar_repeats(PyObject *self, PyObject *args)
     PyObject *result = NULL, *wide = NULL, *unnumbered = NULL, *repeats = NULL;
     int32_t *ids = NULL;
     unsigned char *listed = NULL, *uses = NULL;
-    int64_t *first_numbers = NULL, *second_numbers = NULL, *firsts = NULL;
+    int64_t *first_numbers = NULL, *second_numbers = NULL;
+    int32_t *firsts = NULL;
     uint64_t *hashes = NULL;
     if (!PyArg_ParseTuple(args, "y*y*y*y*y*y*y*y*y*y*i", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5], &b[6], &b[7],
                           &b[8], &b[9], &wide_code))
@@ -781,7 +786,7 @@ scalar_repeats(PyObject *self, PyObject *args)
             second_numbers[hashed++] = second_numbers[j];
         }
     hashes = PyMem_RawMalloc((hashed + 1) * sizeof(uint64_t));
-    firsts = PyMem_RawMalloc((hashed + 1) * sizeof(int64_t));
+    firsts = PyMem_RawMalloc((hashed + 1) * sizeof(int32_t));
     repeats = PyByteArray_FromStringAndSize(NULL, hashed * 8);
     if (!hashes || !firsts || !repeats) {
         if (!PyErr_Occurred())
@@ -791,7 +796,7 @@ scalar_repeats(PyObject *self, PyObject *args)
     for (Py_ssize_t j = 0; j < hashed; j++)
         hashes[j] = key_hash(k.codes[ids[j]], first_numbers[j], second_numbers[j]);
     OpKeys context = {k.codes, ids, first_numbers, second_numbers};
-    int status = first_by_hash(hashed, hashes, same_op_key, &context, firsts);
+    int status = first_by_hash(hashed, hashes, same_op_key, &context, NULL, firsts);
     if (status != 0) {
         if (status < 0)
             PyErr_NoMemory();
@@ -847,42 +852,51 @@ within(double a, double b, double rtol)
     return a == b || d <= rtol * fabs(b) || d <= rtol * fabs(a);
 }
 
-/* number_floats(values, rtol) -> (keys, first, heads, far). ``values``: float64 (m). ``keys``:
- * int64, each value's rounded key (float_key); ``first``: int64, the least position of an equal
- * key; ``heads``: bool, first == position; ``far``: int64, ascending, the positions (not heads)
- * whose value is not ``within`` rtol of their first's. */
+/* number_floats(values, rtol, ids, numbers, base) -> (heads, far, far_first).
+ * ``values``: float64 (m); ``ids``: int64 (m), the record of each value; ``numbers``: writable
+ * int64, of every record. Value i's first is the least position j whose rounded key (float_key)
+ * equals its own: numbers[ids[i]] = base + j. ``heads``: bool, j == i; ``far``: int64, ascending,
+ * the positions (not heads) whose value is not ``within`` rtol of their first's, and
+ * ``far_first`` the j of each. (The keys themselves are left to the caller: few are ever needed.) */
 static PyObject *
 number_floats(PyObject *self, PyObject *args)
 {
-    Py_buffer v;
+    Py_buffer v, idv, nv;
     double rtol;
-    if (!PyArg_ParseTuple(args, "y*d", &v, &rtol))
+    long long base;
+    if (!PyArg_ParseTuple(args, "y*dy*w*L", &v, &rtol, &idv, &nv, &base))
         return NULL;
-    PyObject *keys = NULL, *first = NULL, *heads = NULL, *far = NULL, *result = NULL;
+    PyObject *heads = NULL, *far = NULL, *far_first = NULL, *result = NULL;
     uint64_t *hashes = NULL;
-    Py_ssize_t m = v.len / 8;
-    if (v.len % 8 || m >= INT32_MAX / 2) {
-        PyErr_SetString(PyExc_ValueError, "number_floats: float64 values, fewer than 2**30");
+    int32_t *lead = NULL;
+    Py_ssize_t m = v.len / 8, records = nv.len / 8;
+    const int64_t *ids = idv.buf;
+    int64_t *numbers = nv.buf;
+    if (v.len % 8 || m >= INT32_MAX / 2 || idv.len != 8 * m || nv.len % 8 || base < 0 || base > INT64_MAX / 2) {
+        PyErr_SetString(PyExc_ValueError,
+                        "number_floats: float64 values, fewer than 2**30, an int64 record id for each, int64 numbers");
         goto done;
     }
-    const double *values = v.buf;
-    keys = PyByteArray_FromStringAndSize(NULL, m * 8);
-    first = PyByteArray_FromStringAndSize(NULL, m * 8);
-    heads = PyByteArray_FromStringAndSize(NULL, m);
-    if (!keys || !first || !heads)
-        goto done;
-    int64_t *key = (int64_t *)PyByteArray_AS_STRING(keys), *lead = (int64_t *)PyByteArray_AS_STRING(first);
-    unsigned char *head = (unsigned char *)PyByteArray_AS_STRING(heads);
     for (Py_ssize_t i = 0; i < m; i++)
-        key[i] = float_key(values[i]);
+        if (ids[i] < 0 || ids[i] >= records) {
+            PyErr_Format(PyExc_ValueError, "number_floats: value %zd's record %lld is past the %zd numbers",
+                         i, (long long)ids[i], records);
+            goto done;
+        }
+    const double *values = v.buf;
+    heads = PyByteArray_FromStringAndSize(NULL, m);
+    if (!heads)
+        goto done;
+    unsigned char *head = (unsigned char *)PyByteArray_AS_STRING(heads);
     hashes = PyMem_RawMalloc((m + 1) * sizeof(uint64_t));
-    if (!hashes) {
+    lead = PyMem_RawMalloc((m + 1) * sizeof(int32_t));
+    if (!hashes || !lead) {
         PyErr_NoMemory();
         goto done;
     }
     for (Py_ssize_t i = 0; i < m; i++)
-        hashes[i] = mix((uint64_t)key[i]);      /* (a bijection: equal hashes, equal keys) */
-    int status = first_by_hash(m, hashes, NULL, NULL, lead);
+        hashes[i] = mix((uint64_t)float_key(values[i]));      /* (a bijection: equal hashes, equal keys) */
+    int status = first_by_hash(m, hashes, NULL, NULL, NULL, lead);
     if (status != 0) {      /* (1 cannot be: equal hashes are equal keys, found at the first probe that meets them) */
         if (status < 0)
             PyErr_NoMemory();
@@ -890,26 +904,32 @@ number_floats(PyObject *self, PyObject *args)
             PyErr_SetString(PyExc_RuntimeError, "number_floats: the hash table gave up");
         goto done;
     }
-    far = PyByteArray_FromStringAndSize(NULL, m * 8);      /* (cut to its length below) */
-    if (!far)
+    far = PyByteArray_FromStringAndSize(NULL, m * 8);      /* (both cut to their length below) */
+    far_first = PyByteArray_FromStringAndSize(NULL, m * 8);
+    if (!far || !far_first)
         goto done;
-    int64_t *out = (int64_t *)PyByteArray_AS_STRING(far);
+    int64_t *out = (int64_t *)PyByteArray_AS_STRING(far), *out_first = (int64_t *)PyByteArray_AS_STRING(far_first);
     Py_ssize_t nfar = 0;
     for (Py_ssize_t i = 0; i < m; i++) {
         head[i] = lead[i] == i;
-        if (!head[i] && !within(values[i], values[lead[i]], rtol))
-            out[nfar++] = i;
+        numbers[ids[i]] = base + lead[i];
+        if (!head[i] && !within(values[i], values[lead[i]], rtol)) {
+            out[nfar] = i;
+            out_first[nfar++] = lead[i];
+        }
     }
-    if (PyByteArray_Resize(far, nfar * 8) < 0)
+    if (PyByteArray_Resize(far, nfar * 8) < 0 || PyByteArray_Resize(far_first, nfar * 8) < 0)
         goto done;
-    result = PyTuple_Pack(4, keys, first, heads, far);
+    result = PyTuple_Pack(3, heads, far, far_first);
 done:
     PyMem_RawFree(hashes);
-    Py_XDECREF(keys);
-    Py_XDECREF(first);
+    PyMem_RawFree(lead);
     Py_XDECREF(heads);
     Py_XDECREF(far);
+    Py_XDECREF(far_first);
     PyBuffer_Release(&v);
+    PyBuffer_Release(&idv);
+    PyBuffer_Release(&nv);
     return result;
 }
 
@@ -923,7 +943,8 @@ static PyMethodDef methods[] = {
     {"scalar_repeats", scalar_repeats, METH_VARARGS,
      "scalar_repeats(codes, src0, src1, scalar, numbers, pure, commutative, left, right, identity_value, WIDE)"
      " -> (repeats, unnumbered, wide)"},
-    {"number_floats", number_floats, METH_VARARGS, "number_floats(values, rtol) -> (keys, first, heads, far)"},
+    {"number_floats", number_floats, METH_VARARGS,
+     "number_floats(values, rtol, ids, numbers, base) -> (heads, far, far_first)"},
     {"residency", residency, METH_VARARGS,
      "residency(word, sizes, last, outputs, line_of, sources, readers, lines, line) -> (peak, first)"},
     {NULL, NULL, 0, NULL},

@@ -41,7 +41,9 @@ POLL_SECONDS = 0.05
 OUTPUT_KEPT = 2**20             # of the probe's stdout+stderr, the last MiB is kept
 RESULT_LIMIT = 64 * 2**20       # a real result is a few hundred KiB at most
 _ENV_KEPT = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ", ENVIRONMENT)     # (TAXO_PURE_TRACER: the tracer asked for)
-_ONE_THREAD = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "NUMEXPR_NUM_THREADS")
+# one core per probe: --all runs them side by side (and an idle BLAS pool's threads spin on the
+# core beside the probe's for a while after each call)
+ONE_THREAD_ENV = dict.fromkeys(("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "NUMEXPR_NUM_THREADS"), "1")
 
 
 @dataclass(frozen=True)
@@ -71,7 +73,7 @@ def child_env(scratch: str) -> dict[str, str]:
     env.setdefault("LANG", "C.UTF-8")
     env.update(HOME=scratch, TMPDIR=scratch, PYTHONDONTWRITEBYTECODE="1",
                PYTHONPATH=os.pathsep.join(filter(None, [str(REPO_ROOT), os.environ.get("PYTHONPATH")])))
-    env.update({var: "1" for var in _ONE_THREAD})     # one core per probe: --all runs them side by side
+    env.update(ONE_THREAD_ENV)
     env.update(MALLOC_ENV)
     return env
 
@@ -83,6 +85,7 @@ def child_env(scratch: str) -> dict[str, str]:
 # fault in again: the passes at 1 M ops took 1.3x their time). The worker lives for one probe:
 # what it keeps is its peak, which it had anyway.
 MALLOC_ENV = {"MALLOC_MMAP_THRESHOLD_": str(1 << 32), "MALLOC_TRIM_THRESHOLD_": str(1 << 40)}
+SPEED_ENV = {**ONE_THREAD_ENV, **MALLOC_ENV}    # what of the worker's environment moves its speed (bench/ runs so)
 
 
 def memory_limit(job: Job, memory: int | None, workers: int = 1) -> int:

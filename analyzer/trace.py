@@ -164,7 +164,6 @@ class Trace:
         self.uncosted: Counter[str] = Counter()     # library calls outside the cost model
         self._consts: dict[tuple, int] = {}
         self._fn_ids: dict[str, int] = {}
-        self.records = Records(self)                # the records as tuples, made when read
         self._attach()
 
     def _attach(self) -> None:
@@ -172,6 +171,13 @@ class Trace:
         sources (NONE if it has fewer), until ``unpack`` moves them into the arrays."""
         self._recorder = recorder(self.ops, self.values, self._consts, self.extras)
         self.first, self.second = self._recorder.first, self._recorder.second
+
+    @property
+    def records(self) -> Records:
+        """The records as tuples, made when read. (A view made at each call: one kept on the
+        trace would refer back to it, and a trace in a cycle waits for the collector to be freed,
+        holding every value it recorded.)"""
+        return Records(self)
 
     def __getstate__(self) -> dict[str, Any]:
         self.unpack()

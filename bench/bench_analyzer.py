@@ -161,13 +161,14 @@ def bench_array_memory(ops: int = 2_000, side: int = 512) -> None:
           f"{(peak - untraced) / n / 1024:,.1f} KiB per call; {took:.1f} s)   goal: kilobytes per call")
 
 
-def bench_passes(rounds: int = 3) -> None:
+def bench_passes(rounds: int = 5) -> None:
     """Issue 17: the passes against the tracing, at three lengths (the best of ``rounds`` each). They
-    run in a process with the probe worker's malloc settings (``analyzer.runner.MALLOC_ENV``), as
-    `taxo analyze` runs them: with glibc's defaults each pass's temporaries fault in afresh."""
-    from analyzer.runner import MALLOC_ENV
-    if any(os.environ.get(k) != v for k, v in MALLOC_ENV.items()):
-        subprocess.run([sys.executable, __file__, "passes"], env={**os.environ, **MALLOC_ENV}, check=True)
+    run in a process with the probe worker's settings (``analyzer.runner.SPEED_ENV``: its malloc
+    settings and one BLAS thread), as `taxo analyze` runs them: with glibc's defaults each pass's
+    temporaries fault in afresh, and an idle BLAS pool spins beside them."""
+    from analyzer.runner import SPEED_ENV
+    if any(os.environ.get(k) != v for k, v in SPEED_ENV.items()):
+        subprocess.run([sys.executable, __file__, "passes"], env={**os.environ, **SPEED_ENV}, check=True)
         return
     times: dict[int, float] = {}
     tracing: dict[int, float] = {}

@@ -153,9 +153,11 @@ _SCALAR_BYTES = np.array([SCALAR_BYTES.get(t, 8) for t in TYPES] + [8], dtype=np
 
 
 def scalar_bytes(trace: Trace, dtype: Any = np.int64) -> np.ndarray:
-    """int64 (or ``dtype``) of each record: ``SCALAR_BYTES`` of its value's type, 8 for any other type."""
-    table = _SCALAR_BYTES if dtype is np.int64 else _SCALAR_BYTES.astype(dtype)
-    return np.take(table, value_types(trace))
+    """int64 (or ``dtype``) of each record: ``SCALAR_BYTES`` of its value's type, 8 for any other
+    type. The int64 form is made once for every pass (read-only); another dtype is a new array."""
+    if dtype is np.int64:       # (indexing: twice as fast as np.take from an int64 table by uint8 codes)
+        return _once(trace, "scalar_bytes", lambda: _SCALAR_BYTES[value_types(trace)])
+    return _SCALAR_BYTES.astype(dtype)[value_types(trace)]
 
 
 def weighted_work(shares: Mapping[int, float], trace: Trace, part: int | None = None) -> float:

@@ -275,12 +275,14 @@ def _peak(trace: Trace, c: Columns, arithmetic: np.ndarray) -> int:
                     owners.setdefault(id(root(part)), i)
     if KERNELS is not None:     # one sweep in C: the live words' peak (outputs' last uses are n already; no lines)
         nbytes = scalar_bytes(trace)
-        for i, extra in trace.extras.items():
-            nbytes[i] = extra[3]
+        if trace.extras:
+            nbytes = nbytes.copy()      # (shared: read-only)
+            for i, extra in trace.extras.items():
+                nbytes[i] = extra[3]
         return KERNELS.residency(arithmetic, nbytes, last_use, _NONE64, _NONE64, _NONE32, _NONE32, 0, 0)[0]
     # a scalar value is at most 16 bytes: a scalar trace's totals fit in int32 (half the memory)
     small = not trace.extras and 16 * (n + 2) < 2**31
-    nbytes = scalar_bytes(trace, np.int32 if small else np.int64)     # (a new array)
+    nbytes = scalar_bytes(trace, np.int32) if small else scalar_bytes(trace).copy()     # (written below)
     for i, extra in trace.extras.items():
         nbytes[i] = extra[3]
     nbytes[~arithmetic] = 0

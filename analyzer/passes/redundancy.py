@@ -208,19 +208,20 @@ class ValueNumbers:
         as_complex = bool(_COMPLEX_CODE[types].any())   # real values: as complex numbers, their imaginary
         arr = _picked(values, floating, as_complex)         # keys would all be 0.0's (2048), their arithmetic the same
         del floating
-        if KERNELS is not None and not as_complex:     # keys, first values and comparisons in one pass in C
-            real, lead, heads, rest = KERNELS.number_floats(arr, RTOL)
-            real, lead, rest = (np.frombuffer(b, dtype=np.int64) for b in (real, lead, rest))
-            heads, imag = np.frombuffer(heads, dtype=bool), None
-        else:
-            real, imag, lead, heads, rest = self._first_values(arr, as_complex)
-        m = len(lead)
+        m = len(ids)
         base = self._next
         self._next += m                             # a number for each value, used by the first of each key
-        self._floats = (real, imag, heads, ids, base)
-        numbers[ids] = lead + base if base else lead    # its first value's number, unless not close (below)
+        if KERNELS is not None and not as_complex:     # first values, numbers and comparisons in one pass in C
+            heads, rest, leads = KERNELS.number_floats(arr, RTOL, ids, numbers, base)
+            rest, leads = (np.frombuffer(b, dtype=np.int64) for b in (rest, leads))
+            heads, real, imag = np.frombuffer(heads, dtype=bool), None, None     # (keys: when needed)
+        else:
+            real, imag, lead, heads, rest = self._first_values(arr, as_complex)
+            numbers[ids] = lead + base if base else lead    # its first value's number, unless not close (below)
+            leads = lead[rest]
+        self._floats = (arr, real, imag, heads, ids, base)
         if len(rest):
-            self._number_near_misses(rest, ids, arr, lead[rest], base)
+            self._number_near_misses(rest, ids, arr, leads, base)
 
     @staticmethod
     def _first_values(arr: np.ndarray, as_complex: bool) -> tuple:
@@ -287,10 +288,12 @@ class ValueNumbers:
     def _index_floats(self) -> None:
         """Put the buckets of the floats numbered at once in ``buckets`` (when another value
         needs them: its key may be one of theirs)."""
-        real, imag, heads, ids, base = self._floats
+        arr, real, imag, heads, ids, base = self._floats
         values = self.trace.values
 
         def key(at: np.ndarray) -> list[Any]:       # the bucket keys of the values at ``at``
+            if real is None:        # (numbered in C: real values, the keys it hashed)
+                return _float_keys(arr[at])
             return (real[at].tolist() if imag is None else
                     [(kr, ki) if ki != 2048 else kr for kr, ki in zip(real[at].tolist(), imag[at].tolist())])
         first = np.flatnonzero(heads)

@@ -31,7 +31,7 @@ import numpy as np
 from analyzer.kernels import KERNELS, add_at
 from analyzer.ops import GUARDS, SCALAR_COST, Op
 from analyzer.passes.columns import OTHER, TYPES, columns, last_readers, member, reads, value_types
-from analyzer.trace import CODE, SCALAR_BYTES, Trace
+from analyzer.trace import CODE, NONE, SCALAR_BYTES, Trace
 from analyzer.traffic.accounting import KINDS, Traffic
 from analyzer.traffic.layout import word_size as _word_size
 
@@ -52,10 +52,10 @@ def scalar_traffic(trace: Trace, fast_memory: int, line: int) -> Traffic | None:
         return None
     c = columns(trace)
     n = len(c.codes)
-    src, reader = reads(trace, c)
     walked = member(c.codes, _WALKED)
-    if not walked[reader].all():            # read by a record the simulation skips: never dropped
+    if (~walked & (c.src0 != NONE)).any():      # a value read by a record the simulation skips: never dropped
         return None
+    src, reader = reads(trace, c)
     sizes = _sizes(values, types)
     word = walked & (sizes >= 0)
     inputs = np.flatnonzero((c.codes == CODE[Op.INPUT]) & (sizes >= 0))

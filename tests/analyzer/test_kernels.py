@@ -252,6 +252,9 @@ def test_add_at_of_other_dtypes_is_numpy_itself():
     lambda: KERNELS.first_occurrence((np.zeros(3, np.uint64), np.zeros(2, np.uint64)), np.empty(3, np.int64)),
     lambda: KERNELS.first_occurrence((np.zeros(3, np.uint64),) * 5, np.empty(3, np.int64)),
     lambda: KERNELS.reads(np.zeros(3, np.int32), np.zeros(2, np.int32)),
+    lambda: KERNELS.number_floats(np.ones(2), 1e-9, np.array([0, 2]), np.zeros(2, np.int64), 0),
+    lambda: KERNELS.number_floats(np.ones(2), 1e-9, np.array([0, -1]), np.zeros(2, np.int64), 0),
+    lambda: KERNELS.number_floats(np.ones(2), 1e-9, np.array([0]), np.zeros(2, np.int64), 0),
 ])
 def test_the_kernels_refuse_what_they_would_read_or_write_out_of_bounds(call):
     with pytest.raises(ValueError):
@@ -327,6 +330,21 @@ def test_scalar_repeats_match_numpy(case, numpy_only):
     assert got[0].tolist() == want[0].tolist() and got[1] == want[1]
 
 
+@pytest.mark.parametrize("case", range(3))
+def test_the_float_buckets_indexed_later_are_the_numpy_paths(case, numpy_only):
+    """The kernel leaves the rounded keys out; the buckets made from them when another value needs
+    them (``_index_floats``) are those the numpy numbering makes: same keys, values and numbers."""
+    def buckets(trace: Trace) -> dict:
+        with shared(trace):
+            vn = redundancy.ValueNumbers(trace)
+            vn._index_floats()
+            return {k: [(repr(v), n) for v, n in bucket] for k, bucket in vn.buckets.items()}
+    trace = _traces()[case]
+    got = buckets(trace)
+    numpy_only()
+    assert got == buckets(trace) and got
+
+
 def test_the_numbering_case_has_repeats_ints_and_identities():
     trace = _traces()[1]
     repeats = redundancy.redundant_ops(trace)
@@ -351,12 +369,25 @@ def _awkward_floats(n: int, seed: int) -> np.ndarray:
 @pytest.mark.parametrize("n, seed", [(1, 0), (2, 1), (300, 2), (20000, 3)])
 def test_number_floats_matches_numpy(n, seed):
     values = _awkward_floats(n, seed)
-    keys, first, heads, far = KERNELS.number_floats(values, redundancy.RTOL)
-    real, _, lead, head, rest = redundancy.ValueNumbers._first_values(values, False)
-    assert np.frombuffer(keys, dtype=np.int64)[np.isfinite(values)].tolist() == real[np.isfinite(values)].tolist()
-    assert np.frombuffer(first, dtype=np.int64).tolist() == lead.tolist()
+    first, heads, far, far_first = _number_floats(values, redundancy.RTOL)
+    _, _, lead, head, rest = redundancy.ValueNumbers._first_values(values, False)
+    assert first.tolist() == lead.tolist()
     assert np.frombuffer(heads, dtype=bool).tolist() == head.tolist()
     assert np.frombuffer(far, dtype=np.int64).tolist() == rest.tolist()
+    assert np.frombuffer(far_first, dtype=np.int64).tolist() == lead[rest].tolist()
+
+
+def _number_floats(values: np.ndarray, rtol: float, spread: int = 3, base: int = 5) -> tuple:
+    """The kernel on values held by every ``spread``-th of more records: (each value's first
+    position, as it numbers the records, heads, far, far's firsts); records it must not number
+    keep -1."""
+    ids = np.arange(len(values), dtype=np.int64) * spread + 1
+    numbers = np.full(len(values) * spread + 1, -1, dtype=np.int64)
+    heads, far, far_first = KERNELS.number_floats(values, rtol, ids, numbers, base)
+    untouched = np.ones(len(numbers), dtype=bool)
+    untouched[ids] = False
+    assert (numbers[untouched] == -1).all()
+    return numbers[ids] - base, heads, far, far_first
 
 
 @needs_kernels
@@ -366,7 +397,8 @@ def test_number_floats_keys_what_the_tolerance_decides():
     NaN is the first of the rest, and NaN is close to nothing: the NaN and both infinities after it
     are far (the near-miss sweep then numbers the two infinities alike)."""
     values = np.array([1.0, 1.0 + 1e-12, 1.0 + 5e-10, 1.0 + 5e-8, np.nan, np.nan, np.inf, np.inf])
-    keys, first, heads, far = KERNELS.number_floats(values, 1e-9)
-    assert np.frombuffer(first, dtype=np.int64).tolist() == [0, 0, 0, 0, 4, 4, 4, 4]
+    first, heads, far, far_first = _number_floats(values, 1e-9)
+    assert first.tolist() == [0, 0, 0, 0, 4, 4, 4, 4]
     assert np.frombuffer(heads, dtype=bool).tolist() == [True, False, False, False, True, False, False, False]
     assert np.frombuffer(far, dtype=np.int64).tolist() == [3, 5, 6, 7]
+    assert np.frombuffer(far_first, dtype=np.int64).tolist() == [0, 4, 4, 4]

@@ -112,3 +112,40 @@ def test_a_loop_longer_than_a_stretch_moves_its_sources_as_it_goes(write_probe, 
     adds = [i for i in range(len(t)) if t.node(i).op is Op.ADD]
     assert [t.sources(i)[1] for i in adds] == counters  # s + i reads that iteration's counter
     assert len(seen) >= 3                           # moved every 8 iterations, not only at the end
+
+
+@pytest.mark.parametrize("version", ["scalar", "numpy"])
+def test_a_trace_is_freed_when_its_last_reference_goes(version):
+    """Nothing in a traced run refers back to its trace: it goes, with every value it recorded, as
+    soon as the analysis lets go of it, not at the collector's next full pass (a run of several
+    sizes would otherwise hold all their traces, and the memory they were in is faulted in again)."""
+    import gc
+    import weakref
+
+    import numpy as np
+
+    from analyzer.analysis import passes
+    from analyzer.tracers import run
+
+    def scalar_code(x):
+        return x * 2.0 + 1.0
+
+    def numpy_code(a):
+        return (a * 2.0).sum() + a[0]
+
+    t = Trace()
+    if version == "scalar":
+        run(scalar_code, {"x": 1.5}, t)
+    else:
+        run(numpy_code, {"a": np.arange(4.0)}, t)
+    passes(t)
+    assert t.records[0][0] is Op.INPUT
+    gone = weakref.ref(t)
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        del t
+        assert gone() is None
+    finally:
+        if was_enabled:
+            gc.enable()
