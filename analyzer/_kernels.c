@@ -11,6 +11,7 @@
  *   static_sweep       staging: the pure ops whose sources are all known ahead of time
  *   residency          the scalar traffic's peak of resident bytes, and each input line's first reader
  *   scalar_repeats     value numbering's scalar ops: those whose (op, operand numbers) an earlier had
+ *   float_keys         value numbering's rounded keys of floats (float_key)
  *   number_floats      value numbering's floats: each one's first value of an equal rounded key,
  *                      and the values not within a tolerance of that first one
  *
@@ -829,18 +830,67 @@ done:
 }
 
 /* A float's rounded key: a 24-bit mantissa and the exponent packed in one int64, as
- * analyzer.passes.redundancy._float_keys_array computes it in numpy. A value that is not finite
- * takes the key numpy gives it on x86-64 (its mantissa converts to INT64_MIN, which times 4096
- * wraps to 0; its exponent is 0): the key of zero. Keys only group values to compare: whichever
- * key a NaN has, it is close to nothing. */
+ * analyzer.passes.redundancy._float_keys_array computes it in numpy: frexp's mantissa (in [0.5, 1))
+ * times 2**24, rounded half to even, times 4096, plus frexp's exponent + 2048.
+ *
+ * Here from the bits, without frexp and rint (library calls: the loop ran at half the speed). A
+ * normal value's significand m (52 bits and the hidden one) has its top bit at 52: frexp's exponent
+ * is the biased exponent - 1022, and the mantissa is m / 2**29 rounded half to even, branch-free.
+ * Zero (either sign) has key 2048, as frexp's (0, 0) gives; a subnormal's significand is its
+ * fraction, whose top bit sits lower (float_key_rare). A value that is not finite takes the key
+ * numpy gives it on x86-64 (its mantissa converts to INT64_MIN, which times 4096 wraps to 0; its
+ * exponent is 0): also 2048. Keys only group values to compare: whichever key a NaN has, it is
+ * close to nothing. */
+static int64_t
+float_key_rare(uint64_t bits)
+{
+    uint64_t biased = (bits >> 52) & 0x7ff, fraction = bits & ((1ULL << 52) - 1), q;
+    if (biased == 0x7ff || fraction == 0)
+        return 2048;
+    int top = 63 - __builtin_clzll(fraction);      /* a subnormal: fraction * 2**-1074 */
+    if (top <= 23)
+        q = fraction << (23 - top);
+    else {
+        int shift = top - 23;
+        uint64_t rest = fraction & ((1ULL << shift) - 1), half = 1ULL << (shift - 1);
+        q = (fraction >> shift) + ((rest > half) | ((rest == half) & (fraction >> shift)));
+    }
+    uint64_t sign = (uint64_t)0 - (bits >> 63);
+    return (int64_t)(((q ^ sign) - sign) * 4096u) + (top + 2 - 1075 + 2048);
+}
+
 static inline int64_t
 float_key(double v)
 {
-    if (!isfinite(v))
-        return 2048;
-    int exponent;
-    double mantissa = rint(frexp(v, &exponent) * 16777216.0);
-    return (int64_t)((uint64_t)(int64_t)mantissa * 4096u) + (exponent + 2048);
+    uint64_t bits;
+    memcpy(&bits, &v, sizeof bits);
+    uint64_t biased = (bits >> 52) & 0x7ff;
+    if (__builtin_expect(biased == 0 || biased == 0x7ff, 0))
+        return float_key_rare(bits);
+    uint64_t m = (bits & ((1ULL << 52) - 1)) | (1ULL << 52), rest = m & ((1ULL << 29) - 1);
+    uint64_t q = (m >> 29) + ((rest > (1ULL << 28)) | ((rest == (1ULL << 28)) & (m >> 29)));
+    uint64_t sign = (uint64_t)0 - (bits >> 63);
+    return (int64_t)(((q ^ sign) - sign) * 4096u) + (int64_t)biased - 1022 + 2048;
+}
+
+/* float_keys(values) -> keys. ``values``: float64; ``keys``: int64, float_key of each. */
+static PyObject *
+float_keys(PyObject *self, PyObject *args)
+{
+    Py_buffer v;
+    if (!PyArg_ParseTuple(args, "y*", &v))
+        return NULL;
+    PyObject *keys = NULL;
+    if (v.len % 8)
+        PyErr_SetString(PyExc_ValueError, "float_keys: float64 values");
+    else if ((keys = PyByteArray_FromStringAndSize(NULL, v.len))) {
+        const double *values = v.buf;
+        int64_t *key = (int64_t *)PyByteArray_AS_STRING(keys);
+        for (Py_ssize_t i = 0; i < v.len / 8; i++)
+            key[i] = float_key(values[i]);
+    }
+    PyBuffer_Release(&v);
+    return keys;
 }
 
 /* Whether a and b are within ``rtol`` of each other, as redundancy._close_to decides: equal, or
@@ -943,6 +993,7 @@ static PyMethodDef methods[] = {
     {"scalar_repeats", scalar_repeats, METH_VARARGS,
      "scalar_repeats(codes, src0, src1, scalar, numbers, pure, commutative, left, right, identity_value, WIDE)"
      " -> (repeats, unnumbered, wide)"},
+    {"float_keys", float_keys, METH_VARARGS, "float_keys(values) -> keys"},
     {"number_floats", number_floats, METH_VARARGS,
      "number_floats(values, rtol, ids, numbers, base) -> (heads, far, far_first)"},
     {"residency", residency, METH_VARARGS,

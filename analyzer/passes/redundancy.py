@@ -108,7 +108,15 @@ def _close(a: Any, b: Any) -> bool:
 
 def _float_keys_array(values: np.ndarray) -> np.ndarray:
     """Elementwise: a 24-bit mantissa and the exponent packed in one int64 (float32
-    precision without float32's overflow)."""
+    precision without float32's overflow). In C when built (from the bits: the same keys)."""
+    if KERNELS is not None and values.dtype == np.float64:
+        return np.frombuffer(KERNELS.float_keys(np.ascontiguousarray(values)), dtype=np.int64)
+    return _float_keys_numpy(values)
+
+
+def _float_keys_numpy(values: np.ndarray) -> np.ndarray:
+    """``_float_keys_array`` in numpy: frexp's mantissa times 2**24, rounded half to even, times
+    4096, plus frexp's exponent + 2048."""
     with np.errstate(all="ignore"):         # (in place: two arrays of the values' length, not ten)
         mantissa, exponent = np.frexp(values)
         mantissa *= 2**24

@@ -255,6 +255,7 @@ def test_add_at_of_other_dtypes_is_numpy_itself():
     lambda: KERNELS.number_floats(np.ones(2), 1e-9, np.array([0, 2]), np.zeros(2, np.int64), 0),
     lambda: KERNELS.number_floats(np.ones(2), 1e-9, np.array([0, -1]), np.zeros(2, np.int64), 0),
     lambda: KERNELS.number_floats(np.ones(2), 1e-9, np.array([0]), np.zeros(2, np.int64), 0),
+    lambda: KERNELS.float_keys(np.ones(3, np.float32)),
 ])
 def test_the_kernels_refuse_what_they_would_read_or_write_out_of_bounds(call):
     with pytest.raises(ValueError):
@@ -388,6 +389,50 @@ def _number_floats(values: np.ndarray, rtol: float, spread: int = 3, base: int =
     untouched[ids] = False
     assert (numbers[untouched] == -1).all()
     return numbers[ids] - base, heads, far, far_first
+
+
+def _rounding_floats(n: int, seed: int) -> np.ndarray:
+    """Floats on the edges of the rounded keys: exactly halfway between two 24-bit mantissas (half
+    to even decides), one ulp either side, the two mantissas themselves, of both signs, from the
+    subnormals to the largest exponents; and random bit patterns (NaN payloads, infinities,
+    subnormals, zeros)."""
+    rng = np.random.default_rng(seed)
+    q = rng.integers(2**23, 2**24, n).astype(np.float64)
+    e = rng.integers(-1080, 1000, n)
+    half = np.ldexp((q + 0.5) / 2**24, e)
+    parts = [half, np.nextafter(half, np.inf), np.nextafter(half, -np.inf), np.ldexp(q / 2**24, e),
+             np.ldexp((q + 1) / 2**24, e)]
+    parts += [-p for p in parts]
+    bits = rng.integers(0, 2**63, n, dtype=np.int64).view(np.float64)
+    payloads = (rng.integers(1, 2**52, 20, dtype=np.int64) | (0x7FF << 52)).view(np.float64)   # NaNs
+    values = np.concatenate(parts + [bits, -bits, payloads, [0.0, -0.0, 5e-324, -5e-324, np.inf, -np.inf]])
+    return values[rng.permutation(len(values))]
+
+
+@needs_kernels
+@pytest.mark.parametrize("seed", [4, 5])
+def test_number_floats_rounds_keys_as_numpy_does(seed):
+    """Values that share a rounded key are grouped under its first value: where the kernel's
+    rounding (from the bits) and numpy's (frexp, rint) part, a value joins another group."""
+    values = _rounding_floats(3000, seed)
+    first, heads, far, far_first = _number_floats(values, redundancy.RTOL)
+    _, _, lead, head, rest = redundancy.ValueNumbers._first_values(values, False)
+    assert first.tolist() == lead.tolist()
+    assert np.frombuffer(far, dtype=np.int64).tolist() == rest.tolist()
+    assert (~head).sum() > 1000, "values share keys"
+
+
+@needs_kernels
+@pytest.mark.parametrize("seed", [6, 7])
+def test_float_keys_are_numpys(seed):
+    """The keys from the bits are frexp's and rint's, value by value; a value that is not finite
+    takes zero's key (2048), as numpy's conversion gives it on x86-64."""
+    values = _rounding_floats(3000, seed)
+    got = redundancy._float_keys_array(values)
+    finite = np.isfinite(values)
+    assert got[finite].tolist() == redundancy._float_keys_numpy(values)[finite].tolist()
+    assert (got[~finite] == 2048).all() and (~finite).sum() >= 22
+    assert (np.frexp(values[finite])[0] != 0).sum() > 5000
 
 
 @needs_kernels
