@@ -12,6 +12,7 @@
  *   residency          the scalar traffic's peak of resident bytes, and each input line's first reader
  *   scalar_repeats     value numbering's scalar ops: those whose (op, operand numbers) an earlier had
  *   float_keys         value numbering's rounded keys of floats (float_key)
+ *   code_totals        the cost's totals: records and value bytes of each op code
  *   number_floats      value numbering's floats: each one's first value of an equal rounded key,
  *                      and the values not within a tolerance of that first one
  *
@@ -697,12 +698,17 @@ scalar_repeats(PyObject *self, PyObject *args)
         PyErr_Format(PyExc_ValueError, "scalar_repeats: columns of every record and tables of every op code (%s)", names);
         goto done;
     }
-    ids = PyMem_RawMalloc((n + 1) * sizeof(int32_t));       /* the keyed ops, in record order */
-    if (!ids) {
+    /* the keyed ops, in record order, and their keys (code, a, b) in three columns, in the scan
+     * (the pages past the keyed ops are never touched) */
+    ids = PyMem_RawMalloc((n + 1) * sizeof(int32_t));
+    first_numbers = PyMem_RawMalloc((n + 1) * sizeof(int64_t));
+    second_numbers = PyMem_RawMalloc((n + 1) * sizeof(int64_t));
+    if (!ids || !first_numbers || !second_numbers) {
         PyErr_NoMemory();
         goto done;
     }
     Py_ssize_t m = 0, nwide = 0, nunnumbered = 0;
+    int64_t top = 0, code;
     for (Py_ssize_t i = 0; i < n; i++) {
         unsigned char code = k.codes[i];
         if (code >= k.ncodes) {
@@ -715,8 +721,12 @@ scalar_repeats(PyObject *self, PyObject *args)
         }
         nwide += wide_op(&k, i, wide_code);
         if (keyed(&k, i)) {
-            ids[m++] = (int32_t)i;
+            ids[m] = (int32_t)i;
             nunnumbered += (k.numbers[k.s0[i]] < 0) + (k.s1[i] >= 0 && k.numbers[k.s1[i]] < 0);
+            key_of(&k, i, &code, &first_numbers[m], &second_numbers[m]);    /* (unused if some are unnumbered) */
+            top = first_numbers[m] > top ? first_numbers[m] : top;
+            top = second_numbers[m] > top ? second_numbers[m] : top;
+            m++;
         }
     }
     wide = PyByteArray_FromStringAndSize(NULL, nwide * 8);
@@ -748,23 +758,6 @@ scalar_repeats(PyObject *self, PyObject *args)
             goto done;
         result = Py_BuildValue("OOO", Py_None, unnumbered, wide);
         goto done;
-    }
-    /* the keys, once: (code, a, b) of each keyed op, in three columns */
-    first_numbers = PyMem_RawMalloc((m + 1) * sizeof(int64_t));
-    second_numbers = PyMem_RawMalloc((m + 1) * sizeof(int64_t));
-    if (!first_numbers || !second_numbers) {
-        PyErr_NoMemory();
-        goto done;
-    }
-    int64_t top = 0, code;
-    for (Py_ssize_t j = 0; j < m; j++) {
-        key_of(&k, ids[j], &code, &first_numbers[j], &second_numbers[j]);
-        if (first_numbers[j] < 0 || second_numbers[j] < 0) {
-            PyErr_Format(PyExc_ValueError, "scalar_repeats: record %d's operands have no number", ids[j]);
-            goto done;
-        }
-        top = first_numbers[j] > top ? first_numbers[j] : top;
-        top = second_numbers[j] > top ? second_numbers[j] : top;
     }
     /* only an op whose first number is some other op's first too, and whose second is some other
      * op's second, can repeat one: the rest (most, where values are used once) stay out of the
@@ -983,6 +976,42 @@ done:
     return result;
 }
 
+/* code_totals(codes, value_bytes) -> (counts, bytes). ``codes``: uint8, the op code of each
+ * record; ``value_bytes``: int64 of each record. ``counts``: int64 (256), the records of each code
+ * (np.bincount); ``bytes``: int64 (256), the sum of their value_bytes. */
+static PyObject *
+code_totals(PyObject *self, PyObject *args)
+{
+    Py_buffer c, z;
+    if (!PyArg_ParseTuple(args, "y*y*", &c, &z))
+        return NULL;
+    PyObject *counts = NULL, *sums = NULL, *result = NULL;
+    if (z.len != 8 * c.len) {
+        PyErr_SetString(PyExc_ValueError, "code_totals: a uint8 code and an int64 size of every record");
+        goto done;
+    }
+    counts = PyByteArray_FromStringAndSize(NULL, 256 * 8);
+    sums = PyByteArray_FromStringAndSize(NULL, 256 * 8);
+    if (!counts || !sums)
+        goto done;
+    int64_t *count = (int64_t *)PyByteArray_AS_STRING(counts), *sum = (int64_t *)PyByteArray_AS_STRING(sums);
+    memset(count, 0, 256 * 8);
+    memset(sum, 0, 256 * 8);
+    const unsigned char *codes = c.buf;
+    const int64_t *size = z.buf;
+    for (Py_ssize_t i = 0; i < c.len; i++) {
+        count[codes[i]]++;
+        sum[codes[i]] += size[i];
+    }
+    result = PyTuple_Pack(2, counts, sums);
+done:
+    Py_XDECREF(counts);
+    Py_XDECREF(sums);
+    PyBuffer_Release(&c);
+    PyBuffer_Release(&z);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"first_occurrence", first_occurrence, METH_VARARGS, "first_occurrence(columns, out) -> settled"},
     {"reads", reads, METH_VARARGS, "reads(src0, src1) -> (sources, readers)"},
@@ -994,6 +1023,7 @@ static PyMethodDef methods[] = {
      "scalar_repeats(codes, src0, src1, scalar, numbers, pure, commutative, left, right, identity_value, WIDE)"
      " -> (repeats, unnumbered, wide)"},
     {"float_keys", float_keys, METH_VARARGS, "float_keys(values) -> keys"},
+    {"code_totals", code_totals, METH_VARARGS, "code_totals(codes, value_bytes) -> (counts, bytes)"},
     {"number_floats", number_floats, METH_VARARGS,
      "number_floats(values, rtol, ids, numbers, base) -> (heads, far, far_first)"},
     {"residency", residency, METH_VARARGS,

@@ -419,22 +419,32 @@ class Trace:
                 adds += extra[1]
                 other += extra[2]
                 nbytes += extra[3]
-        count = np.bincount(codes[scalar] if self.extras else codes, minlength=len(OPS)).tolist()
+        from analyzer.kernels import KERNELS
+        if KERNELS is not None and value_bytes is not None:    # counts and bytes of each code, one pass in C
+            counts, sums = (np.frombuffer(b, dtype=np.int64).copy() for b in KERNELS.code_totals(codes, value_bytes))
+            for i in self.extras:           # (array records: costed above)
+                counts[codes[i]] -= 1
+                sums[codes[i]] -= value_bytes[i]
+            count = counts[:len(OPS)].tolist()
+            nbytes += int(sum(sums[CODE[op]] for op in SCALAR_COST))
+        else:
+            count = np.bincount(codes[scalar] if self.extras else codes, minlength=len(OPS)).tolist()
+            costed_codes = np.zeros(len(OPS), dtype=bool)
+            costed_codes[[CODE[op] for op in SCALAR_COST]] = True
+            if any(count[CODE[op]] for op in SCALAR_COST):
+                if value_bytes is None:
+                    value_bytes = np.fromiter(map(SCALAR_BYTES.get, map(type, self.values), repeat(8)), np.int64,
+                                              len(codes))
+                costed = np.take(costed_codes, codes)
+                if self.extras:
+                    costed &= scalar
+                nbytes += int(value_bytes[costed].sum())
         for op, (m, a, o) in SCALAR_COST.items():
             k = count[CODE[op]]
             ops += k
             mults += m * k
             adds += a * k
             other += o * k
-        costed_codes = np.zeros(len(OPS), dtype=bool)
-        costed_codes[[CODE[op] for op in SCALAR_COST]] = True
-        if any(count[CODE[op]] for op in SCALAR_COST):
-            if value_bytes is None:
-                value_bytes = np.fromiter(map(SCALAR_BYTES.get, map(type, self.values), repeat(8)), np.int64, len(codes))
-            costed = np.take(costed_codes, codes)
-            if self.extras:
-                costed &= scalar
-            nbytes += int(value_bytes[costed].sum())
         inputs = np.flatnonzero(codes == CODE[Op.INPUT]).tolist()
         input_bytes = sum(getattr(self.values[i], "nbytes", None) or SCALAR_BYTES.get(type(self.values[i]), 8)
                           for i in inputs if i not in self.extras)

@@ -256,6 +256,7 @@ def test_add_at_of_other_dtypes_is_numpy_itself():
     lambda: KERNELS.number_floats(np.ones(2), 1e-9, np.array([0, -1]), np.zeros(2, np.int64), 0),
     lambda: KERNELS.number_floats(np.ones(2), 1e-9, np.array([0]), np.zeros(2, np.int64), 0),
     lambda: KERNELS.float_keys(np.ones(3, np.float32)),
+    lambda: KERNELS.code_totals(np.zeros(3, np.uint8), np.zeros(2, np.int64)),
 ])
 def test_the_kernels_refuse_what_they_would_read_or_write_out_of_bounds(call):
     with pytest.raises(ValueError):
@@ -433,6 +434,16 @@ def test_float_keys_are_numpys(seed):
     assert got[finite].tolist() == redundancy._float_keys_numpy(values)[finite].tolist()
     assert (got[~finite] == 2048).all() and (~finite).sum() >= 22
     assert (np.frexp(values[finite])[0] != 0).sum() > 5000
+
+
+@needs_kernels
+def test_code_totals_are_bincounts():
+    rng = np.random.default_rng(8)
+    codes = rng.integers(0, 256, 5000).astype(np.uint8)
+    sizes = rng.integers(0, 2**40, 5000)
+    counts, sums = (np.frombuffer(b, dtype=np.int64) for b in KERNELS.code_totals(codes, sizes))
+    assert counts.tolist() == np.bincount(codes, minlength=256).tolist()
+    assert sums.tolist() == [int(sizes[codes == k].sum()) for k in range(256)]
 
 
 @needs_kernels
