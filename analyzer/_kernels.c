@@ -13,6 +13,7 @@
  *   scalar_repeats     value numbering's scalar ops: those whose (op, operand numbers) an earlier had
  *   float_keys         value numbering's rounded keys of floats (float_key)
  *   code_totals        the cost's totals: records and value bytes of each op code
+ *   lookup             a table's item for each uint8 code (an op's or a value type's)
  *   number_floats      value numbering's floats: each one's first value of an equal rounded key,
  *                      and the values not within a tolerance of that first one
  *
@@ -1012,6 +1013,60 @@ done:
     return result;
 }
 
+/* lookup(table, itemsize, codes) -> values. ``table``: items of 1 or 8 bytes; ``codes``: uint8.
+ * values[i] = table[codes[i]] (numpy's table[codes] casts the codes to intp first: a pass over
+ * eight times the memory). The table is copied into one of 256 items first, so that the loop
+ * reads no byte past it whatever the codes, and a code past it is found after the loop. */
+static PyObject *
+lookup(PyObject *self, PyObject *args)
+{
+    Py_buffer t, c;
+    Py_ssize_t size;
+    if (!PyArg_ParseTuple(args, "y*ny*", &t, &size, &c))
+        return NULL;
+    PyObject *out = NULL;
+    if ((size != 1 && size != 8) || t.len % size) {
+        PyErr_SetString(PyExc_ValueError, "lookup: a table of 1- or 8-byte items");
+        goto done;
+    }
+    Py_ssize_t entries = t.len / size < 256 ? t.len / size : 256;
+    unsigned char past[256];
+    int64_t wide[256] = {0};
+    unsigned char narrow[256] = {0};
+    for (int k = 0; k < 256; k++)
+        past[k] = k >= entries;
+    if (size == 1)
+        memcpy(narrow, t.buf, entries);
+    else
+        memcpy(wide, t.buf, entries * 8);
+    if (!(out = PyByteArray_FromStringAndSize(NULL, c.len * size)))
+        goto done;
+    const unsigned char *codes = c.buf;
+    unsigned char bad = 0;
+    if (size == 1) {
+        unsigned char *value = (unsigned char *)PyByteArray_AS_STRING(out);
+        for (Py_ssize_t i = 0; i < c.len; i++) {
+            value[i] = narrow[codes[i]];
+            bad |= past[codes[i]];
+        }
+    }
+    else {
+        int64_t *value = (int64_t *)PyByteArray_AS_STRING(out);
+        for (Py_ssize_t i = 0; i < c.len; i++) {
+            value[i] = wide[codes[i]];
+            bad |= past[codes[i]];
+        }
+    }
+    if (bad) {
+        PyErr_Format(PyExc_ValueError, "lookup: a code is past the table's %zd items", entries);
+        Py_CLEAR(out);
+    }
+done:
+    PyBuffer_Release(&t);
+    PyBuffer_Release(&c);
+    return out;
+}
+
 static PyMethodDef methods[] = {
     {"first_occurrence", first_occurrence, METH_VARARGS, "first_occurrence(columns, out) -> settled"},
     {"reads", reads, METH_VARARGS, "reads(src0, src1) -> (sources, readers)"},
@@ -1023,6 +1078,7 @@ static PyMethodDef methods[] = {
      "scalar_repeats(codes, src0, src1, scalar, numbers, pure, commutative, left, right, identity_value, WIDE)"
      " -> (repeats, unnumbered, wide)"},
     {"float_keys", float_keys, METH_VARARGS, "float_keys(values) -> keys"},
+    {"lookup", lookup, METH_VARARGS, "lookup(table, itemsize, codes) -> values"},
     {"code_totals", code_totals, METH_VARARGS, "code_totals(codes, value_bytes) -> (counts, bytes)"},
     {"number_floats", number_floats, METH_VARARGS,
      "number_floats(values, rtol, ids, numbers, base) -> (heads, far, far_first)"},

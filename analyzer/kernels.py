@@ -24,3 +24,12 @@ def add_at(target: np.ndarray, index: np.ndarray, values: np.ndarray) -> None:
         np.add.at(target, index, values)
         return
     KERNELS.add_at(target, np.ascontiguousarray(index, dtype=np.int64), np.ascontiguousarray(values), width)
+
+
+def by_code(table: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    """``table[codes]`` for uint8 ``codes`` (op codes, value types) into a 1-D table of 1- or 8-byte
+    items, in one pass in C (numpy casts the codes to intp first: 2 ms a million); a new array."""
+    if (KERNELS is None or codes.dtype != np.uint8 or table.ndim != 1 or table.itemsize not in (1, 8)
+            or not table.flags.c_contiguous):
+        return table[codes]
+    return np.frombuffer(KERNELS.lookup(table, table.itemsize, np.ascontiguousarray(codes)), dtype=table.dtype)

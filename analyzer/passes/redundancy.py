@@ -40,7 +40,7 @@ from typing import Any, Mapping
 import numpy as np
 
 from analyzer.array_summary import ArraySummary, flat_key, is_array, row_keys, same_contents
-from analyzer.kernels import KERNELS
+from analyzer.kernels import KERNELS, by_code
 from analyzer.measurement import Mechanism
 from analyzer.passes import Pass
 from analyzer.passes.columns import TYPES, Columns, columns, distinct, weighted_work, value_types
@@ -209,11 +209,11 @@ class ValueNumbers:
         n = len(values)
         self.scalar_numbers = numbers = np.full(n, -1, dtype=np.int64)
         types = value_types(self.trace)
-        floating = _FLOATING_CODE[types]
+        floating = by_code(_FLOATING_CODE, types)
         ids = np.flatnonzero(floating)
         if not len(ids):
             return
-        as_complex = bool(_COMPLEX_CODE[types].any())   # real values: as complex numbers, their imaginary
+        as_complex = bool(by_code(_COMPLEX_CODE, types).any())   # real values: as complex numbers, their imaginary
         arr = _picked(values, floating, as_complex)         # keys would all be 0.0's (2048), their arithmetic the same
         del floating
         m = len(ids)

@@ -28,7 +28,7 @@ from types import MappingProxyType
 
 import numpy as np
 
-from analyzer.kernels import KERNELS, add_at
+from analyzer.kernels import KERNELS, add_at, by_code
 from analyzer.ops import GUARDS, SCALAR_COST, Op
 from analyzer.passes.columns import OTHER, TYPES, columns, last_readers, member, reads, value_types
 from analyzer.trace import CODE, NONE, SCALAR_BYTES, Trace
@@ -107,7 +107,7 @@ def _residency(trace: Trace, word: np.ndarray, sizes: np.ndarray, outputs: np.nd
 def _sizes(values: list, types: np.ndarray) -> np.ndarray:
     """Bytes of each value (of type ``TYPES[types[i]]``: ``value_types``) as the simulation
     sizes a word (-1 for None: no word)."""
-    sizes = _SIZE_BY_CODE[types]
+    sizes = by_code(_SIZE_BY_CODE, types)
     for k in np.flatnonzero(sizes == -2).tolist():    # numpy scalars (their itemsize), other objects
         sizes[k] = _word_size(values[k])
     return sizes

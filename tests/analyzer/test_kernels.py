@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import re
 import subprocess
 import sys
 
@@ -21,6 +22,7 @@ import analyzer.passes.first_occurrence as first_occurrence_module
 import analyzer.passes.liveness as liveness
 import analyzer.passes.redundancy as redundancy
 import analyzer.passes.staging as staging
+import analyzer.traffic.scalar as scalar_traffic
 from analyzer.analysis import passes
 from analyzer.native import ENVIRONMENT
 from analyzer.ops import Op
@@ -34,7 +36,7 @@ from tests.analyzer.test_compiled_recorder import ROOT, _compiler_present, asser
 
 KERNELS = kernels.KERNELS
 needs_kernels = pytest.mark.skipif(KERNELS is None, reason="the kernels are not built here")
-CALLERS = (kernels, columns_module, first_occurrence_module, liveness, redundancy, staging)
+CALLERS = (kernels, columns_module, first_occurrence_module, liveness, redundancy, staging, scalar_traffic)
 
 
 @pytest.fixture
@@ -44,6 +46,13 @@ def numpy_only(monkeypatch):
         for module in CALLERS:
             monkeypatch.setattr(module, "KERNELS", None)
     return switch_off
+
+
+def test_numpy_only_switches_off_every_module_that_holds_the_kernels():
+    holders = {".".join(path.relative_to(ROOT).with_suffix("").parts)
+               for path in (ROOT / "analyzer").rglob("*.py")
+               if re.search(r"^from analyzer\.kernels import .*\bKERNELS\b", path.read_text(), re.M)}
+    assert holders and holders <= {module.__name__ for module in CALLERS}
 
 
 def _first_seen(*cols: np.ndarray) -> list[int]:
@@ -444,6 +453,29 @@ def test_code_totals_are_bincounts():
     counts, sums = (np.frombuffer(b, dtype=np.int64) for b in KERNELS.code_totals(codes, sizes))
     assert counts.tolist() == np.bincount(codes, minlength=256).tolist()
     assert sums.tolist() == [int(sizes[codes == k].sum()) for k in range(256)]
+
+
+@pytest.mark.parametrize("dtype", [bool, np.int8, np.int64, np.float64])
+def test_by_code_is_indexing(dtype, numpy_only):
+    """A table's item for each code: what ``table[codes]`` gives, as a new array (the caller writes
+    into it), for tables of every length up to 256 codes and past it."""
+    rng = np.random.default_rng(9)
+    for entries in (1, 7, 256, 300):
+        table = rng.integers(-50, 50, entries).astype(dtype)
+        codes = rng.integers(0, min(entries, 256), 3000).astype(np.uint8)
+        got = kernels.by_code(table, codes)
+        assert got.dtype == table.dtype and got.tolist() == table[codes].tolist()
+        got[:1] = table[0]                      # writable
+    numpy_only()
+    assert kernels.by_code(table, codes).tolist() == table[codes].tolist()
+
+
+@needs_kernels
+def test_lookup_refuses_a_code_past_its_table():
+    with pytest.raises(ValueError):
+        KERNELS.lookup(np.zeros(3, np.int64), 8, np.array([0, 2, 3, 1], np.uint8))
+    with pytest.raises(ValueError):
+        KERNELS.lookup(np.zeros(3, np.int32), 4, np.array([0], np.uint8))
 
 
 @needs_kernels
