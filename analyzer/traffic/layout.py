@@ -51,8 +51,13 @@ class Layout:
     released: frozenset[int] = frozenset()  # storages whose lines later allocations may reuse
 
 
+# the word size of each type whose every value has one: Python's numbers and numpy's scalars (their
+# itemsize), by exact type; the compiled walk looks a word up here, and goes back to Python otherwise
+WORD_SIZES = {**SCALAR_BYTES, **{np.dtype(c).type: np.dtype(c).itemsize for c in "?bBhHiIlLqQefdgFDG"}}
+
+
 def word_size(value: Any) -> int:
-    size = SCALAR_BYTES.get(type(value))       # (first: a missing attribute costs a caught exception)
+    size = WORD_SIZES.get(type(value))       # (first: a missing attribute costs a caught exception)
     if size is not None:
         return size
     size = getattr(value, "itemsize", None)

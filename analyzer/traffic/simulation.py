@@ -15,9 +15,9 @@ import numpy as np
 from analyzer.array_summary import address, is_array
 from analyzer.ops import Op
 from analyzer.recorder import COMPILED
-from analyzer.trace import NONE, OPS, SCALAR_BYTES, WIDE, Trace
+from analyzer.trace import NONE, OPS, WIDE, Trace
 from analyzer.traffic.accounting import FOREVER, FRESH, OVERWRITE, READ, UPDATE, Accounting, Traffic
-from analyzer.traffic.layout import ARRAY, ARRAY_KEYS, SCALAR_INPUT, WORD, index, lines, word_size
+from analyzer.traffic.layout import ARRAY, ARRAY_KEYS, SCALAR_INPUT, WORD, WORD_SIZES, index, lines, word_size
 from analyzer.traffic.plan import CHUNK, ELEMENT, NO, SCALAR, Plan
 
 _NUMPY_INTS = (int, np.integer)
@@ -166,7 +166,7 @@ class Simulation(Accounting):
             return self._walk_compiled()
         lru, dirty, line_owner = self.lru, self.dirty, self.line_owner
         t, capacity = self.trace, self.capacity
-        sizes = SCALAR_BYTES                # what word_size says of Python numbers
+        sizes = WORD_SIZES                  # what word_size says of Python numbers and numpy scalars
         plan = Plan(self.layout, t)
         # the scalar hot path: ``_read``, ``_new_word`` and ``_drop`` of words and input lines,
         # inlined; it sets ``self.now`` only before calling a method (hits need no clock)
@@ -229,7 +229,7 @@ class Simulation(Accounting):
             k = 0
             while True:
                 k, self.used = walk(start, k, modes, first, second, dead, values, lru, move_to_end, pop, self.dirty,
-                                    self.used, self.capacity, SCALAR_BYTES, SCALAR, NO, self)
+                                    self.used, self.capacity, WORD_SIZES, SCALAR, NO, self)
                 if k == stop - start:
                     break
                 self._step(start + k, modes[k], first[k], second[k], dead[k], values[k])
@@ -257,7 +257,7 @@ class Simulation(Accounting):
                     self.now = i
                     self._word(x) if x >= 0 else self._key(x, self.line_owner[x])
         if value is not None:
-            size = SCALAR_BYTES.get(type(value)) or word_size(value)
+            size = WORD_SIZES.get(type(value)) or word_size(value)
             lru[i] = size
             dirty.add(i)
             self.used += size

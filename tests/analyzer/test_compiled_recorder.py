@@ -272,3 +272,29 @@ def test_the_probe_worker_is_given_the_tracer_asked_for(monkeypatch, tmp_path):
     assert child_env(str(tmp_path))[ENVIRONMENT] == "1"
     monkeypatch.delenv(ENVIRONMENT)
     assert ENVIRONMENT not in child_env(str(tmp_path))
+
+
+@pytest.mark.skipif(not COMPILED, reason="the compiled recorder is not built here")
+def test_the_compiled_walk_takes_words_of_numpy_scalars_itself(monkeypatch):
+    """A sum over a numpy array's elements makes numpy float64 words: the compiled walk sizes them
+    (``WORD_SIZES``) and does their records itself; only the element reads go back to Python."""
+    import numpy as np
+
+    from analyzer.traffic import traffic
+    from analyzer.traffic.simulation import Simulation
+    from analyzer.tracers import run
+
+    def total(a):
+        s = a[0] * 0.0
+        for i in range(len(a)):
+            s = s + a[i] * 2.0
+        return s
+
+    t = Trace()
+    run(total, {"a": np.arange(64.0)}, t)
+    stepped: list[int] = []
+    step = Simulation._step
+    monkeypatch.setattr(Simulation, "_step", lambda self, i, mode, *rest: (stepped.append(mode), step(self, i, mode, *rest)))
+    moved = traffic(t, fast_memory=1 << 16, bulk=True)
+    assert moved.total > 0 and stepped, "the element reads go to Python"
+    assert set(stepped) == {3}, "every scalar record stayed in C (3: ELEMENT)"
