@@ -28,16 +28,20 @@ def extension_name(source: Path) -> str:
     return source.stem + (sysconfig.get_config_var("EXT_SUFFIX") or ".so")
 
 
-def compile_extension(source: Path, out_dir: Path) -> Path:
-    """Compile ``source`` into ``out_dir`` with the compiler and flags Python was built with
-(``LDSHARED``; the environment's, as setuptools, if set); its path. Raises CalledProcessError
-or OSError."""
+def compile_command(source: Path, out: Path) -> list[str]:
+    """The command that compiles ``source`` into ``out``: the compiler and flags Python was built
+    with (``LDSHARED``; the environment's, as setuptools, if set), every common warning on."""
     linker = os.environ.get("LDSHARED") or sysconfig.get_config_var("LDSHARED") or "cc -shared"
     digest = hashlib.sha256(source.read_bytes()).hexdigest()
+    return [*shlex.split(linker), "-fPIC", "-O2", "-Wall", f"-I{sysconfig.get_paths()['include']}",
+            f'-DTAXO_SOURCE_DIGEST="{digest}"', str(source), "-o", str(out)]
+
+
+def compile_extension(source: Path, out_dir: Path) -> Path:
+    """Compile ``source`` into ``out_dir`` (``compile_command``); its path. Raises CalledProcessError
+or OSError."""
     out = out_dir / extension_name(source)
-    command = [*shlex.split(linker), "-fPIC", "-O2", "-Wall", f"-I{sysconfig.get_paths()['include']}",
-               f'-DTAXO_SOURCE_DIGEST="{digest}"', str(source), "-o", str(out)]
-    subprocess.run(command, check=True, capture_output=True, text=True)
+    subprocess.run(compile_command(source, out), check=True, capture_output=True, text=True)
     return out
 
 

@@ -90,10 +90,10 @@ typedef int (*SameKey)(const void *context, Py_ssize_t a, Py_ssize_t b);
 #define MAX_PARTITION_BITS 14
 
 /* first[i] (or first32[i], when first32 is not NULL) = the least j whose key equals i's, for m
- * keys given by their 64-bit hashes (equal keys, equal hashes); ``same`` tells the keys of two equal hashes apart (NULL: the hash is a
- * bijection of the key, and equal hashes are equal keys). Returns 0; -1 out of memory (no error
- * set); 1 when the tables probed far more than a hash should (keys made to collide): the caller
- * falls back.
+ * keys given by their 64-bit hashes (equal keys, equal hashes); ``same`` tells the keys of two
+ * equal hashes apart (NULL: the hash is a bijection of the key, and equal hashes are equal keys).
+ * Returns 0; -1 out of memory (no error set); 1 when the tables probed far more than a hash should
+ * (keys made to collide): the caller falls back.
  *
  * One hash table over a million keys misses the cache at nearly every probe. So the keys are
  * first partitioned by the top bits of their hashes, in position order (equal keys fall in one
@@ -709,11 +709,11 @@ scalar_repeats(PyObject *self, PyObject *args)
         goto done;
     }
     Py_ssize_t m = 0, nwide = 0, nunnumbered = 0;
-    int64_t top = 0, code;
+    int64_t top = 0, key_code;
     for (Py_ssize_t i = 0; i < n; i++) {
-        unsigned char code = k.codes[i];
-        if (code >= k.ncodes) {
-            PyErr_Format(PyExc_ValueError, "scalar_repeats: record %zd has op code %d, past the tables", i, code);
+        unsigned char op = k.codes[i];
+        if (op >= k.ncodes) {
+            PyErr_Format(PyExc_ValueError, "scalar_repeats: record %zd has op code %d, past the tables", i, op);
             goto done;
         }
         if (k.s0[i] >= n || k.s1[i] >= n) {
@@ -724,7 +724,7 @@ scalar_repeats(PyObject *self, PyObject *args)
         if (keyed(&k, i)) {
             ids[m] = (int32_t)i;
             nunnumbered += (k.numbers[k.s0[i]] < 0) + (k.s1[i] >= 0 && k.numbers[k.s1[i]] < 0);
-            key_of(&k, i, &code, &first_numbers[m], &second_numbers[m]);    /* (unused if some are unnumbered) */
+            key_of(&k, i, &key_code, &first_numbers[m], &second_numbers[m]);    /* (unused if some are unnumbered) */
             top = first_numbers[m] > top ? first_numbers[m] : top;
             top = second_numbers[m] > top ? second_numbers[m] : top;
             m++;

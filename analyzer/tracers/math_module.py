@@ -64,9 +64,7 @@ def traced(op: Op, f: Callable[..., Any], trace: Trace | None = None,
         srcs = tuple(a.i if type(a) is Scalar else t.const(a) for a in args
                      if type(a) is Scalar or isinstance(a, NUMBERS))
         v = f(*[a.v if type(a) is Scalar else a for a in args])
-        rec = t.records
-        rec.append((op, srcs, v, t.fn, None))
-        return scalar(v, len(rec) - 1, t)
+        return scalar(v, t.append_record((op, srcs, v, t.fn, None)), t)
     function.__name__ = function.__qualname__ = f.__name__
     function.__doc__ = f.__doc__
     function.__wrapped__ = f     # type: ignore[attr-defined]

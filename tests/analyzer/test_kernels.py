@@ -82,6 +82,19 @@ def test_the_build_compiles_each_extension_with_its_own_digest(tmp_path):
         assert done.stdout.strip() == hashlib.sha256(source.read_bytes()).hexdigest()
 
 
+@pytest.mark.parametrize("source", ["_recorder.c", "_kernels.c"])
+def test_each_extension_compiles_without_a_warning(source, tmp_path):
+    """-Wall clean: a warning there has been a real bug (a key written through a pointer to a byte)."""
+    if not _compiler_present():
+        pytest.skip("no C compiler")
+    spec = importlib.util.spec_from_file_location("hatch_build", ROOT / "hatch_build.py")
+    hook = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(hook)
+    done = subprocess.run(hook.compile_command(ROOT / "analyzer" / source, tmp_path / "x.so"),
+                          capture_output=True, text=True)
+    assert done.returncode == 0 and "warning" not in done.stderr, done.stderr[-2000:]
+
+
 def test_stale_kernels_are_not_used(monkeypatch):
     if KERNELS is None:
         pytest.skip("the kernels are not built here")
