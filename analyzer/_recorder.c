@@ -1389,21 +1389,147 @@ error:
 
 /* ---------------------------------------------------------------- the traffic simulation's scalar walk */
 
-/* The misses of a scalar trace's walk, done in C as analyzer.traffic.lru.FastMemory does them
- * (``_word``, ``_key``, ``_evict``, ``_write_back`` and the counts of ``Accounting``), for a
- * fast memory that holds no array line: its LRU order is the ordered dict alone. */
+/* The misses of a trace's walk, done in C as analyzer.traffic.lru.FastMemory does them (``_word``,
+ * ``_key``, ``_line``, ``_add_marker``, ``_evict``, ``_write_back`` and the counts of
+ * ``Accounting``), and its element reads (``Simulation._element``), for a FastMemory whose methods
+ * are its own (``_misses_in_c``). Array lines live in the simulation's LineLog (numpy arrays, read
+ * here through buffers; its clock, head, tail and resident count are copied in, and back before
+ * any Python code runs) and markers order them among the words of the ordered dict. */
 typedef struct {
     PyObject *sim;              /* the simulation (borrowed); the rest: new references */
     PyObject *values, *seen, *pending, *kinds, *moved, *line_owner, *last, *kept, *reading, *popitem;
+    PyObject *log, *markers, *inputs, *elements, *kind, *store, *wide, *trace;
     long long line;
     Py_ssize_t now;             /* the last record a miss or an eviction happened at; -1: none */
+    /* the line log: views, and its counters while ``open`` */
+    int open;
+    Py_buffer stamp_v, owner_v, dirty_v, seen_v, pending_v, line_v, tick_v, src0_v, src1_v;
+    int64_t *stamp, *log_line, *log_tick;
+    int32_t *owner;
+    const int32_t *src0, *src1;
+    unsigned char *dirty, *seen_lines, *pending_lines;
+    Py_ssize_t lines, log_size, records;
+    long long clock, head, tail, resident;
 } Misses;
 
+#define ARRAY_KEYS (1LL << 52)
+enum { KIND_FREE, KIND_WORD, KIND_SCALAR_INPUT, KIND_ARRAY };
+
 static PyObject *kind_spill, *kind_cold, *kind_reuse, *last_keyword;
+
+/* The log's counters back into it, and the views released (before Python code runs). */
+static int
+lines_close(Misses *ms)
+{
+    if (!ms->open)
+        return 0;
+    ms->open = 0;
+    Py_buffer *views[] = {&ms->stamp_v, &ms->owner_v, &ms->dirty_v, &ms->seen_v, &ms->pending_v, &ms->line_v,
+                          &ms->tick_v, &ms->src0_v, &ms->src1_v};
+    for (int j = 0; j < 9; j++)
+        PyBuffer_Release(views[j]);
+    const char *names[] = {"clock", "head", "tail", "resident"};
+    long long counters[] = {ms->clock, ms->head, ms->tail, ms->resident};
+    int failed = 0;
+    PyObject *type, *value, *tb;        /* (an error on the way out stays the error) */
+    PyErr_Fetch(&type, &value, &tb);
+    for (int j = 0; j < 4 && !failed; j++) {
+        PyObject *v = PyLong_FromLongLong(counters[j]);
+        failed = !v || PyObject_SetAttrString(ms->log, names[j], v) < 0;
+        Py_XDECREF(v);
+    }
+    if (type)
+        PyErr_Restore(type, value, tb);
+    return failed ? -1 : 0;
+}
+
+static long long
+attr_int(PyObject *obj, const char *name)
+{
+    PyObject *v = PyObject_GetAttrString(obj, name);
+    if (!v)
+        return -1;
+    long long n = PyLong_AsLongLong(v);
+    Py_DECREF(v);
+    return n;
+}
+
+/* The views of the log's arrays, the simulation's per-line flags and the trace's sources, and the
+ * log's counters. */
+static int
+lines_open(Misses *ms)
+{
+    if (ms->open)
+        return 0;
+    struct { PyObject *obj; const char *name; Py_buffer *view; Py_ssize_t item; int writable; } want[] = {
+        {ms->log, "stamp", &ms->stamp_v, 8, 1}, {ms->log, "owner", &ms->owner_v, 4, 1},
+        {ms->log, "dirty", &ms->dirty_v, 1, 1}, {ms->sim, "seen_lines", &ms->seen_v, 1, 1},
+        {ms->sim, "pending_lines", &ms->pending_v, 1, 1}, {ms->log, "log_line", &ms->line_v, 8, 1},
+        {ms->log, "log_tick", &ms->tick_v, 8, 1}, {ms->trace, "src0", &ms->src0_v, 4, 0},
+        {ms->trace, "src1", &ms->src1_v, 4, 0},
+    };
+    int got = 0;
+    for (; got < 9; got++) {
+        PyObject *a = PyObject_GetAttrString(want[got].obj, want[got].name);
+        if (!a)
+            goto fail;
+        int r = PyObject_GetBuffer(a, want[got].view, want[got].writable ? PyBUF_WRITABLE : PyBUF_SIMPLE);
+        Py_DECREF(a);
+        if (r < 0)
+            goto fail;
+        if (want[got].view->len % want[got].item) {
+            PyBuffer_Release(want[got].view);
+            PyErr_SetString(PyExc_TypeError, "walk(): the line log's arrays");
+            goto fail;
+        }
+    }
+    ms->stamp = ms->stamp_v.buf;
+    ms->owner = ms->owner_v.buf;
+    ms->dirty = ms->dirty_v.buf;
+    ms->seen_lines = ms->seen_v.buf;
+    ms->pending_lines = ms->pending_v.buf;
+    ms->log_line = ms->line_v.buf;
+    ms->log_tick = ms->tick_v.buf;
+    ms->src0 = ms->src0_v.buf;
+    ms->src1 = ms->src1_v.buf;
+    ms->lines = ms->stamp_v.len / 8;
+    ms->log_size = ms->line_v.len / 8;
+    ms->records = ms->src0_v.len / 4;
+    if (ms->owner_v.len / 4 != ms->lines || ms->dirty_v.len != ms->lines || ms->seen_v.len < ms->lines
+        || ms->pending_v.len < ms->lines || ms->tick_v.len / 8 != ms->log_size || ms->src1_v.len / 4 != ms->records) {
+        got = 9;
+        PyErr_SetString(PyExc_ValueError, "walk(): the line log's arrays disagree in length");
+        goto fail;
+    }
+    ms->clock = attr_int(ms->log, "clock");
+    ms->head = attr_int(ms->log, "head");
+    ms->tail = attr_int(ms->log, "tail");
+    ms->resident = attr_int(ms->log, "resident");
+    if (PyErr_Occurred()) {
+        got = 9;
+        goto fail;
+    }
+    if (ms->head < 0 || ms->tail < ms->head || ms->tail > ms->log_size || ms->resident < 0) {
+        got = 9;
+        PyErr_SetString(PyExc_ValueError, "walk(): the line log's counters");
+        goto fail;
+    }
+    ms->open = 1;
+    return 0;
+fail:
+    {
+        Py_buffer *views[] = {&ms->stamp_v, &ms->owner_v, &ms->dirty_v, &ms->seen_v, &ms->pending_v, &ms->line_v,
+                              &ms->tick_v, &ms->src0_v, &ms->src1_v};
+        for (int j = 0; j < got; j++)
+            PyBuffer_Release(views[j]);
+    }
+    return -1;
+}
 
 static void
 misses_clear(Misses *ms)
 {
+    lines_close(ms);
     Py_CLEAR(ms->values);
     Py_CLEAR(ms->seen);
     Py_CLEAR(ms->pending);
@@ -1414,6 +1540,14 @@ misses_clear(Misses *ms)
     Py_CLEAR(ms->kept);
     Py_CLEAR(ms->reading);
     Py_CLEAR(ms->popitem);
+    Py_CLEAR(ms->log);
+    Py_CLEAR(ms->markers);
+    Py_CLEAR(ms->inputs);
+    Py_CLEAR(ms->elements);
+    Py_CLEAR(ms->kind);
+    Py_CLEAR(ms->store);
+    Py_CLEAR(ms->wide);
+    Py_CLEAR(ms->trace);
 }
 
 static int
@@ -1431,12 +1565,14 @@ misses_init(Misses *ms, PyObject *sim, PyObject *lru)
             return -1;
     }
     PyObject **slots[] = {&ms->values, &ms->seen, &ms->pending, &ms->kinds, &ms->moved, &ms->line_owner,
-                          &ms->last, &ms->kept, &ms->reading};
-    const char *names[] = {"values", "seen", "pending", "kinds", "moved", "line_owner", "last", "kept", "reading"};
-    for (int j = 0; j < 9; j++)
+                          &ms->last, &ms->kept, &ms->reading, &ms->log, &ms->markers, &ms->inputs, &ms->elements,
+                          &ms->kind, &ms->store, &ms->trace};
+    const char *names[] = {"values", "seen", "pending", "kinds", "moved", "line_owner", "last", "kept", "reading",
+                           "log", "markers", "inputs", "elements", "kind", "store", "trace"};
+    for (int j = 0; j < 16; j++)
         if (!(*slots[j] = PyObject_GetAttrString(sim, names[j])))
             goto fail;
-    if (!(ms->popitem = PyObject_GetAttrString(lru, "popitem")))
+    if (!(ms->popitem = PyObject_GetAttrString(lru, "popitem")) || !(ms->wide = PyObject_GetAttrString(ms->trace, "wide")))
         goto fail;
     PyObject *line = PyObject_GetAttrString(sim, "line");
     if (!line)
@@ -1447,10 +1583,14 @@ misses_init(Misses *ms, PyObject *sim, PyObject *lru)
         goto fail;
     if (!PyList_Check(ms->values) || !PyAnySet_Check(ms->seen) || !PyDict_Check(ms->pending)
         || !PyDict_Check(ms->kinds) || !PyDict_Check(ms->moved) || !PyDict_Check(ms->line_owner)
-        || !PyList_Check(ms->last) || !PyAnySet_Check(ms->kept) || !PyAnySet_Check(ms->reading)) {
+        || !PyList_Check(ms->last) || !PyAnySet_Check(ms->kept) || !PyAnySet_Check(ms->reading)
+        || !PyAnySet_Check(ms->inputs) || !PyDict_Check(ms->elements) || !PyList_Check(ms->kind)
+        || !PyList_Check(ms->store) || !PyDict_Check(ms->wide) || ms->line <= 0) {
         PyErr_SetString(PyExc_TypeError, "walk(): the simulation's lists, sets and dicts");
         goto fail;
     }
+    if (lines_open(ms) < 0)
+        goto fail;
     return 0;
 fail:
     misses_clear(ms);
@@ -1501,10 +1641,9 @@ count_moved(Misses *ms, PyObject *kind, PyObject *owner, long long n, int write)
     return sum ? PyList_SetItem(pair, write, sum) : -1;
 }
 
-/* Accounting._write_back for a word or a scalar-input line, at record ``now``: written out
- * (pending) unless its owner's data is dead (Accounting._live). */
+/* Accounting._live of ``owner`` at record ``now``: 1, 0, or -1 on an error. */
 static int
-write_back(Misses *ms, PyObject *key, PyObject *owner, long long size, Py_ssize_t now)
+live(Misses *ms, PyObject *owner, Py_ssize_t now)
 {
     Py_ssize_t o = PyLong_AsSsize_t(owner);
     if (o < 0 || o >= PyList_GET_SIZE(ms->last)) {
@@ -1515,13 +1654,22 @@ write_back(Misses *ms, PyObject *key, PyObject *owner, long long size, Py_ssize_
     Py_ssize_t last = PyLong_AsSsize_t(PyList_GET_ITEM(ms->last, o));
     if (last == -1 && PyErr_Occurred())
         return -1;
-    int live = last > now;
-    if (!live && (live = PySet_Contains(ms->kept, owner)) < 0)
+    int alive = last > now;
+    if (!alive && (alive = PySet_Contains(ms->kept, owner)) < 0)
         return -1;
-    if (!live && last == now && (live = PySet_Contains(ms->reading, owner)) < 0)
+    if (!alive && last == now && (alive = PySet_Contains(ms->reading, owner)) < 0)
         return -1;
-    if (!live)
-        return 0;
+    return alive;
+}
+
+/* Accounting._write_back for a word or a scalar-input line, at record ``now``: written out
+ * (pending) unless its owner's data is dead (Accounting._live). */
+static int
+write_back(Misses *ms, PyObject *key, PyObject *owner, long long size, Py_ssize_t now)
+{
+    int alive = live(ms, owner, now);
+    if (alive <= 0)
+        return alive;
     if (count_moved(ms, NULL, owner, size, 1) < 0)
         return -1;
     PyObject *written = Py_BuildValue("(OL)", owner, size);
@@ -1532,13 +1680,100 @@ write_back(Misses *ms, PyObject *key, PyObject *owner, long long size, Py_ssize_
     return done;
 }
 
-/* FastMemory._evict with no array line resident: the oldest words and input lines out until
- * ``used`` fits. */
+/* The first key of the ordered dict (borrowed from nothing: a new reference), or NULL (none, or
+ * an error: PyErr_Occurred tells). ``reversed``: its last. */
+static PyObject *
+end_key(PyObject *lru, int reversed)
+{
+    PyObject *it = reversed ? PyObject_CallMethod(lru, "__reversed__", NULL) : PyObject_GetIter(lru);
+    if (!it)
+        return NULL;
+    PyObject *key = PyIter_Next(it);
+    Py_DECREF(it);
+    return key;
+}
+
+/* Array line ``n`` leaves: written out (a dirty line whose owner is live) or dropped.
+ * FastMemory._evict's line branch and Accounting._write_back. */
+static int
+evict_line(Misses *ms, long long h, long long *used, Py_ssize_t now)
+{
+    int64_t n = ms->log_line[h];
+    ms->stamp[n] = -1;
+    ms->head = h + 1;
+    ms->resident--;
+    *used -= ms->line;
+    if (!ms->dirty[n])
+        return 0;
+    ms->dirty[n] = 0;
+    PyObject *owner = PyLong_FromLong(ms->owner[n]);
+    if (!owner)
+        return -1;
+    int alive = live(ms, owner, now), done = 0;
+    if (alive > 0) {
+        done = count_moved(ms, NULL, owner, ms->line, 1);
+        ms->pending_lines[n] = 1;
+    }
+    Py_DECREF(owner);
+    return alive < 0 ? -1 : done;
+}
+
+/* FastMemory._evict: the least recently used data out until ``used`` fits: array lines (the log's
+ * oldest valid entry) and words and input lines (the ordered dict's front) in one order, which the
+ * markers in the dict keep. */
 static int
 evict(Misses *ms, PyObject *lru, PyObject *dirty, long long *used, long long capacity, Py_ssize_t now)
 {
     ms->now = now;
-    while (*used > capacity && PyDict_GET_SIZE(lru)) {
+    while (*used > capacity) {
+        if (ms->resident) {
+            long long h = ms->head;
+            while (h < ms->tail && (ms->log_line[h] < 0 || ms->log_line[h] >= ms->lines
+                                    || ms->stamp[ms->log_line[h]] != ms->log_tick[h]))
+                h++;
+            if (h >= ms->tail) {
+                PyErr_SetString(PyExc_RuntimeError, "walk(): resident lines the log does not hold");
+                return -1;
+            }
+            ms->head = h;
+            long long tick = ms->log_tick[h];
+            PyObject *front = end_key(lru, 0);
+            if (!front && PyErr_Occurred())
+                return -1;
+            int line_first = !front;
+            if (front) {
+                long long f = PyLong_AsLongLong(front);
+                if (f == -1 && PyErr_Occurred()) {
+                    Py_DECREF(front);
+                    return -1;
+                }
+                PyObject *marked = NULL;
+                if (f < ARRAY_KEYS) {           /* a word: older than the lines after its next marker */
+                    Py_ssize_t count = PyObject_Size(ms->markers);
+                    if (count < 0 || (count && !(marked = PySequence_GetItem(ms->markers, 0)))) {
+                        Py_DECREF(front);
+                        return -1;
+                    }
+                }
+                else if (!(marked = PyObject_GetItem(lru, front))) {     /* a marker: its clock */
+                    Py_DECREF(front);
+                    return -1;
+                }
+                Py_DECREF(front);
+                long long clock = marked ? PyLong_AsLongLong(marked) : 0;
+                Py_XDECREF(marked);
+                if (clock == -1 && PyErr_Occurred())
+                    return -1;
+                line_first = !marked || tick < clock;
+            }
+            if (line_first) {
+                if (evict_line(ms, h, used, now) < 0)
+                    return -1;
+                continue;
+            }
+        }
+        else if (!PyDict_GET_SIZE(lru))
+            return 0;
         PyObject *no[1] = {Py_False};
         PyObject *item = PyObject_Vectorcall(ms->popitem, no, 0, last_keyword);
         if (!item)
@@ -1549,10 +1784,13 @@ evict(Misses *ms, PyObject *lru, PyObject *dirty, long long *used, long long cap
             Py_DECREF(item);
             return -1;
         }
-        if (k >= (1LL << 52)) {
+        if (k >= ARRAY_KEYS) {                  /* a marker: its lines are gone already */
             Py_DECREF(item);
-            PyErr_SetString(PyExc_RuntimeError, "walk(): an array-line marker in a fast memory without array lines");
-            return -1;
+            PyObject *gone = PyObject_CallMethod(ms->markers, "popleft", NULL);
+            if (!gone)
+                return -1;
+            Py_DECREF(gone);
+            continue;
         }
         PyObject *owner = k >= 0 ? key : v;
         long long size = k >= 0 ? PyLong_AsLongLong(v) : ms->line;
@@ -1565,6 +1803,272 @@ evict(Misses *ms, PyObject *lru, PyObject *dirty, long long *used, long long cap
         Py_DECREF(item);
     }
     return 0;
+}
+
+/* FastMemory._add_marker: array lines are about to be touched after a word was. */
+static int
+add_marker(Misses *ms, PyObject *lru)
+{
+    PyObject *key = PyLong_FromLongLong(ARRAY_KEYS + ms->clock), *clock = PyLong_FromLongLong(ms->clock);
+    if (!key || !clock || PyObject_SetItem(lru, key, clock) < 0) {
+        Py_XDECREF(key);
+        Py_XDECREF(clock);
+        return -1;
+    }
+    Py_DECREF(key);
+    PyObject *added = PyObject_CallMethod(ms->markers, "append", "O", clock);
+    Py_DECREF(clock);
+    if (!added)
+        return -1;
+    Py_DECREF(added);
+    Py_ssize_t markers = PyObject_Size(ms->markers);
+    if (markers < 0)
+        return -1;
+    if (markers <= 2 * (PyDict_GET_SIZE(lru) - markers) + 1024)
+        return 0;
+    /* too many markers: FastMemory._drop_markers, in Python (it makes a new deque) */
+    if (lines_close(ms) < 0)
+        return -1;
+    PyObject *dropped = PyObject_CallMethod(ms->sim, "_drop_markers", NULL);
+    if (!dropped)
+        return -1;
+    Py_DECREF(dropped);
+    Py_CLEAR(ms->markers);
+    if (!(ms->markers = PyObject_GetAttrString(ms->sim, "markers")))
+        return -1;
+    return lines_open(ms);
+}
+
+/* FastMemory._line(n, owner) for a read: a marker first if a word was touched last, the line in
+ * (a miss: Accounting._read_kind and _count), then the youngest in the log; evictions. */
+static int
+read_line(Misses *ms, PyObject *lru, PyObject *dirty, int64_t n, PyObject *owner, long long *used, long long capacity,
+          Py_ssize_t now)
+{
+    ms->now = now;
+    if (n < 0 || n >= ms->lines) {
+        PyErr_SetString(PyExc_IndexError, "walk(): a line outside the layout");
+        return -1;
+    }
+    if (PyDict_GET_SIZE(lru)) {
+        PyObject *last = end_key(lru, 1);
+        if (!last)
+            return -1;
+        long long k = PyLong_AsLongLong(last);
+        Py_DECREF(last);
+        if ((k == -1 && PyErr_Occurred()) || (k < ARRAY_KEYS && add_marker(ms, lru) < 0))
+            return -1;
+    }
+    if (ms->stamp[n] < 0) {                     /* a miss */
+        PyObject *kind;
+        if (ms->pending_lines[n]) {             /* written out before: read back, a spill */
+            ms->pending_lines[n] = 0;
+            if (add_to(ms->kinds, kind_spill, ms->line) < 0)
+                return -1;
+            kind = kind_spill;
+        }
+        else if (!ms->seen_lines[n])
+            kind = kind_cold;
+        else {
+            int input = PySet_Contains(ms->inputs, owner);
+            if (input < 0)
+                return -1;
+            kind = input ? kind_reuse : kind_spill;
+        }
+        if (count_moved(ms, kind, owner, ms->line, 0) < 0)
+            return -1;
+        long o = PyLong_AsLong(owner);
+        if (o == -1 && PyErr_Occurred())
+            return -1;
+        ms->seen_lines[n] = 1;
+        ms->owner[n] = (int32_t)o;
+        *used += ms->line;
+        ms->resident++;
+    }
+    if (ms->tail == ms->log_size) {             /* the log is full: LineLog.grow, in Python */
+        if (lines_close(ms) < 0)
+            return -1;
+        PyObject *grown = PyObject_CallMethod(ms->log, "grow", "i", 1);
+        if (!grown)
+            return -1;
+        Py_DECREF(grown);
+        if (lines_open(ms) < 0)
+            return -1;
+        if (ms->tail >= ms->log_size) {
+            PyErr_SetString(PyExc_RuntimeError, "walk(): the line log did not grow");
+            return -1;
+        }
+    }
+    long long t = ms->tail, tick = ms->clock;
+    ms->stamp[n] = ms->log_tick[t] = tick;
+    ms->log_line[t] = n;
+    ms->tail = t + 1;
+    ms->clock = tick + 1;
+    return *used > capacity ? evict(ms, lru, dirty, used, capacity, now) : 0;
+}
+
+/* A list's item as a Py_ssize_t (the layout's kind, store, last), or -1 with an error set. */
+static Py_ssize_t
+list_at(PyObject *list, Py_ssize_t i)
+{
+    if (i < 0 || i >= PyList_GET_SIZE(list)) {
+        PyErr_SetString(PyExc_IndexError, "walk(): a record outside the layout");
+        return -1;
+    }
+    return PyLong_AsSsize_t(PyList_GET_ITEM(list, i));
+}
+
+/* Word ``st`` (a storage that is not an array) dies: out of fast memory without a write-back
+ * (Simulation._drop). */
+static int
+drop_word(Misses *ms, PyObject *lru, PyObject *pop, PyObject *dirty, Py_ssize_t st, long long *used)
+{
+    PyObject *key = PyLong_FromSsize_t(st);
+    if (!key)
+        return -1;
+    int kept = PySet_Contains(ms->kept, key);
+    if (kept) {
+        Py_DECREF(key);
+        return kept < 0 ? -1 : 0;
+    }
+    PyObject *call[] = {key, Py_None};
+    PyObject *gone = PyObject_Vectorcall(pop, call, 2, NULL);
+    int done = gone ? 0 : -1;
+    if (gone && gone != Py_None) {
+        long long size = PyLong_AsLongLong(gone);
+        *used -= size;
+        if ((size == -1 && PyErr_Occurred()) || PySet_Discard(dirty, key) < 0)
+            done = -1;
+    }
+    Py_XDECREF(gone);
+    Py_DECREF(key);
+    return done;
+}
+
+/* Simulation._element for record ``i``, an element read ``a[i, j]`` of an array whose address and
+ * axes are known (``elements``) with plain int indices that move no data, of a value whose type has
+ * a word size, and no array dying at it: the line read, the new word, the words that die.
+ * Returns 1 when done, 0 when it is not such a read (nothing changed: Python does it), -1 on an
+ * error. */
+static int
+element_read(Misses *ms, PyObject *lru, PyObject *pop, PyObject *dirty, PyObject *sizes, Py_ssize_t i,
+             PyObject *value, long long *used, long long capacity)
+{
+    if (i < 0 || i >= ms->records || i >= PyList_GET_SIZE(ms->kind))
+        return 0;
+    int32_t a = ms->src0[i];
+    Py_ssize_t pair[2], count, *srcs = pair;
+    PyObject *wide = NULL;
+    if (a == -1)
+        return 0;
+    if (a == -2) {                              /* WIDE: a[i, j] and more */
+        PyObject *key = PyLong_FromSsize_t(i);
+        if (!key)
+            return -1;
+        wide = PyDict_GetItemWithError(ms->wide, key);      /* borrowed */
+        Py_DECREF(key);
+        if (!wide || !PyTuple_Check(wide) || PyTuple_GET_SIZE(wide) > 8)
+            return PyErr_Occurred() ? -1 : 0;
+        count = PyTuple_GET_SIZE(wide);
+    }
+    else {
+        pair[0] = a;
+        pair[1] = ms->src1[i];
+        count = pair[1] >= 0 ? 2 : 1;
+    }
+    Py_ssize_t many[8] = {0};
+    if (wide) {
+        for (Py_ssize_t k = 0; k < count; k++)
+            if ((many[k] = PyLong_AsSsize_t(PyTuple_GET_ITEM(wide, k))) == -1 && PyErr_Occurred())
+                return -1;
+        srcs = many;
+    }
+    Py_ssize_t s = srcs[0], kind_s = list_at(ms->kind, s), kind_i = list_at(ms->kind, i);
+    if (PyErr_Occurred())
+        return -1;
+    if (kind_s != KIND_ARRAY || kind_i != KIND_WORD || count < 2)
+        return 0;
+    PyObject *skey = PyLong_FromSsize_t(s);
+    if (!skey)
+        return -1;
+    PyObject *at = PyDict_GetItemWithError(ms->elements, skey);     /* borrowed: (address, axes) */
+    Py_DECREF(skey);
+    if (!at)
+        return PyErr_Occurred() ? -1 : 0;       /* its first read: Python works the address out */
+    if (!PyTuple_Check(at) || PyTuple_GET_SIZE(at) != 2 || !PyTuple_Check(PyTuple_GET_ITEM(at, 1))
+        || PyTuple_GET_SIZE(PyTuple_GET_ITEM(at, 1)) != count - 1)
+        return 0;
+    int overflow = 0;
+    long long ptr = PyLong_AsLongLongAndOverflow(PyTuple_GET_ITEM(at, 0), &overflow);
+    if (overflow || (ptr == -1 && PyErr_Occurred()))
+        return PyErr_Occurred() ? -1 : 0;
+    PyObject *axes = PyTuple_GET_ITEM(at, 1);
+    for (Py_ssize_t k = 1; k < count; k++) {
+        if (srcs[k] < 0 || srcs[k] >= PyList_GET_SIZE(ms->values))
+            return 0;
+        PyObject *v = PyList_GET_ITEM(ms->values, srcs[k]), *axis = PyTuple_GET_ITEM(axes, k - 1);
+        Py_ssize_t kind_k = list_at(ms->kind, srcs[k]);
+        if (kind_k == -1 && PyErr_Occurred())
+            return -1;
+        if (!PyLong_CheckExact(v) || kind_k != KIND_FREE || !PyTuple_Check(axis) || PyTuple_GET_SIZE(axis) != 2)
+            return 0;
+        long long index = PyLong_AsLongLongAndOverflow(v, &overflow), n, stride;
+        if (overflow)
+            return 0;
+        n = PyLong_AsLongLongAndOverflow(PyTuple_GET_ITEM(axis, 0), &overflow);
+        if (overflow || n <= 0)
+            return PyErr_Occurred() ? -1 : 0;
+        stride = PyLong_AsLongLongAndOverflow(PyTuple_GET_ITEM(axis, 1), &overflow);
+        if (overflow || (stride == -1 && PyErr_Occurred()) || stride > (1LL << 40) || stride < -(1LL << 40))
+            return PyErr_Occurred() ? -1 : 0;
+        long long r = index % n;
+        ptr += (r < 0 ? r + n : r) * stride;    /* (Python's v % n) */
+    }
+    if (ptr < 0)
+        return 0;
+    PyObject *word = PyDict_GetItemWithError(sizes, (PyObject *)Py_TYPE(value));     /* borrowed */
+    if (!word)
+        return PyErr_Occurred() ? -1 : 0;
+    long long bytes = PyLong_AsLongLong(word);
+    if (bytes <= 0)
+        return PyErr_Occurred() ? -1 : 0;
+    Py_ssize_t dies[9];                         /* the storages dying here: words only, else Python */
+    int ndies = 0;
+    for (Py_ssize_t k = 0; k < count; k++) {
+        Py_ssize_t st = list_at(ms->store, srcs[k]);
+        if (st == -1 && PyErr_Occurred())
+            return -1;
+        Py_ssize_t last = list_at(ms->last, st), kind_st = list_at(ms->kind, st);
+        if (PyErr_Occurred())
+            return -1;
+        if (last == i) {
+            if (kind_st == KIND_ARRAY)
+                return 0;                       /* its lines leave: Python's _drop */
+            dies[ndies++] = st;
+        }
+    }
+    Py_ssize_t last_i = list_at(ms->last, i), owner_st = list_at(ms->store, s);
+    if (PyErr_Occurred())
+        return -1;
+    /* the read: the element's line, then its word */
+    PyObject *owner = PyLong_FromSsize_t(owner_st), *id = PyLong_FromSsize_t(i);
+    if (!owner || !id || read_line(ms, lru, dirty, ptr / ms->line, owner, used, capacity, i) < 0
+        || PyObject_SetItem(lru, id, word) < 0 || PySet_Add(dirty, id) < 0) {
+        Py_XDECREF(owner);
+        Py_XDECREF(id);
+        return -1;
+    }
+    Py_DECREF(owner);
+    Py_DECREF(id);
+    *used += bytes;
+    if (*used > capacity && evict(ms, lru, dirty, used, capacity, i) < 0)
+        return -1;
+    for (int d = 0; d < ndies; d++)
+        if (drop_word(ms, lru, pop, dirty, dies[d], used) < 0)
+            return -1;
+    if (last_i == i && drop_word(ms, lru, pop, dirty, i, used) < 0)
+        return -1;
+    return 1;
 }
 
 /* A read of ``x`` that is not in fast memory, at record ``now``: a word read back (a spill; its
@@ -1639,29 +2143,51 @@ miss(Misses *ms, PyObject *lru, PyObject *dirty, PyObject *sizes, PyObject *x, l
     return *used > capacity ? evict(ms, lru, dirty, used, capacity, now) : 0;
 }
 
+/* Asks the simulation, once a walk, whether the walk may do its misses, evictions and element
+ * reads (``_misses_in_c``); if so, sets ``*ms`` up. */
+static int
+ask_misses(int *may_miss, Misses *misses, Misses **ms, PyObject *sim, PyObject *lru)
+{
+    PyObject *lets = PyObject_CallMethod(sim, "_misses_in_c", NULL);
+    if (!lets)
+        return -1;
+    int yes = PyObject_IsTrue(lets);
+    Py_DECREF(lets);
+    if (yes < 0)
+        return -1;
+    *may_miss = yes ? 1 : -1;
+    if (yes) {
+        if (misses_init(misses, sim, lru) < 0)
+            return -1;
+        *ms = misses;
+    }
+    return 0;
+}
+
 /* walk(start, k, modes, first, second, dead, values, lru, move_to_end, pop, dirty, used, capacity,
- *      sizes, scalar_mode, no_key, sim) -> (k, used)
+ *      sizes, scalar_mode, no_key, sim, element_mode) -> (k, used)
  *
  * analyzer.traffic.simulation's loop over the records of one chunk (the plan's lists). The records
  * that only hit (skipped ones, and scalar ones whose reads are all in fast memory and whose word
  * fits) are done here exactly as the Python loop does them: move the reads to the end of the LRU
- * order, add the word, drop what dies. At the first miss or eviction it asks ``sim`` (the
- * simulation, or None) whether it may do them itself (``sim._misses_in_c()``: a FastMemory that
- * holds no array line); if so it does them here (``Misses``). At the first record that needs more
- * (an array or element op, a value of another type, a miss or an eviction it may not do) it
- * returns that record's position and the bytes in use, and the Python loop does that one. */
+ * order, add the word, drop what dies. At the first miss, eviction or element read it asks ``sim``
+ * (the simulation, or None) whether it may do them itself (``sim._misses_in_c()``: a FastMemory
+ * whose methods are its own); if so it does them here (``Misses``), and element reads of arrays
+ * whose address it knows (``element_read``). At the first record that needs more (an array op, a
+ * value of another type, a miss, an eviction or an element read it may not do) it returns that
+ * record's position and the bytes in use, and the Python loop does that one. */
 static PyObject *
 module_walk(PyObject *m, PyObject *const *args, Py_ssize_t nargs)
 {
-    if (nargs != 17) {
-        PyErr_SetString(PyExc_TypeError, "walk() takes 17 arguments");
+    if (nargs != 18) {
+        PyErr_SetString(PyExc_TypeError, "walk() takes 18 arguments");
         return NULL;
     }
     Py_ssize_t start = PyLong_AsSsize_t(args[0]), k = PyLong_AsSsize_t(args[1]);
     PyObject *modes = args[2], *first = args[3], *second = args[4], *dead = args[5], *values = args[6];
     PyObject *lru = args[7], *move_to_end = args[8], *pop = args[9], *dirty = args[10], *sizes = args[13];
     long long used = PyLong_AsLongLong(args[11]), capacity = PyLong_AsLongLong(args[12]);
-    long scalar_mode = PyLong_AsLong(args[14]);
+    long scalar_mode = PyLong_AsLong(args[14]), element_mode = PyLong_AsLong(args[17]);
     long long no_key = PyLong_AsLongLong(args[15]);
     if (PyErr_Occurred())
         return NULL;
@@ -1683,6 +2209,18 @@ module_walk(PyObject *m, PyObject *const *args, Py_ssize_t nargs)
         long mode = PyLong_AsLong(PyList_GET_ITEM(modes, k));
         if (mode == 0)
             continue;                           /* SKIP: touches nothing */
+        if (mode == element_mode) {             /* an element read, here if the memory lets */
+            if (may_miss == 0 && ask_misses(&may_miss, &misses, &ms, args[16], lru) < 0)
+                goto done;
+            if (may_miss < 0)
+                break;
+            int read = element_read(ms, lru, pop, dirty, sizes, start + k, PyList_GET_ITEM(values, k), &used, capacity);
+            if (read < 0)
+                goto done;
+            if (!read)
+                break;                          /* not a plain element read: the Python loop */
+            continue;
+        }
         if (mode != scalar_mode)
             break;
         Py_ssize_t i = start + k;
@@ -1717,18 +2255,8 @@ module_walk(PyObject *m, PyObject *const *args, Py_ssize_t nargs)
             }
         }
         if (!hits || used + bytes > capacity) {     /* a miss or an eviction: here, if the memory lets */
-            if (may_miss == 0) {
-                PyObject *lets = PyObject_CallMethod(args[16], "_misses_in_c", NULL);
-                if (!lets)
-                    goto done;
-                may_miss = PyObject_IsTrue(lets) ? 1 : -1;
-                Py_DECREF(lets);
-                if (may_miss == 1) {
-                    if (misses_init(&misses, args[16], lru) < 0)
-                        goto done;
-                    ms = &misses;
-                }
-            }
+            if (may_miss == 0 && ask_misses(&may_miss, &misses, &ms, args[16], lru) < 0)
+                goto done;
             if (may_miss < 0)
                 break;                          /* the Python loop */
             int sized = 1;
@@ -1846,7 +2374,7 @@ static PyMethodDef module_methods[] = {
      "array_ufunc(self, ufunc, method, *inputs, **kwargs): TracedArray.__array_ufunc__."},
     {"walk", (PyCFunction)(void (*)(void))module_walk, METH_FASTCALL,
      "walk(start, k, modes, first, second, dead, values, lru, move_to_end, pop, dirty, used, capacity, sizes, "
-     "scalar_mode, no_key, sim) -> (k, used): the traffic simulation's scalar records."},
+     "scalar_mode, no_key, sim, element_mode) -> (k, used): the traffic simulation's scalar records and element reads."},
     {"type_codes", module_type_codes, METH_VARARGS,
      "type_codes(values, types): bytearray of each value's exact type's position in types (len(types): another)."},
     {"floats", module_floats, METH_VARARGS,

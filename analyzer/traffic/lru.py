@@ -32,16 +32,18 @@ class FastMemory(Simulation):
         self.markers: deque[int] = deque()      # the clocks of the dict's markers, in order
 
     def _misses_in_c(self) -> bool:
-        """No array line resident, so no marker either: the walk's misses and evictions are the
-        ordered dict's alone, which the compiled walk does as ``_word``, ``_key`` and ``_evict``
-        here do (a subclass that changes them does them itself)."""
-        if self.log.resident or self.markers:
-            return False
+        """The compiled walk does misses, evictions and element reads as ``_word``, ``_key``,
+        ``_line``, ``_add_marker``, ``_evict`` and ``_element`` here do, on this memory's ordered
+        dict, markers and line log (a subclass that changes any of them does them itself)."""
         cls = type(self)
-        return (cls._evict is FastMemory._evict
+        return (type(self.log) is LineLog and cls._evict is FastMemory._evict
                 and cls._key is FastMemory._key and cls._word is Simulation._word
+                and cls._line is FastMemory._line and cls._add_marker is FastMemory._add_marker
+                and cls._drop_markers is FastMemory._drop_markers and cls._element is Simulation._element
+                and cls._new_word is Simulation._new_word and cls._drop is Simulation._drop
                 and cls._write_back is Simulation._write_back and cls._read_kind is Simulation._read_kind
-                and cls._count is Simulation._count)
+                and cls._read_miss is Simulation._read_miss and cls._count is Simulation._count
+                and cls._live is Simulation._live)
 
     # ---- words and lines in one order ----
     def _mark(self) -> None:

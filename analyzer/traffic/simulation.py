@@ -218,8 +218,8 @@ class Simulation(Accounting):
 
     def _walk_compiled(self) -> None:
         """``_walk_trace`` with the compiled recorder's ``walk`` doing the scalar records (those
-        that only hit, and in a memory where ``_misses_in_c`` the rest too) and ``_step`` the one
-        each time it stops at."""
+        that only hit, and in a memory where ``_misses_in_c`` the rest, and element reads, too)
+        and ``_step`` the one each time it stops at."""
         lru, t, plan = self.lru, self.trace, Plan(self.layout, self.trace)
         walk, move_to_end, pop = COMPILED.walk, lru.move_to_end, lru.pop
         for start in range(0, len(t), CHUNK):
@@ -229,16 +229,15 @@ class Simulation(Accounting):
             k = 0
             while True:
                 k, self.used = walk(start, k, modes, first, second, dead, values, lru, move_to_end, pop, self.dirty,
-                                    self.used, self.capacity, WORD_SIZES, SCALAR, NO, self)
+                                    self.used, self.capacity, WORD_SIZES, SCALAR, NO, self, ELEMENT)
                 if k == stop - start:
                     break
                 self._step(start + k, modes[k], first[k], second[k], dead[k], values[k])
                 k += 1
 
     def _misses_in_c(self) -> bool:
-        """Whether the compiled walk may do this memory's misses and evictions of scalar records
-        itself: a fast memory whose LRU order is ``self.lru`` alone (``FastMemory``, holding no
-        array line at the moment). The walk asks at its first miss."""
+        """Whether the compiled walk may do this memory's misses, evictions and element reads
+        itself: a ``FastMemory`` whose methods are its own. The walk asks at its first need."""
         return False
 
     def _step(self, i: int, mode: int, x0: int, x1: int, dead: int, value: Any) -> None:

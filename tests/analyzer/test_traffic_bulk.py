@@ -147,3 +147,30 @@ def test_random_scalar_programs_move_the_same_bytes_planned_as_record_by_record(
             if fast_memory >= line:
                 assert figures(trace, fast_memory, line, True) == figures(trace, fast_memory, line, False), \
                     (fast_memory, line)
+
+
+def keeps_a_word_across_element_reads(a, w0):
+    w = w0 * 1.0                # a word read again at the end: older than every line after it
+    s = a[0] * 0.0
+    for i in range(len(a)):
+        s = s + a[i]            # each element read: a marker, then its line
+    for i in range(len(a) - 1, -1, -2):
+        s = s + a[i] * w        # back over the lines, reading the old word in between
+    return s + w
+
+
+@pytest.mark.parametrize("fast_memory", [72, 128, 136, 144, 192, 200, 256, 512])
+def test_a_word_older_than_the_lines_after_its_marker_leaves_first(fast_memory, monkeypatch):
+    """The oldest line may be the one touched right after the first marker (its tick is the
+    marker's clock): the word before that marker is older and leaves first. The compiled walk and
+    the Python loop agree on it, and both with the line-by-line simulation."""
+    import analyzer.traffic.simulation as simulation
+
+    trace = Trace()
+    run(keeps_a_word_across_element_reads, {"a": np.arange(40.0), "w0": 3.0}, trace)
+    compiled = figures(trace, fast_memory, 8, True), figures(trace, fast_memory, 64, True)
+    monkeypatch.setattr(simulation, "COMPILED", None)
+    python = figures(trace, fast_memory, 8, True), figures(trace, fast_memory, 64, True)
+    assert compiled == python
+    assert python == (figures(trace, fast_memory, 8, False), figures(trace, fast_memory, 64, False))
+    assert python[1][2]["spill"] > 0 or fast_memory > 200, "the old word is evicted and read back"
