@@ -17,22 +17,23 @@ A scalar input's element takes its size within its input, and each input starts 
 """
 from __future__ import annotations
 
-import operator
 from dataclasses import dataclass
-from itertools import repeat
 from typing import Any
 
 import numpy as np
 
 from analyzer.array_summary import ArraySummary, address, is_array
+from analyzer.kernels import by_code
 from analyzer.ops import GUARDS, SCALAR_COST, Op
-from analyzer.passes.columns import distinct
+from analyzer.passes.columns import TYPES, distinct
 from analyzer.trace import CODE, NONE, OPS, SCALAR_BYTES, Trace
 from analyzer.traffic.placement import place
 
 FREE, WORD, SCALAR_INPUT, ARRAY = range(4)
 ARRAY_KEYS = 1 << 52        # line keys of array lines; scalar-input lines are negative, words are ids
 COMPUTING = frozenset(SCALAR_COST) | GUARDS
+_COMPUTING_CODE = np.array([op in COMPUTING for op in OPS], dtype=bool)          # by op code
+_NOT_NONE = np.array([t is not type(None) for t in TYPES] + [True], dtype=bool)    # by value_types code
 
 
 @dataclass
@@ -49,6 +50,13 @@ class Layout:
     shift: dict[int, int]           # array storage -> what moves a real address there
     top: int                        # the end of the analysis's address space
     released: frozenset[int] = frozenset()  # storages whose lines later allocations may reuse
+    arrays: tuple[np.ndarray, np.ndarray] | None = None     # kind (int8) and last (int64), if made in numpy
+
+    def kind_and_last(self) -> tuple[np.ndarray, np.ndarray]:
+        """``kind`` and ``last`` as numpy arrays (the plan's)."""
+        if self.arrays is not None:
+            return self.arrays
+        return np.asarray(self.kind, dtype=np.int8), np.asarray(self.last, dtype=np.int64)
 
 
 # the word size of each type whose every value has one: Python's numbers and numpy's scalars (their
@@ -192,12 +200,12 @@ def _allocation_key(value: Any, start: int) -> Any:
 def _scalar_index(trace: Trace, line: int) -> Layout:
     """``index`` of a trace without arrays, in numpy: every storage is its own record, and a
     record is last touched by its last reader."""
-    from analyzer.passes.columns import last_readers
+    from analyzer.passes.columns import last_readers, value_types
 
     n = len(trace)
     codes = np.frombuffer(trace.ops, dtype=np.uint8)
-    present = np.fromiter(map(operator.is_not, trace.values, repeat(None)), dtype=bool, count=n)
-    computing = np.array([op in COMPUTING for op in OPS], dtype=bool)[codes] & present
+    present = by_code(_NOT_NONE, value_types(trace))
+    computing = by_code(_COMPUTING_CODE, codes) & present
     inputs = (codes == CODE[Op.INPUT]) & present & ~computing
     kind = np.full(n, FREE, dtype=np.int8)
     kind[computing] = WORD
@@ -205,7 +213,7 @@ def _scalar_index(trace: Trace, line: int) -> Layout:
     last = last_readers(trace)
     scalar_key, line_owner = _input_lines(trace, np.flatnonzero(inputs).tolist(), line)
     return Layout(kind.tolist(), list(range(n)), last.tolist(), set(trace.outputs), set(), scalar_key,
-                  line_owner, {}, {}, 0)
+                  line_owner, {}, {}, 0, arrays=(kind, last.astype(np.int64)))
 
 
 def _input_lines(trace: Trace, scalar_inputs: list[int], line: int) -> tuple[dict[int, int], dict[int, int]]:

@@ -33,11 +33,10 @@ CHUNK = 1 << 15         # records planned at once: the plan of a chunk is a few 
 class Plan:
     def __init__(self, layout: Layout, trace: Trace) -> None:
         n = len(trace)
-        kind = np.asarray(layout.kind, dtype=np.int8)
+        kind, self.last = layout.kind_and_last()
         self.codes = np.frombuffer(trace.ops, dtype=np.uint8)
         self.src0 = np.frombuffer(trace.src0, dtype=np.int32) if n else np.zeros(0, dtype=np.int32)
         self.src1 = np.frombuffer(trace.src1, dtype=np.int32) if n else np.zeros(0, dtype=np.int32)
-        self.last = np.asarray(layout.last, dtype=np.int64)
         kept = np.zeros(n, dtype=bool)
         kept[[k for k in layout.kept if k < n]] = True
         self.kept = kept
