@@ -5,7 +5,8 @@
  *   first_occurrence   for each key, the least position of an equal key: hash tables of
  *                      positions, one for each partition of the keys (first_by_hash)
  *   reads              every source a record reads, and the record, as columns
- *   last_readers       of each record, the last record that reads it
+ *   last_readers       of each record, the last record that reads it (from the reads, or from
+ *                      the sources columns: last_reads)
  *   sweep_live         demand from the live records back along their sources
  *   add_at             np.add.at for integer columns
  *   static_sweep       staging: the pure ops whose sources are all known ahead of time
@@ -348,6 +349,57 @@ done:
     return result;
 }
 
+/* last_reads(src0, src1, wide, WIDE, last): last[s] = the last record that reads s (or last[s],
+ * if greater), from the records' sources (``src0``, ``src1``: int32 of every record; ``wide``: a
+ * dict of the sources of those whose first is WIDE); last: writable int32 of every record. */
+static PyObject *
+last_reads(PyObject *self, PyObject *args)
+{
+    Py_buffer a, b, l;
+    PyObject *wide;
+    int wide_code;
+    if (!PyArg_ParseTuple(args, "y*y*O!iw*", &a, &b, &PyDict_Type, &wide, &wide_code, &l))
+        return NULL;
+    PyObject *result = NULL;
+    Py_ssize_t n = l.len / 4;
+    if (a.len != b.len || a.len != l.len || l.len % 4) {
+        PyErr_SetString(PyExc_ValueError, "last_reads: three int32 columns of every record");
+        goto done;
+    }
+    const int32_t *s0 = a.buf, *s1 = b.buf;
+    int32_t *last = l.buf;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        int32_t first = s0[i], second = s1[i];
+        if (first >= 0) {
+            if (first >= n || second >= n) {
+                PyErr_Format(PyExc_ValueError, "last_reads: record %zd reads past the %zd records", i, n);
+                goto done;
+            }
+            if (i > last[first])
+                last[first] = (int32_t)i;
+            if (second >= 0 && i > last[second])
+                last[second] = (int32_t)i;
+        }
+        else if (first == wide_code) {
+            PyObject *seq = wide_sources(wide, i, n, "last_reads");
+            if (!seq)
+                goto done;
+            for (Py_ssize_t j = 0; j < PySequence_Fast_GET_SIZE(seq); j++) {
+                Py_ssize_t at = PyLong_AsSsize_t(PySequence_Fast_GET_ITEM(seq, j));
+                if (i > last[at])
+                    last[at] = (int32_t)i;
+            }
+            Py_DECREF(seq);
+        }
+    }
+    result = Py_NewRef(Py_None);
+done:
+    PyBuffer_Release(&a);
+    PyBuffer_Release(&b);
+    PyBuffer_Release(&l);
+    return result;
+}
+
 /* sweep_live(src0, src1, wide, WIDE, live): from the last record back, every source of a live
  * record becomes live (live: a writable byte of every record, nonzero for the seeds). A record
  * whose first source is WIDE reads the ids of ``wide[i]`` (a dict of record -> sequence). */
@@ -509,33 +561,38 @@ done:
     return result;
 }
 
-/* residency(word, sizes, last, outputs, line_of, sources, readers, lines, line) -> (peak, first).
+/* residency(word, sizes, last, outputs, line_of, src0, src1, wide, WIDE, lines, line) -> (peak, first).
  * A scalar trace's bytes resident at each record: every word (``word``: a byte of every record;
  * ``sizes``: int64) from its record to its last reader (``last``: int32; an output's, int64
  * ``outputs``, to the end), and every input line (``line_of``: int64, the line of each record,
- * -1 for none; ``lines`` of them) of ``line`` bytes from its first reader on (``sources`` and
- * ``readers``: int32, as ``reads`` gives them). ``peak``: the most resident at any record;
- * ``first``: int64 bytearray, each line's first reader (n where none reads it). Without lines,
- * ``line_of``, ``sources`` and ``readers`` may be empty: the peak of live words alone. */
+ * -1 for none; ``lines`` of them) of ``line`` bytes from its first reader on (the records that
+ * read it: ``src0`` and ``src1``, int32 of every record, and ``wide``, a dict of the sources of
+ * the records whose first is WIDE). ``peak``: the most resident at any record; ``first``: int64
+ * bytearray, each line's first reader (n where none reads it). Without lines, ``line_of``,
+ * ``src0`` and ``src1`` may be empty: the peak of live words alone. */
 static PyObject *
 residency(PyObject *self, PyObject *args)
 {
     Py_buffer w, z, l, o, lo, s, r;
+    PyObject *wide;
+    int wide_code;
     Py_ssize_t lines, line;
-    if (!PyArg_ParseTuple(args, "y*y*y*y*y*y*y*nn", &w, &z, &l, &o, &lo, &s, &r, &lines, &line))
+    if (!PyArg_ParseTuple(args, "y*y*y*y*y*y*y*O!inn", &w, &z, &l, &o, &lo, &s, &r, &PyDict_Type, &wide, &wide_code,
+                          &lines, &line))
         return NULL;
     PyObject *first = NULL, *result = NULL;
     int64_t *delta = NULL;
     unsigned char *out = NULL;
-    Py_ssize_t n = w.len, k = s.len / 4;
-    if (z.len != 8 * n || l.len != 4 * n || (lo.len != 8 * n && !(lo.len == 0 && lines == 0 && s.len == 0))
-            || o.len % 8 || s.len != r.len || s.len % 4 || lines < 0) {
-        PyErr_SetString(PyExc_ValueError, "residency: columns of every record, and sources and readers of one length");
+    Py_ssize_t n = w.len;
+    int with_lines = !(lo.len == 0 && lines == 0 && s.len == 0 && r.len == 0);
+    if (z.len != 8 * n || l.len != 4 * n || o.len % 8 || lines < 0
+            || (with_lines && (lo.len != 8 * n || s.len != 4 * n || r.len != 4 * n))) {
+        PyErr_SetString(PyExc_ValueError, "residency: columns of every record");
         goto done;
     }
     const unsigned char *word = w.buf;
     const int64_t *sizes = z.buf, *outputs = o.buf, *line_of = lo.buf;
-    const int32_t *last = l.buf, *src = s.buf, *reader = r.buf;
+    const int32_t *last = l.buf, *src0 = s.buf, *src1 = r.buf;
     delta = PyMem_RawCalloc(n + 2, sizeof(int64_t));
     out = PyMem_RawCalloc(n + 1, 1);
     first = PyByteArray_FromStringAndSize(NULL, lines * 8);
@@ -565,19 +622,48 @@ residency(PyObject *self, PyObject *args)
     int64_t *firsts = (int64_t *)PyByteArray_AS_STRING(first);
     for (Py_ssize_t j = 0; j < lines; j++)
         firsts[j] = n;
-    for (Py_ssize_t j = 0; j < k; j++) {
-        if (src[j] < 0 || src[j] >= n || reader[j] < 0 || reader[j] >= n) {
-            PyErr_Format(PyExc_ValueError, "residency: read %zd outside the %zd records", j, n);
-            goto done;
+    /* records in order: a line's first reader is the first met */
+#define READS_LINE(at) do {                                                                         \
+        int64_t at_line = line_of[at];                                                              \
+        if (at_line >= 0) {                                                                         \
+            if (at_line >= lines) {                                                                 \
+                PyErr_Format(PyExc_ValueError, "residency: line %lld past the %zd lines", (long long)at_line, lines); \
+                goto done;                                                                          \
+            }                                                                                       \
+            if (firsts[at_line] == n)                                                               \
+                firsts[at_line] = i;                                                                \
+        }                                                                                           \
+    } while (0)
+    for (Py_ssize_t i = 0; with_lines && i < n; i++) {
+        int32_t a = src0[i], b = src1[i];
+        if (a >= 0) {
+            if (a >= n || b >= n) {
+                PyErr_Format(PyExc_ValueError, "residency: record %zd reads past the %zd records", i, n);
+                goto done;
+            }
+            READS_LINE(a);
+            if (b >= 0)
+                READS_LINE(b);
         }
-        int64_t at = line_of[src[j]];
-        if (at >= lines) {
-            PyErr_Format(PyExc_ValueError, "residency: line %lld past the %zd lines", (long long)at, lines);
-            goto done;
+        else if (a == wide_code) {
+            PyObject *seq = wide_sources(wide, i, n, "residency");
+            if (!seq)
+                goto done;
+            for (Py_ssize_t k = 0; k < PySequence_Fast_GET_SIZE(seq); k++) {
+                Py_ssize_t at = PyLong_AsSsize_t(PySequence_Fast_GET_ITEM(seq, k));
+                int64_t at_line = line_of[at];
+                if (at_line >= lines) {
+                    Py_DECREF(seq);
+                    PyErr_Format(PyExc_ValueError, "residency: line %lld past the %zd lines", (long long)at_line, lines);
+                    goto done;
+                }
+                if (at_line >= 0 && firsts[at_line] == n)
+                    firsts[at_line] = i;
+            }
+            Py_DECREF(seq);
         }
-        if (at >= 0 && reader[j] < firsts[at])
-            firsts[at] = reader[j];
     }
+#undef READS_LINE
     for (Py_ssize_t j = 0; j < lines; j++)
         if (firsts[j] < n)
             delta[firsts[j]] += line;
@@ -1071,6 +1157,7 @@ static PyMethodDef methods[] = {
     {"first_occurrence", first_occurrence, METH_VARARGS, "first_occurrence(columns, out) -> settled"},
     {"reads", reads, METH_VARARGS, "reads(src0, src1) -> (sources, readers)"},
     {"last_readers", last_readers, METH_VARARGS, "last_readers(sources, readers, last)"},
+    {"last_reads", last_reads, METH_VARARGS, "last_reads(src0, src1, wide, WIDE, last)"},
     {"sweep_live", sweep_live, METH_VARARGS, "sweep_live(src0, src1, wide, WIDE, live)"},
     {"add_at", add_at, METH_VARARGS, "add_at(target, index, values, width)"},
     {"static_sweep", static_sweep, METH_VARARGS, "static_sweep(codes, src0, src1, wide, WIDE, pure, const_code, known)"},
@@ -1083,7 +1170,7 @@ static PyMethodDef methods[] = {
     {"number_floats", number_floats, METH_VARARGS,
      "number_floats(values, rtol, ids, numbers, base) -> (heads, far, far_first)"},
     {"residency", residency, METH_VARARGS,
-     "residency(word, sizes, last, outputs, line_of, sources, readers, lines, line) -> (peak, first)"},
+     "residency(word, sizes, last, outputs, line_of, src0, src1, wide, WIDE, lines, line) -> (peak, first)"},
     {NULL, NULL, 0, NULL},
 };
 

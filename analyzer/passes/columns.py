@@ -133,8 +133,9 @@ def last_readers(trace: Trace) -> np.ndarray:
     """int32 of each record: the last record that reads its value, itself when none does."""
     def make() -> np.ndarray:
         last = np.arange(len(trace.values), dtype=np.int32)
-        if KERNELS is not None:
-            KERNELS.last_readers(*reads(trace, columns(trace)), last)
+        if KERNELS is not None:     # from the sources columns: the reads need not be made
+            c = columns(trace)
+            KERNELS.last_reads(c.src0, c.src1, trace.wide, WIDE, last)
         else:
             np.maximum.at(last, *reads(trace, columns(trace)))
         return last

@@ -66,18 +66,20 @@ def dead_ops(trace: Trace) -> Liveness:
     live = bytearray(n)
     for i in trace.outputs:
         live[i] = 1
-    read = reads(trace, c)
+    # every (source, reader) pair: for array demand and the numpy sweep (the kernel sweeps the columns)
+    read = reads(trace, c) if trace.extras or KERNELS is None else None
     if trace.written:
         _sweep_writes(trace, live, deciding, member(c.codes, VIEWS), c.codes == CODE[Op.ALLOC])
     else:                       # no writes into arrays: demand flows along the sources alone
-        live = _demanded(trace, c, bytearray((np.frombuffer(live, dtype=bool) | deciding).tobytes()), read[0])
+        live = _demanded(trace, c, bytearray((np.frombuffer(live, dtype=bool) | deciding).tobytes()),
+                         read[0] if read is not None else None)
     arithmetic = member(c.codes, ARITHMETIC)
     dead = arithmetic & ~np.frombuffer(live, dtype=bool)
     return Liveness(frozenset(np.flatnonzero(dead).tolist()), _peak(trace, c, arithmetic),
                     dead_rows(trace, live, read))
 
 
-def _demanded(trace: Trace, c: Columns, live: bytearray, read: np.ndarray) -> bytearray:
+def _demanded(trace: Trace, c: Columns, live: bytearray, read: np.ndarray | None) -> bytearray:
     """``live`` (the seeds) with every record demand reaches from them: one backward sweep in C
     (``analyzer.kernels``), or in numpy by peeling (``_unreached``), or record by record."""
     if KERNELS is not None:
@@ -279,7 +281,7 @@ def _peak(trace: Trace, c: Columns, arithmetic: np.ndarray) -> int:
             nbytes = nbytes.copy()      # (shared: read-only)
             for i, extra in trace.extras.items():
                 nbytes[i] = extra[3]
-        return KERNELS.residency(arithmetic, nbytes, last_use, _NONE64, _NONE64, _NONE32, _NONE32, 0, 0)[0]
+        return KERNELS.residency(arithmetic, nbytes, last_use, _NONE64, _NONE64, _NONE32, _NONE32, {}, WIDE, 0, 0)[0]
     # a scalar value is at most 16 bytes: a scalar trace's totals fit in int32 (half the memory)
     small = not trace.extras and 16 * (n + 2) < 2**31
     nbytes = scalar_bytes(trace, np.int32) if small else scalar_bytes(trace).copy()     # (written below)

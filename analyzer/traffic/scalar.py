@@ -31,7 +31,7 @@ import numpy as np
 from analyzer.kernels import KERNELS, add_at, by_code
 from analyzer.ops import GUARDS, SCALAR_COST, Op
 from analyzer.passes.columns import OTHER, TYPES, columns, last_readers, member, reads, value_types
-from analyzer.trace import CODE, NONE, SCALAR_BYTES, Trace
+from analyzer.trace import CODE, NONE, SCALAR_BYTES, WIDE, Trace
 from analyzer.traffic.accounting import KINDS, Traffic
 from analyzer.traffic.layout import word_size as _word_size
 
@@ -55,7 +55,6 @@ def scalar_traffic(trace: Trace, fast_memory: int, line: int) -> Traffic | None:
     walked = member(c.codes, _WALKED)
     if (~walked & (c.src0 != NONE)).any():      # a value read by a record the simulation skips: never dropped
         return None
-    src, reader = reads(trace, c)
     sizes = _sizes(values, types)
     word = walked & (sizes >= 0)
     inputs = np.flatnonzero((c.codes == CODE[Op.INPUT]) & (sizes >= 0))
@@ -64,7 +63,7 @@ def scalar_traffic(trace: Trace, fast_memory: int, line: int) -> Traffic | None:
     # words: live from their op to their last reader (outputs: to the end); input lines: resident
     # from their first reader on
     outputs = np.array(sorted(set(trace.outputs)), dtype=np.int64)
-    peak, first = _residency(trace, word, sizes, outputs, line_of, len(owners), line, src, reader)
+    peak, first = _residency(trace, word, sizes, outputs, line_of, len(owners), line)
     if n and peak > fast_memory:
         return None
     read_lines = np.flatnonzero(first < n)
@@ -82,14 +81,17 @@ def scalar_traffic(trace: Trace, fast_memory: int, line: int) -> Traffic | None:
 
 
 def _residency(trace: Trace, word: np.ndarray, sizes: np.ndarray, outputs: np.ndarray, line_of: np.ndarray,
-               lines: int, line: int, src: np.ndarray, reader: np.ndarray) -> tuple[int, np.ndarray]:
+               lines: int, line: int) -> tuple[int, np.ndarray]:
     """(the most bytes resident at any record, the first reader of each input line: n if none):
     each ``word`` of ``sizes`` bytes from its record to its last reader (an output's: the end), each
     line from its first reader on."""
     n = len(word)
-    if KERNELS is not None:
-        peak, first = KERNELS.residency(word, sizes, last_readers(trace), outputs, line_of, src, reader, lines, line)
+    c = columns(trace)
+    if KERNELS is not None:     # (from the sources columns: the reads need not be made)
+        peak, first = KERNELS.residency(word, sizes, last_readers(trace), outputs, line_of, c.src0, c.src1,
+                                        trace.wide, WIDE, lines, line)
         return peak, np.frombuffer(first, dtype=np.int64)
+    src, reader = reads(trace, c)
     last = last_readers(trace).copy()
     last[outputs] = n
     delta = np.zeros(n + 2, dtype=np.int64)

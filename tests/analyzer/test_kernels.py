@@ -328,11 +328,22 @@ def test_the_static_sweep_takes_a_wide_record_only_when_all_its_sources_are_stat
                                  {}, WIDE, bytes(40), 99, bytearray(2)),
     lambda: KERNELS.static_sweep(np.array([0, 200], np.uint8), np.array([-1, -1], np.int32),
                                  np.array([-1, -1], np.int32), {}, WIDE, bytes(40), 99, bytearray(2)),
-    lambda: KERNELS.residency(np.ones(2, bool), np.ones(2, np.int64), np.array([1, 0], np.int32),
-                              np.array([5]), np.full(2, -1), np.zeros(0, np.int32), np.zeros(0, np.int32), 0, 64),
-    lambda: KERNELS.residency(np.ones(2, bool), np.ones(2, np.int64), np.array([1, 1], np.int32),
-                              np.zeros(0, np.int64), np.array([0, 3]), np.array([1], np.int32),
-                              np.array([1], np.int32), 1, 64),
+    lambda: KERNELS.residency(np.ones(2, bool), np.ones(2, np.int64), np.array([1, 0], np.int32),   # an output past
+                              np.array([5]), np.full(2, -1), np.full(2, -1, np.int32), np.full(2, -1, np.int32),
+                              {}, WIDE, 0, 64),
+    lambda: KERNELS.residency(np.ones(2, bool), np.ones(2, np.int64), np.array([1, 1], np.int32),   # a line past
+                              np.zeros(0, np.int64), np.array([0, 3]), np.array([-1, 1], np.int32),
+                              np.array([-1, -1], np.int32), {}, WIDE, 1, 64),
+    lambda: KERNELS.residency(np.ones(2, bool), np.ones(2, np.int64), np.array([1, 1], np.int32),   # a read past
+                              np.zeros(0, np.int64), np.array([0, -1]), np.array([-1, 9], np.int32),
+                              np.array([-1, -1], np.int32), {}, WIDE, 1, 64),
+    lambda: KERNELS.residency(np.ones(2, bool), np.ones(2, np.int64), np.array([1, 1], np.int32),   # short columns
+                              np.zeros(0, np.int64), np.array([0, -1]), np.array([-1], np.int32),
+                              np.array([-1], np.int32), {}, WIDE, 1, 64),
+    lambda: KERNELS.last_reads(np.array([-1, 5], np.int32), np.array([-1, -1], np.int32), {}, WIDE,
+                               np.arange(2, dtype=np.int32)),
+    lambda: KERNELS.last_reads(np.array([-1, WIDE], np.int32), np.array([-1, -1], np.int32), {1: (0, 7)}, WIDE,
+                               np.arange(2, dtype=np.int32)),
 ])
 def test_staging_and_residency_kernels_refuse_bad_columns(call):
     with pytest.raises(ValueError):
