@@ -5,8 +5,7 @@
  *   first_occurrence   for each key, the least position of an equal key: hash tables of
  *                      positions, one for each partition of the keys (first_by_hash)
  *   reads              every source a record reads, and the record, as columns
- *   last_readers       of each record, the last record that reads it (from the reads, or from
- *                      the sources columns: last_reads)
+ *   last_reads         of each record, the last record that reads it (from the sources columns)
  *   sweep_live         demand from the live records back along their sources
  *   add_at             np.add.at for integer columns
  *   static_sweep       staging: the pure ops whose sources are all known ahead of time
@@ -313,39 +312,6 @@ done:
     Py_XDECREF(reader);
     PyBuffer_Release(&a);
     PyBuffer_Release(&b);
-    return result;
-}
-
-/* last_readers(sources, readers, last): last is a writable int32 buffer of every record (each
- * its own id on entry); last[s] becomes the greatest reader of s, if greater. */
-static PyObject *
-last_readers(PyObject *self, PyObject *args)
-{
-    Py_buffer s, r, last;
-    if (!PyArg_ParseTuple(args, "y*y*w*", &s, &r, &last))
-        return NULL;
-    PyObject *result = NULL;
-    Py_ssize_t k = s.len / 4, n = last.len / 4;
-    if (s.len != r.len || s.len % 4 || last.len % 4) {
-        PyErr_SetString(PyExc_ValueError, "last_readers: int32 columns, sources and readers of one length");
-        goto done;
-    }
-    const int32_t *src = s.buf, *reader = r.buf;
-    int32_t *out = last.buf;
-    for (Py_ssize_t j = 0; j < k; j++) {
-        int32_t at = src[j];
-        if (at < 0 || at >= n) {
-            PyErr_Format(PyExc_ValueError, "last_readers: source %d outside the %zd records", at, n);
-            goto done;
-        }
-        if (reader[j] > out[at])
-            out[at] = reader[j];
-    }
-    result = Py_NewRef(Py_None);
-done:
-    PyBuffer_Release(&s);
-    PyBuffer_Release(&r);
-    PyBuffer_Release(&last);
     return result;
 }
 
@@ -1156,7 +1122,6 @@ done:
 static PyMethodDef methods[] = {
     {"first_occurrence", first_occurrence, METH_VARARGS, "first_occurrence(columns, out) -> settled"},
     {"reads", reads, METH_VARARGS, "reads(src0, src1) -> (sources, readers)"},
-    {"last_readers", last_readers, METH_VARARGS, "last_readers(sources, readers, last)"},
     {"last_reads", last_reads, METH_VARARGS, "last_reads(src0, src1, wide, WIDE, last)"},
     {"sweep_live", sweep_live, METH_VARARGS, "sweep_live(src0, src1, wide, WIDE, live)"},
     {"add_at", add_at, METH_VARARGS, "add_at(target, index, values, width)"},

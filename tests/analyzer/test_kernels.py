@@ -263,8 +263,10 @@ def test_add_at_of_other_dtypes_is_numpy_itself():
 
 @needs_kernels
 @pytest.mark.parametrize("call", [
-    lambda: KERNELS.last_readers(np.array([0, 9], np.int32), np.array([1, 1], np.int32), np.arange(3, dtype=np.int32)),
-    lambda: KERNELS.last_readers(np.array([0], np.int32), np.array([1, 1], np.int32), np.arange(3, dtype=np.int32)),
+    lambda: KERNELS.last_reads(np.array([-1, 9], np.int32), np.array([-1, -1], np.int32), {}, WIDE,
+                               np.arange(2, dtype=np.int32)),
+    lambda: KERNELS.last_reads(np.array([-1], np.int32), np.array([-1, -1], np.int32), {}, WIDE,
+                               np.arange(2, dtype=np.int32)),
     lambda: KERNELS.sweep_live(np.array([-1, 5], np.int32), np.array([-1, -1], np.int32), {}, WIDE, bytearray(b"\1\1")),
     lambda: KERNELS.sweep_live(np.array([-1, WIDE], np.int32), np.array([-1, -1], np.int32), {}, WIDE, bytearray(b"\1\1")),
     lambda: KERNELS.sweep_live(np.array([-1, WIDE], np.int32), np.array([-1, -1], np.int32), {1: (0, 4)}, WIDE,
