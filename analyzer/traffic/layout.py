@@ -32,7 +32,7 @@ from analyzer.traffic.placement import place
 FREE, WORD, SCALAR_INPUT, ARRAY = range(4)
 ARRAY_KEYS = 1 << 52        # line keys of array lines; scalar-input lines are negative, words are ids
 COMPUTING = frozenset(SCALAR_COST) | GUARDS
-_COMPUTING_CODE = np.array([op in COMPUTING for op in OPS], dtype=bool)          # by op code
+COMPUTING_CODE = np.array([op in COMPUTING for op in OPS], dtype=bool)           # by op code
 _NOT_NONE = np.array([t is not type(None) for t in TYPES] + [True], dtype=bool)    # by value_types code
 
 
@@ -205,7 +205,7 @@ def _scalar_index(trace: Trace, line: int) -> Layout:
     n = len(trace)
     codes = np.frombuffer(trace.ops, dtype=np.uint8)
     present = by_code(_NOT_NONE, value_types(trace))
-    computing = by_code(_COMPUTING_CODE, codes) & present
+    computing = by_code(COMPUTING_CODE, codes) & present
     inputs = (codes == CODE[Op.INPUT]) & present & ~computing
     kind = np.full(n, FREE, dtype=np.int8)
     kind[computing] = WORD

@@ -22,8 +22,8 @@ from bisect import bisect_left
 import numpy as np
 
 from analyzer.ops import Op
-from analyzer.trace import CODE, OPS, WIDE, Trace
-from analyzer.traffic.layout import ARRAY, COMPUTING, WORD, Layout
+from analyzer.trace import CODE, WIDE, Trace
+from analyzer.traffic.layout import ARRAY, COMPUTING_CODE, WORD, Layout
 
 SKIP, SCALAR, GENERAL, ELEMENT = range(4)
 NO = -(1 << 62)         # no read (a key no word or line has)
@@ -52,7 +52,7 @@ class Plan:
         self.extra[list(trace.extras)] = True
         getitem = CODE[Op.GETITEM]
         self.element = sorted(i for i, e in trace.extras.items() if e[4] == "getitem" and trace.ops[i] == getitem)
-        self.computing = np.array([op in COMPUTING for op in OPS], dtype=bool)
+        self.computing = COMPUTING_CODE
 
     def chunk(self, start: int, stop: int) -> tuple[list[int], list[int], list[int], list[int]]:
         """(modes, first read's keys, second read's keys, what dies) of records ``start..stop``."""
