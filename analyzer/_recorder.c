@@ -2165,7 +2165,7 @@ ask_misses(int *may_miss, Misses *misses, Misses **ms, PyObject *sim, PyObject *
 }
 
 /* walk(start, k, modes, first, second, dead, values, lru, move_to_end, pop, dirty, used, capacity,
- *      sizes, scalar_mode, no_key, sim, element_mode) -> (k, used)
+ *      sizes, scalar_mode, no_key, sim, element_mode, ids) -> (k, used)
  *
  * analyzer.traffic.simulation's loop over the records of one chunk (the plan's lists). The records
  * that only hit (skipped ones, and scalar ones whose reads are all in fast memory and whose word
@@ -2175,24 +2175,28 @@ ask_misses(int *may_miss, Misses *misses, Misses **ms, PyObject *sim, PyObject *
  * whose methods are its own); if so it does them here (``Misses``), and element reads of arrays
  * whose address it knows (``element_read``). At the first record that needs more (an array op, a
  * value of another type, a miss, an eviction or an element read it may not do) it returns that
- * record's position and the bytes in use, and the Python loop does that one. */
+ * record's position and the bytes in use, and the Python loop does that one. ``ids`` (or None):
+ * a list whose item i is the int i, one object for each record: a word is keyed by that object,
+ * so the dict finds it by identity rather than by comparing two equal ints. */
 static PyObject *
 module_walk(PyObject *m, PyObject *const *args, Py_ssize_t nargs)
 {
-    if (nargs != 18) {
-        PyErr_SetString(PyExc_TypeError, "walk() takes 18 arguments");
+    if (nargs != 19) {
+        PyErr_SetString(PyExc_TypeError, "walk() takes 19 arguments");
         return NULL;
     }
     Py_ssize_t start = PyLong_AsSsize_t(args[0]), k = PyLong_AsSsize_t(args[1]);
     PyObject *modes = args[2], *first = args[3], *second = args[4], *dead = args[5], *values = args[6];
     PyObject *lru = args[7], *move_to_end = args[8], *pop = args[9], *dirty = args[10], *sizes = args[13];
+    PyObject *ids = args[18] == Py_None ? NULL : args[18];     /* the int of each record, one object each */
     long long used = PyLong_AsLongLong(args[11]), capacity = PyLong_AsLongLong(args[12]);
     long scalar_mode = PyLong_AsLong(args[14]), element_mode = PyLong_AsLong(args[17]);
     long long no_key = PyLong_AsLongLong(args[15]);
     if (PyErr_Occurred())
         return NULL;
     if (!PyList_Check(modes) || !PyList_Check(first) || !PyList_Check(second) || !PyList_Check(dead)
-        || !PyList_Check(values) || !PyDict_Check(lru) || !PyAnySet_Check(dirty) || !PyDict_Check(sizes)) {
+        || !PyList_Check(values) || !PyDict_Check(lru) || !PyAnySet_Check(dirty) || !PyDict_Check(sizes)
+        || (ids && !PyList_Check(ids))) {
         PyErr_SetString(PyExc_TypeError, "walk(): the plan's lists, an OrderedDict, a set and a dict");
         return NULL;
     }
@@ -2231,6 +2235,8 @@ module_walk(PyObject *m, PyObject *const *args, Py_ssize_t nargs)
             if (x == -1 && PyErr_Occurred())
                 goto done;
             has[r] = x != no_key;
+            if (ids && x >= 0 && x < PyList_GET_SIZE(ids))
+                reads[r] = PyList_GET_ITEM(ids, x);     /* the word's own key object: found by identity */
             if (has[r]) {
                 int in = PyDict_Contains(lru, reads[r]);
                 if (in < 0)
@@ -2286,7 +2292,7 @@ module_walk(PyObject *m, PyObject *const *args, Py_ssize_t nargs)
                 goto done;
         }
         if (v != Py_None) {
-            PyObject *id = PyLong_FromSsize_t(i);
+            PyObject *id = ids && i < PyList_GET_SIZE(ids) ? Py_NewRef(PyList_GET_ITEM(ids, i)) : PyLong_FromSsize_t(i);
             if (id == NULL || PyObject_SetItem(lru, id, size) < 0 || PySet_Add(dirty, id) < 0) {
                 Py_XDECREF(id);
                 goto done;
@@ -2300,7 +2306,8 @@ module_walk(PyObject *m, PyObject *const *args, Py_ssize_t nargs)
         for (int bit = 0; bit < 3; bit++) {
             if (!(dies & (1L << bit)))
                 continue;
-            PyObject *key = bit < 2 ? reads[bit] : PyLong_FromSsize_t(i);
+            PyObject *key = bit < 2 ? reads[bit] : ids && i < PyList_GET_SIZE(ids) ? Py_NewRef(PyList_GET_ITEM(ids, i))
+                                                                          : PyLong_FromSsize_t(i);
             if (key == NULL)
                 goto done;
             PyObject *call[] = {key, Py_None};
@@ -2374,7 +2381,7 @@ static PyMethodDef module_methods[] = {
      "array_ufunc(self, ufunc, method, *inputs, **kwargs): TracedArray.__array_ufunc__."},
     {"walk", (PyCFunction)(void (*)(void))module_walk, METH_FASTCALL,
      "walk(start, k, modes, first, second, dead, values, lru, move_to_end, pop, dirty, used, capacity, sizes, "
-     "scalar_mode, no_key, sim, element_mode) -> (k, used): the traffic simulation's scalar records and element reads."},
+     "scalar_mode, no_key, sim, element_mode, ids) -> (k, used): the traffic simulation's scalar records and element reads."},
     {"type_codes", module_type_codes, METH_VARARGS,
      "type_codes(values, types): bytearray of each value's exact type's position in types (len(types): another)."},
     {"floats", module_floats, METH_VARARGS,

@@ -50,7 +50,8 @@ class Layout:
     shift: dict[int, int]           # array storage -> what moves a real address there
     top: int                        # the end of the analysis's address space
     released: frozenset[int] = frozenset()  # storages whose lines later allocations may reuse
-    arrays: tuple[np.ndarray, np.ndarray] | None = None     # kind (int8) and last (int64), if made in numpy
+    arrays: tuple[np.ndarray, np.ndarray] | None = None     # kind (int8) and last (int64) of a scalar
+    # trace's layout, made in numpy (``_scalar_index``, where every storage is its own record)
 
     def kind_and_last(self) -> tuple[np.ndarray, np.ndarray]:
         """``kind`` and ``last`` as numpy arrays (the plan's)."""

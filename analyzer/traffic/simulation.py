@@ -222,6 +222,7 @@ class Simulation(Accounting):
         and ``_step`` the one each time it stops at."""
         lru, t, plan = self.lru, self.trace, Plan(self.layout, self.trace)
         walk, move_to_end, pop = COMPILED.walk, lru.move_to_end, lru.pop
+        ids = self.store if self.layout.arrays is not None else None    # (a scalar layout's: store[i] is i)
         for start in range(0, len(t), CHUNK):
             stop = min(start + CHUNK, len(t))
             modes, first, second, dead = plan.chunk(start, stop)
@@ -229,7 +230,7 @@ class Simulation(Accounting):
             k = 0
             while True:
                 k, self.used = walk(start, k, modes, first, second, dead, values, lru, move_to_end, pop, self.dirty,
-                                    self.used, self.capacity, WORD_SIZES, SCALAR, NO, self, ELEMENT)
+                                    self.used, self.capacity, WORD_SIZES, SCALAR, NO, self, ELEMENT, ids)
                 if k == stop - start:
                     break
                 self._step(start + k, modes[k], first[k], second[k], dead[k], values[k])
