@@ -174,3 +174,45 @@ def test_a_word_older_than_the_lines_after_its_marker_leaves_first(fast_memory, 
     assert compiled == python
     assert python == (figures(trace, fast_memory, 8, False), figures(trace, fast_memory, 64, False))
     assert python[1][2]["spill"] > 0 or fast_memory > 200, "the old word is evicted and read back"
+
+
+def element_styles(b, c, a):
+    """Element reads the compiled walk meets in other code: negative indices into float32, a reversed
+    view (negative stride), a transposed view, three indices, a read after an in-place write, and
+    numpy integers as indices (those go back to Python). (``a`` comes last: not at address 0, where
+    an address wrongly below it would be refused rather than used.)"""
+    s = a[0] * 0.0
+    for i in range(len(a)):
+        s = s + a[-i - 1] * a[len(a) - 1 - i]   # float32; one element by a negative index and a positive
+    r = b[::-1]
+    for i in range(0, len(r), 3):
+        s = s + r[i, i % 4] * 2.0               # a view with a negative stride
+    t = b.T
+    for j in range(4):
+        for i in range(0, b.shape[0], 5):
+            s = s + t[j, i]
+    for i in range(2):
+        for j in range(3):
+            for k in range(4):
+                s = s + c[i, j, k]              # three indices
+    for i in range(0, len(a), 4):
+        a[i] = a[i] * 2.0                       # written in place, then read
+        s = s + a[i]
+    for i in np.arange(0, len(a), 7):
+        s = s + a[i]                            # numpy integer indices
+    return s
+
+
+@pytest.mark.parametrize("fast_memory", [64, 128, 256, 1024, 4096])
+def test_element_reads_of_every_style_move_the_same_bytes_compiled_and_in_python(fast_memory, monkeypatch):
+    import analyzer.traffic.simulation as simulation
+
+    rng = np.random.default_rng(11)
+    trace = Trace()
+    run(element_styles, {"b": rng.normal(size=(40, 4)), "c": rng.normal(size=(2, 3, 4)),
+                         "a": rng.normal(size=48).astype(np.float32)}, trace)
+    compiled = [figures(trace, fast_memory, line, True) for line in (8, 64) if fast_memory >= line]
+    monkeypatch.setattr(simulation, "COMPILED", None)
+    python = [figures(trace, fast_memory, line, True) for line in (8, 64) if fast_memory >= line]
+    by_line = [figures(trace, fast_memory, line, False) for line in (8, 64) if fast_memory >= line]
+    assert compiled == python == by_line
