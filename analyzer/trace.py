@@ -409,9 +409,7 @@ class Trace:
 
         ops = mults = adds = other = nbytes = launches = 0
         codes = np.frombuffer(self.ops, dtype=np.uint8)
-        scalar = np.ones(len(codes), dtype=bool)
         for i, extra in self.extras.items():
-            scalar[i] = False
             if OPS[codes[i]] in ARITHMETIC:
                 ops += 1
                 launches += 1
@@ -428,6 +426,8 @@ class Trace:
             count = counts[:len(OPS)].tolist()
             nbytes += int(sum(sums[CODE[op]] for op in SCALAR_COST))
         else:
+            scalar = np.ones(len(codes), dtype=bool)      # (array records: costed above)
+            scalar[list(self.extras)] = False
             count = np.bincount(codes[scalar] if self.extras else codes, minlength=len(OPS)).tolist()
             costed_codes = np.zeros(len(OPS), dtype=bool)
             costed_codes[[CODE[op] for op in SCALAR_COST]] = True
